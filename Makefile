@@ -1,0 +1,66 @@
+# ResumeRecommender: `make run` serves the demo, `make test` runs the tests. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+DEV_ENV := DJANGO_DEBUG=true
+STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/resumerecommender} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/base.txt requirements/ml.txt requirements/dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+demo: venv ## Migrate SQLite and load the demo data through the real pipeline
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_demo
+
+run: demo ## Serve the app with demo data at http://127.0.0.1:8000 (SQLite, in-process tasks)
+	@echo "Open http://127.0.0.1:8000 and log in as printed above."
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: venv ## Run the whole test suite (no external services needed; CI adds PostgreSQL and Redis)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv ## Tests without the real embedding model
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: venv ## ruff (lint + format check) and import-linter contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: venv ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: venv ## Fail if models and migrations disagree
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+up: venv ## Full stack on local PostgreSQL + Redis: web (gunicorn), worker and beat
+	$(STACK_ENV) bash scripts/up.sh
+
+worker: venv ## A Celery worker (needs CELERY_BROKER_URL)
+	$(STACK_ENV) $(VENV)/bin/celery -A config worker -l info --concurrency 2
+
+beat: venv ## Celery beat with the database scheduler (needs CELERY_BROKER_URL)
+	$(STACK_ENV) $(VENV)/bin/celery -A config beat -l info
+
+bench: venv ## Benchmarks: embedding throughput and search latency (ratios and medians)
+	$(PY) bench/bench_embeddings.py
+	$(PY) bench/bench_search.py
+
+clean: ## Remove the SQLite demo database, media and artifacts
+	rm -rf db.sqlite3 db.sqlite3-* media artifacts staticfiles

@@ -1,0 +1,33 @@
+"""Test settings: the base settings with fast hashing, a temporary media folder and the hashing
+embedder (integration tests switch to the real model explicitly)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("EMBEDDER", "hashing")
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR  # noqa: E402
+
+_TMP = tempfile.mkdtemp(prefix="rr-test-")
+MEDIA_ROOT = Path(_TMP) / "media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
+ARTIFACTS_DIR = Path(_TMP) / "artifacts"  # noqa: F405
+FILE_DROP_DIR = Path(_TMP) / "drop"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SHARED_DATA_DIR = BASE_DIR.parent / "shared" / "data"
+
+# Tests run tasks in-process; the live-broker tests start real workers against this URL.
+LIVE_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+# The feed tests serve fixtures from 127.0.0.1; production keeps the SSRF guard closed.
+INGEST_ALLOW_PRIVATE = True

@@ -1,0 +1,73 @@
+"""The health check and who may reach what: only login and health are open to anonymous users."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_database_cache_broker_and_model_as_json(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["cache"] == "ok"
+    assert body["broker"].startswith("eager")
+    assert body["model"]["status"] == "none"
+
+
+def test_health_returns_503_when_the_database_is_down(client, monkeypatch):
+    from config import health
+
+    def broken() -> str:
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr(health, "_check_database", broken)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: ConnectionError"
+
+
+@pytest.mark.parametrize("url", ["/", "/jobs/", "/resumes/", "/sources/", "/admin/"])
+def test_anonymous_users_are_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/jobs/", "/api/v1/categories/", "/api/schema/"])
+def test_anonymous_api_calls_are_refused_with_a_json_message(anon_api, url):
+    response = anon_api.get(url, HTTP_ACCEPT="application/json")
+    assert response.status_code in (401, 403)
+    assert b"credentials were not provided" in response.content
+
+
+def test_the_login_page_is_open_and_logging_in_leads_to_the_dashboard(client, recruiter):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(reverse("login"), {"username": "rita", "password": "a-long-test-password-1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recruiting:dashboard")
+    assert client.get(reverse("recruiting:dashboard")).status_code == 200
+
+
+def test_a_wrong_password_is_refused_on_the_login_page(client, recruiter):
+    response = client.post(reverse("login"), {"username": "rita", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"didn&#x27;t match" in response.content or b"didn't match" in response.content
+
+
+def test_logout_ends_the_session(recruiter_client):
+    response = recruiter_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert recruiter_client.get(reverse("recruiting:dashboard")).status_code == 302
+
+
+def test_token_authentication_works_for_the_api(recruiter, anon_api):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=recruiter)
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert anon_api.get("/api/v1/jobs/").status_code == 200

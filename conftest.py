@@ -1,0 +1,118 @@
+"""Shared pytest fixtures: users and roles, API clients, a small skills taxonomy, service checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+from recruiting.services.accounts import recruiter_create
+
+SMALL_TAXONOMY = [
+    ("Python", [], "technical", False),
+    ("Django", [], "technical", False),
+    ("PostgreSQL", ["Postgres"], "technical", False),
+    ("Docker", [], "tool", False),
+    ("Kubernetes", ["k8s"], "tool", False),
+    ("JavaScript", ["JS"], "technical", False),
+    ("React", ["ReactJS", "React.js"], "technical", True),
+    ("Java", [], "technical", False),
+    ("Spring Boot", [], "technical", False),
+    ("SQL", [], "technical", False),
+    ("AWS", ["Amazon Web Services"], "tool", False),
+    ("Go", ["Golang"], "technical", True),
+    ("Excel", ["Microsoft Excel"], "tool", False),
+    ("Accounting", [], "domain", False),
+    ("Payroll", [], "domain", False),
+    ("Communication", [], "soft", False),
+    ("Machine Learning", ["ML"], "technical", False),
+]
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip without the service; in CI (CI=true) its absence is a failure, not a skip."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return
+    except OSError:
+        message = f"{name} is not reachable at {host}:{port}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}, and CI requires it")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def skills(db):
+    from recruiting.models import Skill
+    from recruiting.services.taxonomy import taxonomy_changed
+
+    rows = [Skill(name=n, aliases=a, kind=k, requires_context=c) for n, a, k, c in SMALL_TAXONOMY]
+    Skill.objects.bulk_create(rows)
+    taxonomy_changed()
+    return {s.name: s for s in Skill.objects.all()}
+
+
+@pytest.fixture
+def categories(db):
+    from recruiting.models import Category
+
+    names = ["Information Technology", "Accountant", "Sales", "Healthcare"]
+    return {
+        c.slug: c
+        for c in [Category.objects.create(slug=n.lower().replace(" ", "-"), name=n) for n in names]
+    }
+
+
+@pytest.fixture
+def recruiter(db):
+    return recruiter_create(username="rita", password="a-long-test-password-1")
+
+
+@pytest.fixture
+def other_recruiter(db):
+    return recruiter_create(username="oscar", password="a-long-test-password-2")
+
+
+@pytest.fixture
+def staff(db):
+    return recruiter_create(username="ada", password="a-long-test-password-3", staff=True)
+
+
+@pytest.fixture
+def recruiter_client(client, recruiter):
+    client.force_login(recruiter)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def api_client(recruiter):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(recruiter)
+    return api
+
+
+@pytest.fixture
+def anon_api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Per-process caches (embedder, indexes, taxonomy) must not leak between tests."""
+    yield
+    from matching.services.index import index_reset
+    from recruiting.services.embedding import embedder_reset
+
+    index_reset()
+    embedder_reset()

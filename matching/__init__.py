@@ -1,0 +1,1 @@
+"""Matching app: ranking, explanations, model registry, feedback, drift."""

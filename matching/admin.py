@@ -1,0 +1,60 @@
+"""Django admin for the model registry (activate, roll back), feedback and drift reports."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from matching import models
+
+
+@admin.register(models.ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = [
+        "version",
+        "status",
+        "is_active",
+        "embedder_id",
+        "headline_metrics",
+        "created_at",
+        "activated_at",
+    ]
+    list_filter = ["status", "is_active"]
+    search_fields = ["version"]
+    readonly_fields = [f.name for f in models.ModelVersion._meta.fields]
+    actions = ["activate"]
+
+    @admin.display(description="metrics")
+    def headline_metrics(self, obj) -> str:
+        keys = sorted(k for k in obj.metrics if isinstance(obj.metrics[k], int | float))[:4]
+        return ", ".join(f"{k}={obj.metrics[k]:.3f}" for k in keys) or "—"
+
+    @admin.action(description="Activate (or roll back to) the selected version")
+    def activate(self, request, queryset) -> None:
+        from matching.services.registry import model_version_activate
+
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
+            return
+        version = model_version_activate(version=queryset.get(), user=request.user)
+        self.message_user(request, f"{version.version} is now active.", messages.SUCCESS)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(models.MatchFeedback)
+class MatchFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["job", "resume", "user", "decision", "score", "updated_at"]
+    list_filter = ["decision"]
+    raw_id_fields = ["job", "resume", "user"]
+    search_fields = ["job__title", "note"]
+
+
+@admin.register(models.DriftReport)
+class DriftReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "subject", "score", "threshold", "drifted", "window_size"]
+    list_filter = ["kind", "subject", "drifted"]
+    readonly_fields = [f.name for f in models.DriftReport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,123 @@
+"""Matching data: the model registry, recruiters' feedback on matches and drift reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from recruiting.models import Job, Resume
+
+
+class ModelVersionQuerySet(models.QuerySet):
+    def active(self) -> ModelVersion | None:
+        return self.filter(is_active=True).first()
+
+
+class ModelVersion(models.Model):
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate (not yet gated)"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired (was active)"
+        REJECTED = "rejected", "Rejected by the gate"
+        BROKEN = "broken", "Artifact failed verification"
+
+    version = models.CharField(max_length=100, unique=True)
+    artifact_path = models.CharField(max_length=500)
+    checksum = models.CharField(max_length=64, help_text="sha256 of the artifact manifest.")
+    embedder_id = models.CharField(max_length=100, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    manifest = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CANDIDATE)
+    is_active = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, help_text="Why the gate accepted or refused it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ModelVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="modelversion_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(status="active"), name="modelversion_active_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{' (active)' if self.is_active else ''}"
+
+
+class MatchFeedback(models.Model):
+    class Decision(models.TextChoices):
+        SHORTLIST = "shortlist", "Shortlisted"
+        REJECT = "reject", "Rejected"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="feedback")
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    score = models.FloatField(null=True, blank=True, help_text="The match score the recruiter saw.")
+    model_version = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "resume", "user"], name="feedback_one_per_user_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["shortlist", "reject"]), name="feedback_decision_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: resume {self.resume_id} for job {self.job_id}"
+
+
+class DriftReport(models.Model):
+    class Kind(models.TextChoices):
+        DATA = "data", "Data drift (Evidently)"
+        CENTROID = "centroid", "Category centroid drift"
+        SKILL = "skill", "Skill frequency drift"
+
+    class Subject(models.TextChoices):
+        JOBS = "jobs", "Job descriptions"
+        RESUMES = "resumes", "Resumes"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(max_length=10, choices=Subject.choices, default=Subject.JOBS)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    reference_size = models.PositiveIntegerField(default=0)
+    window_size = models.PositiveIntegerField(default=0)
+    score = models.FloatField(null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    drifted = models.BooleanField(default=False)
+    details = models.JSONField(default=dict, blank=True)
+    report_file = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gte=models.F("window_start")), name="drift_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["data", "centroid", "skill"]), name="drift_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} on {self.subject} ({'drifted' if self.drifted else 'ok'})"
+        )

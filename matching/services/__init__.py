@@ -1,0 +1,1 @@
+"""Services of the matching app, one module per workflow."""

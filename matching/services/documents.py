@@ -1,0 +1,44 @@
+"""What the matching app does when recruiting announces new or removed documents."""
+
+from __future__ import annotations
+
+import logging
+
+from recruiting.models import Category, Job, Resume
+
+from matching.services.index import index_remove
+from matching.services.registry import active_classifier
+
+logger = logging.getLogger(__name__)
+
+
+def documents_classify(*, kind: str, ids: list[int]) -> int:
+    """Predict the category of documents that have none yet (human labels are kept)."""
+    classifier = active_classifier(kind)
+    if classifier is None:
+        return 0
+    model = Resume if kind == "resume" else Job
+    docs = list(model.objects.filter(pk__in=ids, category__isnull=True))
+    if not docs:
+        return 0
+    from matching.services.matching import embedder_get
+
+    texts = [d.text if kind == "resume" else f"{d.title}\n{d.description_text}" for d in docs]
+    predictions = classifier.predict(texts, embedder=embedder_get())
+    by_slug = {c.slug: c for c in Category.objects.all()}
+    for doc, pred in zip(docs, predictions, strict=True):
+        doc.category = by_slug.get(pred.label) if pred.label else None
+        doc.category_confidence = round(float(pred.confidence), 4)
+        doc.save(update_fields=["category", "category_confidence", "updated_at"])
+    return len(docs)
+
+
+def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> None:
+    try:
+        documents_classify(kind=kind, ids=ids)
+    except Exception:  # classification is an enrichment: a failure must not undo ingestion
+        logger.exception("classifying %s %s failed", kind, ids[:5])
+
+
+def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
+    index_remove(kind, ids)

@@ -1,0 +1,77 @@
+"""The model registry: register versions, activate one (or roll back), load the active one.
+
+Activation is a database update guarded by a partial unique index (one active version); each
+process notices a change on its next use and loads the new artifacts, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.exceptions import ApplicationError
+from matching.models import ModelVersion
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_loaded: dict[str, object] = {}
+
+
+@transaction.atomic
+def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
+    """Make ``version`` the active one; the previously active version is retired."""
+    version = ModelVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status in {ModelVersion.Status.BROKEN}:
+        raise ApplicationError(f"{version.version} failed verification and cannot be activated.", code="broken")
+    _verify(version)
+    ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(
+        is_active=False, status=ModelVersion.Status.RETIRED
+    )
+    version.is_active = True
+    version.status = ModelVersion.Status.ACTIVE
+    version.activated_at = timezone.now()
+    who = getattr(user, "username", "system")
+    version.reason = f"{version.reason}\nActivated by {who} at {version.activated_at:%Y-%m-%d %H:%M} UTC.".strip()
+    version.save()
+    return version
+
+
+def _verify(version: ModelVersion) -> None:
+    """Refuse an artifact that is missing or does not match its manifest checksums."""
+    from pathlib import Path
+
+    from mlcore.artifacts import ArtifactError, verify_artifact
+
+    try:
+        verify_artifact(Path(version.artifact_path))
+    except (ArtifactError, OSError) as exc:
+        ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.BROKEN, reason=str(exc)[:2000])
+        raise ApplicationError(f"{version.version} cannot be activated: {exc}", code="broken_artifact") from exc
+
+
+def active_classifier(kind: str):
+    """The active version's category classifier for ``kind`` ("resume" | "job"), or None."""
+    from pathlib import Path
+
+    from mlcore.classifiers import CategoryClassifier
+
+    active = ModelVersion.objects.active()
+    if active is None:
+        return None
+    key = f"{active.version}:{kind}"
+    with _lock:
+        if key not in _loaded:
+            _loaded.clear()  # a new active version: drop the old one's models
+            path = Path(active.artifact_path) / f"{kind}_classifier"
+            if not path.exists():
+                return None
+            try:
+                _loaded[key] = CategoryClassifier.load(path)
+            except Exception as exc:
+                logger.error("model %s (%s classifier) failed to load: %s", active.version, kind, exc)
+                return None
+        return _loaded[key]

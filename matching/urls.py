@@ -1,0 +1,5 @@
+"""Recruiter pages of the matching app."""
+
+app_name = "matching"
+
+urlpatterns: list = []

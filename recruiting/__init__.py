@@ -1,0 +1,1 @@
+"""Recruiting app: resumes, jobs, job sources, ingestion."""

@@ -1,0 +1,209 @@
+"""Django admin for the recruiting models: list columns, search, filters, read-only computed fields."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+
+from recruiting import models
+
+
+@admin.register(models.Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "resume_count", "job_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_resumes=Count("resumes", distinct=True), n_jobs=Count("jobs", distinct=True)
+            )
+        )
+
+    @admin.display(ordering="n_resumes", description="resumes")
+    def resume_count(self, obj) -> int:
+        return obj.n_resumes
+
+    @admin.display(ordering="n_jobs", description="jobs")
+    def job_count(self, obj) -> int:
+        return obj.n_jobs
+
+
+@admin.register(models.Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "source", "requires_context", "alias_list"]
+    list_filter = ["kind", "source", "requires_context"]
+    search_fields = ["name", "aliases"]
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj) -> str:
+        return ", ".join(obj.aliases[:6]) + (" …" if len(obj.aliases) > 6 else "")
+
+
+class ResumeSkillInline(admin.TabularInline):
+    model = models.ResumeSkill
+    extra = 0
+    raw_id_fields = ["skill"]
+    readonly_fields = ["spans"]
+
+
+@admin.register(models.Resume)
+class ResumeAdmin(admin.ModelAdmin):
+    list_display = ["id", "display_name", "owner", "status", "category", "confidence", "created_at"]
+    list_filter = ["status", "category", "file_kind", "created_at"]
+    search_fields = ["candidate_name", "email", "original_filename", "sha256"]
+    raw_id_fields = ["owner"]
+    readonly_fields = [
+        "sha256",
+        "file_kind",
+        "file_size",
+        "content_hash",
+        "steps",
+        "warnings",
+        "error",
+        "years_experience",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ResumeSkillInline]
+    list_select_related = ["owner", "category"]
+
+    @admin.display(description="confidence")
+    def confidence(self, obj) -> str:
+        return "—" if obj.category_confidence is None else f"{obj.category_confidence:.2f}"
+
+
+class JobSkillInline(admin.TabularInline):
+    model = models.JobSkill
+    extra = 0
+    raw_id_fields = ["skill"]
+    readonly_fields = ["spans"]
+
+
+@admin.register(models.Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "company",
+        "location",
+        "remote",
+        "status",
+        "category",
+        "source",
+        "posted_at",
+    ]
+    list_filter = ["status", "remote", "category", "source"]
+    search_fields = ["title", "company", "location", "external_id"]
+    date_hierarchy = "posted_at"
+    readonly_fields = ["content_hash", "created_at", "updated_at", "rendered_description"]
+    exclude = ["description_html"]
+    inlines = [JobSkillInline]
+    list_select_related = ["category", "source"]
+
+    @admin.display(description="description (sanitised)")
+    def rendered_description(self, obj) -> str:
+        # description_html was sanitised on the way in; format_html keeps the escape contract visible.
+        return format_html("<div>{}</div>", obj.description_text[:4000])
+
+
+@admin.register(models.JobSource)
+class JobSourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "enabled",
+        "schedule",
+        "last_run_at",
+        "last_run_state",
+        "next_run",
+    ]
+    list_filter = ["kind", "enabled", "last_run_state"]
+    search_fields = ["name", "url", "board_token"]
+    readonly_fields = [
+        "last_run_at",
+        "last_run_state",
+        "etag",
+        "last_modified",
+        "periodic_task",
+        "next_run",
+    ]
+    actions = ["run_now"]
+
+    @admin.display(description="next run")
+    def next_run(self, obj) -> str:
+        from recruiting.services.scheduling import source_next_run
+
+        when = source_next_run(source=obj)
+        return when.strftime("%Y-%m-%d %H:%M UTC") if when else "—"
+
+    def save_model(self, request, obj, form, change) -> None:
+        from recruiting.services.scheduling import source_save
+
+        source_save(source=obj)
+
+    @admin.action(description="Run now")
+    def run_now(self, request, queryset) -> None:
+        from recruiting.services.ingestion import ingestion_enqueue
+
+        for source in queryset:
+            ingestion_enqueue(source=source, trigger="manual")
+        self.message_user(request, f"Queued {queryset.count()} source(s).", messages.SUCCESS)
+
+
+@admin.register(models.IngestionRun)
+class IngestionRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "source",
+        "status",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "created",
+        "updated",
+        "unchanged",
+        "closed",
+        "failed",
+    ]
+    list_filter = ["status", "source", "trigger"]
+    readonly_fields = [f.name for f in models.IngestionRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(models.ResumeEmbedding, models.JobEmbedding)
+class EmbeddingAdmin(admin.ModelAdmin):
+    list_display = ["id", "model_id", "dim", "created_at"]
+    list_filter = ["model_id"]
+    exclude = ["vector", "chunks"]
+    readonly_fields = ["model_id", "dim", "content_hash", "chunk_spans", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(models.ResumeSkill)
+class ResumeSkillAdmin(admin.ModelAdmin):
+    list_display = ["resume", "skill", "evidence_count"]
+    list_filter = ["skill__kind"]
+    search_fields = ["skill__name"]
+    raw_id_fields = ["resume", "skill"]
+    list_select_related = ["resume", "skill"]
+
+    @admin.display(description="evidence spans")
+    def evidence_count(self, obj) -> int:
+        return len(obj.spans)
+
+
+@admin.register(models.JobSkill)
+class JobSkillAdmin(admin.ModelAdmin):
+    list_display = ["job", "skill", "requirement", "origin"]
+    list_filter = ["requirement", "origin", "skill__kind"]
+    search_fields = ["skill__name", "job__title"]
+    raw_id_fields = ["job", "skill"]
+    list_select_related = ["job", "skill"]

@@ -1,0 +1,464 @@
+"""Recruiting data: categories, the skills taxonomy, resumes, jobs, job sources and ingestion runs.
+
+Writes go through `recruiting.services`; models hold fields, constraints and read helpers only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def private_storage() -> FileSystemStorage:
+    """Resume files live outside every public URL; views stream them to allowed users."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def resume_upload_path(instance: Resume, filename: str) -> str:
+    # The stored name never contains the user's file name: it can hold PII or path tricks.
+    return f"resumes/{instance.sha256[:2]}/{instance.sha256}/{uuid.uuid4().hex}"
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillQuerySet(models.QuerySet):
+    def named(self, names) -> SkillQuerySet:
+        lowered = [n.lower() for n in names]
+        return self.annotate(name_lower=Lower("name")).filter(name_lower__in=lowered)
+
+
+class Skill(models.Model):
+    class Kind(models.TextChoices):
+        TECHNICAL = "technical", "Technical"
+        TOOL = "tool", "Tool"
+        SOFT = "soft", "Soft / transversal"
+        LANGUAGE = "language", "Language"
+        CERTIFICATION = "certification", "Certification"
+        DOMAIN = "domain", "Domain knowledge"
+
+    class Source(models.TextChoices):
+        ONET = "onet", "O*NET"
+        ESCO = "esco", "ESCO"
+        PROJECT = "project", "Project"
+        USER = "user", "Added by a user"
+
+    name = models.CharField(max_length=120)
+    aliases = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TECHNICAL)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.PROJECT)
+    # One-letter or common-word names (R, Go, Swift) count only in a skills list or section.
+    requires_context = models.BooleanField(default=False)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skill_name_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["technical", "tool", "soft", "language", "certification", "domain"]
+                ),
+                name="skill_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmbeddingFields(models.Model):
+    """A document's vector stored as float32 bytes, so an index rebuild never re-encodes."""
+
+    model_id = models.CharField(max_length=100)
+    dim = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    chunks = models.BinaryField(blank=True, default=b"")
+    chunk_spans = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def as_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.vector), dtype=np.float32).reshape(self.dim)
+
+    def chunk_array(self) -> np.ndarray:
+        data = bytes(self.chunks)
+        return np.frombuffer(data, dtype=np.float32).reshape(-1, self.dim)
+
+
+class ResumeQuerySet(models.QuerySet):
+    def owned_by(self, user) -> ResumeQuerySet:
+        return self.filter(owner=user)
+
+    def visible_to(self, user) -> ResumeQuerySet:
+        if user.is_staff:
+            return self.all()
+        return self.filter(owner=user)
+
+    def ready(self) -> ResumeQuerySet:
+        return self.filter(status=Resume.Status.READY)
+
+    def in_category(self, category) -> ResumeQuerySet:
+        return self.filter(category=category)
+
+
+class Resume(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be processed"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        NEEDS_OCR = "needs_ocr", "Needs OCR (no text layer)"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resumes"
+    )
+    # The sha256 of the uploaded bytes (or of pasted text): the same file twice is one resume.
+    sha256 = models.CharField(max_length=64)
+    original_file = models.FileField(
+        storage=private_storage, upload_to=resume_upload_path, blank=True, max_length=300
+    )
+    original_filename = models.CharField(max_length=255, blank=True)
+    file_kind = models.CharField(max_length=10, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+
+    # PII lives in these fields only, so erasure and blind review know where it is.
+    candidate_name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    links = models.JSONField(default=list, blank=True)
+
+    text = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    sections = models.JSONField(default=list, blank=True)
+    years_experience = models.FloatField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # Each processing step records how it went: {"parse": "ok", "skills": "ok", ...}.
+    steps = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="resumes"
+    )
+    category_confidence = models.FloatField(null=True, blank=True)
+    skills = models.ManyToManyField(Skill, through="ResumeSkill", related_name="resumes")
+
+    objects = ResumeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "sha256"], name="resume_unique_file_per_owner"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "processing", "ready", "needs_ocr", "failed"]),
+                name="resume_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(category_confidence__isnull=True)
+                | Q(category_confidence__gte=0, category_confidence__lte=1),
+                name="resume_category_confidence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recruiting:resume_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.candidate_name or f"Candidate #{self.pk}"
+
+
+class ResumeSkill(models.Model):
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="resume_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="resume_skills")
+    # [[start, end], ...]: character offsets into Resume.text that prove the skill.
+    spans = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resume", "skill"], name="resume_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resume_id}: {self.skill}"
+
+
+class ResumeEmbedding(EmbeddingFields):
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="embeddings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resume", "model_id"], name="resume_embedding_unique_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"resume {self.resume_id} @ {self.model_id}"
+
+
+class JobSource(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GREENHOUSE = "greenhouse", "Greenhouse job board"
+        LEVER = "lever", "Lever postings"
+        RSS = "rss", "RSS / Atom feed"
+        JSON = "json", "JSON feed (field map)"
+        FILEDROP = "filedrop", "File drop folder (CSV/JSON)"
+
+    class RunState(models.TextChoices):
+        NEVER = "never", "Never run"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    url = models.CharField(
+        max_length=500, blank=True, help_text="Feed URL, API base URL or drop folder."
+    )
+    board_token = models.CharField(
+        max_length=100, blank=True, help_text="Greenhouse board token or Lever site."
+    )
+    field_map = models.JSONField(
+        default=dict, blank=True, help_text="JSON feeds: dotted paths per field."
+    )
+    schedule = models.CharField(
+        max_length=100,
+        default="0 */6 * * *",
+        help_text="Crontab: minute hour day-of-month month day-of-week.",
+    )
+    enabled = models.BooleanField(default=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_state = models.CharField(
+        max_length=20, choices=RunState.choices, default=RunState.NEVER
+    )
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["greenhouse", "lever", "rss", "json", "filedrop"]),
+                name="jobsource_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobQuerySet(models.QuerySet):
+    def open(self) -> JobQuerySet:
+        return self.filter(status=Job.Status.OPEN)
+
+    def in_category(self, category) -> JobQuerySet:
+        return self.filter(category=category)
+
+    def remote(self) -> JobQuerySet:
+        return self.filter(remote=True)
+
+
+class Job(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    source = models.ForeignKey(
+        JobSource, null=True, blank=True, on_delete=models.PROTECT, related_name="jobs"
+    )
+    external_id = models.CharField(max_length=200, default="", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    title = models.CharField(max_length=300)
+    company = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    remote = models.BooleanField(default=False)
+    description_text = models.TextField(blank=True)
+    description_html = models.TextField(blank=True, help_text="Sanitised HTML, safe to display.")
+    url = models.URLField(max_length=500, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
+    years_required = models.FloatField(null=True, blank=True)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    category_confidence = models.FloatField(null=True, blank=True)
+    skills = models.ManyToManyField(Skill, through="JobSkill", related_name="jobs")
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=Q(source__isnull=False),
+                name="job_unique_source_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="job_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False),
+                name="job_closed_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(category_confidence__isnull=True)
+                | Q(category_confidence__gte=0, category_confidence__lte=1),
+                name="job_category_confidence_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "category"]), models.Index(fields=["posted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.company}" if self.company else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recruiting:job_detail", args=[self.pk])
+
+
+class JobSkill(models.Model):
+    class Requirement(models.TextChoices):
+        REQUIRED = "required", "Must have"
+        NICE = "nice", "Nice to have"
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Found in the description"
+        RECRUITER = "recruiter", "Set by a recruiter"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="job_skills")
+    requirement = models.CharField(
+        max_length=10, choices=Requirement.choices, default=Requirement.REQUIRED
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
+    spans = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "skill"], name="job_skill_unique"),
+            models.CheckConstraint(
+                condition=Q(requirement__in=["required", "nice"]), name="jobskill_requirement_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.skill} ({self.requirement})"
+
+
+class JobEmbedding(EmbeddingFields):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="embeddings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "model_id"], name="job_embedding_unique_model")
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} @ {self.model_id}"
+
+
+class IngestionRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (another run was in progress)"
+
+    source = models.ForeignKey(JobSource, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    trigger = models.CharField(
+        max_length=20, default="schedule", help_text="schedule, manual, command, api"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The database, not a Python check, guarantees one running run per source.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(status="running"),
+                name="ingestionrun_one_running_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
+                name="ingestionrun_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} run #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}

@@ -1,0 +1,1 @@
+"""Write services of the recruiting app, one module per workflow."""

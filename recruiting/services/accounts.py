@@ -1,0 +1,31 @@
+"""Roles: recruiters are a group with view/add/change on resumes and jobs; admins are staff."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+RECRUITERS = "Recruiters"
+_MODELS = ["resume", "job", "resumeskill", "jobskill", "matchfeedback"]
+_ACTIONS = ["view", "add", "change"]
+
+
+def recruiters_group_ensure() -> Group:
+    group, _ = Group.objects.get_or_create(name=RECRUITERS)
+    codenames = [f"{a}_{m}" for m in _MODELS for a in _ACTIONS] + ["view_category", "view_skill", "view_jobsource"]
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    return group
+
+
+@transaction.atomic
+def recruiter_create(*, username: str, password: str, email: str = "", staff: bool = False):
+    """Create (or reset) a recruiter login; staff users get the admin too."""
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
+    user.set_password(password)
+    user.is_staff = staff
+    user.is_superuser = staff
+    user.save()
+    user.groups.add(recruiters_group_ensure())
+    return user

@@ -1,0 +1,204 @@
+"""Job workflow: upsert postings by (source, external id) with a content hash, skills, embedding."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.exceptions import ApplicationError
+from recruiting.models import Job, JobEmbedding, JobSkill, JobSource
+from recruiting.services.embedding import embedder_get, embeddings_store
+from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
+from recruiting.signals import documents_embedded, documents_removed
+from recruiting.sources import NormalizedPosting
+from recruiting.sources.sanitize import description_to_html, html_to_text
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Headings after which listed skills are "nice to have" rather than required.
+_NICE_HEADING = re.compile(
+    r"^\W*(nice[\s-]to[\s-]have|preferred|bonus|pluses|a plus|desirable|good to have|preferred qualifications)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_REQUIRED_HEADING = re.compile(
+    r"^\W*(requirements|required|must[\s-]have|minimum qualifications|qualifications|what you bring|"
+    r"responsibilities|what you will do|about the role)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
+
+
+def content_hash_of(*, title: str, company: str, location: str, remote: bool, text: str, url: str) -> str:
+    payload = "\x1f".join([title, company, location, str(remote), text, url])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def years_required_of(text: str) -> float | None:
+    years = [int(m.group(1)) for m in _YEARS.finditer(text) if 0 < int(m.group(1)) <= 30]
+    return float(min(years)) if years else None
+
+
+def nice_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the text that sit under a "nice to have" heading."""
+    spans = []
+    for m in _NICE_HEADING.finditer(text):
+        nxt = _REQUIRED_HEADING.search(text, m.end())
+        spans.append((m.start(), nxt.start() if nxt else len(text)))
+    return spans
+
+
+def job_upsert(*, source: JobSource, posting: NormalizedPosting, category_slug: str = "") -> tuple[Job, str]:
+    """Insert or update one posting; an unchanged content hash changes nothing."""
+    job = Job.objects.filter(source=source, external_id=posting.external_id).first()
+    if job is not None and job.content_hash == posting.content_hash and job.status == Job.Status.OPEN:
+        return job, UNCHANGED
+    outcome = CREATED if job is None else UPDATED
+    job = job or Job(source=source, external_id=posting.external_id)
+    job.title = posting.title[:300]
+    job.company = posting.company[:200]
+    job.location = posting.location[:200]
+    job.remote = posting.remote
+    job.description_html = posting.description_html
+    job.description_text = posting.description_text
+    job.url = posting.url[:500]
+    job.posted_at = posting.posted_at
+    job.status = Job.Status.OPEN
+    job.closed_at = None
+    job.content_hash = posting.content_hash
+    job.years_required = years_required_of(posting.description_text)
+    if category_slug and job.category_id is None:
+        from recruiting.models import Category
+
+        job.category = Category.objects.filter(slug=category_slug).first()
+    with transaction.atomic():
+        job.full_clean(validate_unique=False, validate_constraints=False)
+        job.save()
+        job_extract_skills(job)
+    return job, outcome
+
+
+def job_create(*, owner, title: str, description: str, company: str = "", location: str = "",
+               remote: bool = False, url: str = "", must_have: Sequence[str] = (),
+               nice_to_have: Sequence[str] = ()) -> Job:
+    """A job entered by a recruiter (API or page): description is plain text or HTML."""
+    if not title.strip():
+        raise ApplicationError("A job needs a title.", code="invalid", extra={"fields": {"title": ["Required."]}})
+    html = description_to_html(description)
+    text = html_to_text(html)
+    job = Job(
+        owner=owner, external_id=uuid.uuid4().hex, title=title.strip()[:300], company=company[:200],
+        location=location[:200], remote=remote, url=url, description_html=html, description_text=text,
+        years_required=years_required_of(text),
+    )
+    job.content_hash = content_hash_of(title=job.title, company=company, location=location, remote=remote,
+                                       text=text, url=url)
+    with transaction.atomic():
+        job.full_clean()
+        job.save()
+        job_extract_skills(job)
+        if must_have or nice_to_have:
+            job_set_skills(job=job, required=must_have, nice=nice_to_have)
+    from recruiting.tasks import job_process_task
+
+    job_process_task.delay_on_commit(job.pk)
+    return job
+
+
+def job_extract_skills(job: Job) -> None:
+    """Skills found in the description; recruiter-set skills are kept as they are."""
+    text = f"{job.title}\n{job.description_text}"
+    matches = taxonomy_get().extract(text, contexts=[(0, len(text))])
+    offset = len(job.title) + 1
+    nice = nice_spans(text)
+    ids = skill_ids_by_name(m.name for m in matches)
+    kept = set(JobSkill.objects.filter(job=job, origin=JobSkill.Origin.RECRUITER).values_list("skill_id", flat=True))
+    JobSkill.objects.filter(job=job, origin=JobSkill.Origin.EXTRACTED).delete()
+    rows = []
+    for m in matches:
+        skill_id = ids.get(m.name.lower())
+        if skill_id is None or skill_id in kept:
+            continue
+        first = m.spans[0][0]
+        in_nice = any(a <= first < b for a, b in nice)
+        rows.append(
+            JobSkill(
+                job=job, skill_id=skill_id,
+                requirement=JobSkill.Requirement.NICE if in_nice else JobSkill.Requirement.REQUIRED,
+                origin=JobSkill.Origin.EXTRACTED,
+                # Spans are stored against description_text (the title line is not part of it).
+                spans=[[a - offset, b - offset] for a, b in m.spans if a >= offset],
+            )
+        )
+    JobSkill.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def job_set_skills(*, job: Job, required: Sequence[str], nice: Sequence[str]) -> Job:
+    """A recruiter's must-have / nice-to-have list replaces the job's requirements."""
+    taxonomy = taxonomy_get()
+    unknown = [n for n in [*required, *nice] if taxonomy.canonical(n) is None]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown skill(s): {', '.join(sorted(set(unknown))[:10])}. Pick names from the skills taxonomy.",
+            code="unknown_skill",
+        )
+    req = list(dict.fromkeys(taxonomy.canonical(n) for n in required))
+    opt = [n for n in dict.fromkeys(taxonomy.canonical(n) for n in nice) if n not in req]
+    ids = skill_ids_by_name([*req, *opt])
+    JobSkill.objects.filter(job=job).delete()
+    JobSkill.objects.bulk_create(
+        [JobSkill(job=job, skill_id=ids[n.lower()], requirement="required", origin="recruiter") for n in req]
+        + [JobSkill(job=job, skill_id=ids[n.lower()], requirement="nice", origin="recruiter") for n in opt]
+    )
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    return job
+
+
+def jobs_embed(jobs: list[Job]) -> None:
+    """Embed jobs in one batch; jobs whose content already has a vector are skipped."""
+    model_id = embedder_get().model_id
+    have = set(
+        JobEmbedding.objects.filter(job__in=jobs, model_id=model_id).values_list("job_id", "content_hash")
+    )
+    todo = [j for j in jobs if (j.pk, j.content_hash) not in have]
+    if todo:
+        embeddings_store(
+            model=JobEmbedding, owner_field="job", objects=todo,
+            texts=[f"{j.title}\n{j.description_text}" for j in todo],
+        )
+    ids = [j.pk for j in jobs]
+    transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))
+
+
+def job_process(*, job_id: int) -> Job | None:
+    job = Job.objects.filter(pk=job_id).first()
+    if job is not None:
+        jobs_embed([job])
+    return job
+
+
+@transaction.atomic
+def job_close(*, job: Job) -> Job:
+    if job.status == Job.Status.CLOSED:
+        return job
+    job.status = Job.Status.CLOSED
+    job.closed_at = timezone.now()
+    job.save(update_fields=["status", "closed_at", "updated_at"])
+    transaction.on_commit(lambda: documents_removed.send(sender=Job, kind="job", ids=[job.pk]))
+    return job
+
+
+def jobs_close_missing(*, source: JobSource, seen_ids: set[str]) -> int:
+    """A posting missing from a full listing is closed, not deleted."""
+    missing = Job.objects.open().filter(source=source).exclude(external_id__in=seen_ids)
+    ids = list(missing.values_list("id", flat=True))
+    if ids:
+        Job.objects.filter(pk__in=ids).update(status=Job.Status.CLOSED, closed_at=timezone.now(),
+                                              updated_at=timezone.now())
+        transaction.on_commit(lambda: documents_removed.send(sender=Job, kind="job", ids=ids))
+    return len(ids)

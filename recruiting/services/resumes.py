@@ -1,0 +1,204 @@
+"""Resume workflow: validate and parse the upload, store it once, then skills and embedding.
+
+Parsing runs before anything is stored, so a bad file leaves no row and no file behind. The slow
+part (embedding) runs as a task after commit; each step records its status on the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from config.exceptions import ApplicationError
+from recruiting.models import Resume, ResumeEmbedding, ResumeSkill
+from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
+from recruiting.services.embedding import embeddings_store
+from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
+from recruiting.signals import documents_embedded, documents_removed
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """One file of an upload: the resume (new or existing) or the reason it was refused."""
+
+    filename: str
+    resume: Resume | None
+    created: bool
+    error: str = ""
+    code: str = ""
+
+
+def file_limits() -> FileLimits:
+    return FileLimits(max_bytes=settings.UPLOAD_MAX_BYTES)
+
+
+def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
+    """Store one uploaded file as a resume; the same bytes twice return the existing resume.
+
+    Raises ApplicationError (400) with the parser's message for a file that is refused.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    existing = Resume.objects.filter(owner=owner, sha256=sha).first()
+    if existing is not None:
+        return existing, False
+    try:
+        parsed = parse_resume(data, filename, limits=file_limits())
+    except ParseError as exc:
+        raise ApplicationError(str(exc), code=exc.code) from exc
+    return _resume_store(owner=owner, parsed=parsed, data=data, filename=parsed.safe_filename)
+
+
+def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume, bool]:
+    """Store pasted resume text; identical text twice returns the existing resume."""
+    if not text or not text.strip():
+        raise ApplicationError("The resume text is empty.", code="empty")
+    data = text.encode("utf-8")
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise ApplicationError(
+            f"The text is {len(data) / 1e6:.1f} MB; the limit is {settings.UPLOAD_MAX_BYTES / 1e6:.0f} MB.",
+            code="too_large",
+        )
+    resume, created = resume_create(owner=owner, data=data, filename="pasted.txt")
+    if created and name:
+        resume.candidate_name = name[:200]
+        resume.save(update_fields=["candidate_name", "updated_at"])
+    return resume, created
+
+
+def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]]) -> list[UploadOutcome]:
+    """Many files at once: one bad file is reported and the others go in."""
+    outcomes = []
+    for filename, data in files:
+        try:
+            resume, created = resume_create(owner=owner, data=data, filename=filename)
+        except ApplicationError as exc:
+            outcomes.append(UploadOutcome(filename=filename, resume=None, created=False, error=exc.message, code=exc.code))
+        else:
+            outcomes.append(UploadOutcome(filename=filename, resume=resume, created=created))
+    return outcomes
+
+
+def _resume_store(*, owner, parsed: ParsedResume, data: bytes, filename: str) -> tuple[Resume, bool]:
+    contacts = parsed.contacts
+    resume = Resume(
+        owner=owner,
+        sha256=parsed.sha256,
+        original_filename=filename[:255],
+        file_kind=parsed.kind,
+        file_size=len(data),
+        candidate_name=(contacts.name or "")[:200],
+        email=(contacts.emails[0] if contacts.emails else "")[:254],
+        phone=(contacts.phones[0] if contacts.phones else "")[:64],
+        links=list(contacts.links)[:20],
+        text=parsed.text,
+        content_hash=hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
+        sections=[{"name": s.name, "start": s.start, "end": s.end} for s in parsed.sections],
+        years_experience=parsed.years_experience,
+        warnings=list(parsed.warnings),
+        steps={"parse": "ok"},
+    )
+    if parsed.status == "needs_ocr":
+        resume.status = Resume.Status.NEEDS_OCR
+        resume.error = "The PDF has no text layer (a scan or image): it needs OCR before it can be matched."
+    try:
+        with transaction.atomic():
+            resume.full_clean(exclude=["original_file"], validate_unique=False)
+            resume.save()
+            # Saved after the row exists, so a failed insert leaves no orphan file.
+            resume.original_file.save(filename, ContentFile(data), save=True)
+            if resume.status != Resume.Status.NEEDS_OCR:
+                _resume_extract_skills(resume)
+    except IntegrityError:
+        # Two uploads of the same file raced: the other one won, return it.
+        if resume.original_file:
+            resume.original_file.storage.delete(resume.original_file.name)
+        existing = Resume.objects.filter(owner=owner, sha256=parsed.sha256).first()
+        if existing is None:
+            raise
+        return existing, False
+    if resume.status != Resume.Status.NEEDS_OCR:
+        from recruiting.tasks import resume_process_task
+
+        resume_process_task.delay_on_commit(resume.pk)
+    return resume, True
+
+
+def _resume_extract_skills(resume: Resume) -> None:
+    taxonomy = taxonomy_get()
+    contexts = [(s["start"], s["end"]) for s in resume.sections if s["name"] in {"skills", "certifications"}]
+    matches = taxonomy.extract(resume.text, contexts=contexts)
+    ids = skill_ids_by_name(m.name for m in matches)
+    ResumeSkill.objects.filter(resume=resume).delete()
+    ResumeSkill.objects.bulk_create(
+        [
+            ResumeSkill(resume=resume, skill_id=ids[m.name.lower()], spans=[list(s) for s in m.spans])
+            for m in matches
+            if m.name.lower() in ids
+        ]
+    )
+    resume.steps = {**resume.steps, "skills": f"ok ({len(matches)})"}
+    resume.save(update_fields=["steps", "updated_at"])
+
+
+def resume_process(*, resume_id: int) -> Resume | None:
+    """Embed a parsed resume and mark it ready; safe to run twice (skips an unchanged embedding)."""
+    claimed = Resume.objects.filter(
+        pk=resume_id, status__in=[Resume.Status.PENDING, Resume.Status.PROCESSING, Resume.Status.FAILED]
+    ).update(status=Resume.Status.PROCESSING)
+    resume = Resume.objects.filter(pk=resume_id).first()
+    if resume is None or not claimed:
+        return resume
+    try:
+        if "skills" not in resume.steps:
+            _resume_extract_skills(resume)
+        resumes_embed([resume])
+    except Exception as exc:
+        logger.exception("resume %s failed to process", resume_id)
+        Resume.objects.filter(pk=resume_id).update(
+            status=Resume.Status.FAILED, error=f"Processing failed: {type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    resume.refresh_from_db()
+    return resume
+
+
+def resumes_embed(resumes: list[Resume]) -> None:
+    """Embed resumes in one batch (the skipped ones already have a vector for this content)."""
+    todo = [r for r in resumes if not _has_current_embedding(r)]
+    if todo:
+        embeddings_store(model=ResumeEmbedding, owner_field="resume", objects=todo, texts=[r.text for r in todo])
+    ids = [r.pk for r in resumes]
+    for r in resumes:
+        r.steps = {**r.steps, "embedding": "ok"}
+        r.status = Resume.Status.READY
+        r.error = ""
+        r.save(update_fields=["steps", "status", "error", "updated_at"])
+    transaction.on_commit(lambda: documents_embedded.send(sender=Resume, kind="resume", ids=ids))
+
+
+def _has_current_embedding(resume: Resume) -> bool:
+    from recruiting.services.embedding import embedder_get
+
+    return ResumeEmbedding.objects.filter(
+        resume=resume, model_id=embedder_get().model_id, content_hash=resume.content_hash
+    ).exists()
+
+
+@transaction.atomic
+def resume_delete(*, resume: Resume) -> None:
+    """Erase a candidate: file, text, PII, skills, embeddings (cascade) and index entries."""
+    pk = resume.pk
+    file_name = resume.original_file.name if resume.original_file else ""
+    storage = resume.original_file.storage if resume.original_file else None
+    resume.delete()
+    if storage and file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
+    transaction.on_commit(lambda: documents_removed.send(sender=Resume, kind="resume", ids=[pk]))

@@ -1,0 +1,80 @@
+"""Job sources and their schedules: every enabled source mirrors into one django-celery-beat task."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from recruiting.models import JobSource
+
+TASK_NAME = "recruiting.tasks.ingest_source_scheduled"
+
+
+def parse_crontab(expr: str) -> dict[str, str]:
+    parts = expr.split()
+    if len(parts) != 5:
+        raise ValidationError(
+            {"schedule": f"A crontab has 5 fields (minute hour day-of-month month day-of-week); got {len(parts)}."}
+        )
+    fields = dict(zip(["minute", "hour", "day_of_month", "month_of_year", "day_of_week"], parts, strict=True))
+    try:
+        from celery.schedules import crontab
+
+        crontab(**fields)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"schedule": f"Invalid crontab {expr!r}: {exc}"}) from None
+    return fields
+
+
+@transaction.atomic
+def source_save(*, source: JobSource) -> JobSource:
+    """Validate and save a source, then create, update or pause its periodic task (never two)."""
+    fields = parse_crontab(source.schedule)
+    source.full_clean()
+    source.save()
+    schedule, _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")
+    task = source.periodic_task
+    if task is None:
+        task = PeriodicTask.objects.filter(name=_task_name(source)).first() or PeriodicTask(name=_task_name(source))
+    task.task = TASK_NAME
+    task.crontab = schedule
+    task.interval = None
+    task.args = json.dumps([source.pk])
+    task.enabled = source.enabled
+    task.description = f"Ingest job postings from {source.name} ({source.get_kind_display()})."
+    task.save()
+    if source.periodic_task_id != task.pk:
+        JobSource.objects.filter(pk=source.pk).update(periodic_task=task)
+        source.periodic_task = task
+    return source
+
+
+@transaction.atomic
+def source_delete(*, source: JobSource) -> None:
+    task = source.periodic_task
+    source.delete()
+    if task is not None:
+        task.delete()
+
+
+def _task_name(source: JobSource) -> str:
+    return f"ingest source {source.pk}"
+
+
+def source_next_run(*, source: JobSource) -> datetime | None:
+    if not source.enabled:
+        return None
+    try:
+        fields = parse_crontab(source.schedule)
+    except ValidationError:
+        return None
+    from celery.schedules import crontab
+
+    now = timezone.now()
+    remaining = crontab(**fields).remaining_estimate(now)
+    return now + remaining

@@ -1,0 +1,49 @@
+"""Celery tasks of the recruiting app: take ids, re-fetch, call one service, return.
+
+Fetch retries (timeouts, 5xx, 429) happen inside the fetch layer with backoff; a run that still
+fails is recorded as failed with the reason.
+
+Every task here is safe to run twice (claims and content hashes), so all use acks_late with
+reject_on_worker_lost: a worker killed mid-task has its task redelivered, not lost.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**IDEMPOTENT)
+def resume_process_task(resume_id: int) -> None:
+    from recruiting.services.resumes import resume_process
+
+    resume_process(resume_id=resume_id)
+
+
+@shared_task(**IDEMPOTENT)
+def job_process_task(job_id: int) -> None:
+    from recruiting.services.jobs import job_process
+
+    job_process(job_id=job_id)
+
+
+@shared_task(**IDEMPOTENT)
+def ingest_source_task(run_id: int) -> str:
+    from recruiting.services.ingestion import ingestion_run
+
+    return ingestion_run(run_id=run_id).status
+
+
+@shared_task(**IDEMPOTENT)
+def ingest_source_scheduled(source_id: int) -> int | None:
+    """Beat entry point: record a run for the source and carry it out."""
+    from recruiting.models import IngestionRun, JobSource
+    from recruiting.services.ingestion import ingestion_run
+
+    source = JobSource.objects.filter(pk=source_id, enabled=True).first()
+    if source is None:
+        return None
+    run = IngestionRun.objects.create(source=source, trigger="schedule")
+    ingestion_run(run_id=run.pk)
+    return run.pk

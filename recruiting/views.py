@@ -1,0 +1,99 @@
+"""Recruiter pages for jobs, candidates and sources: parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from recruiting import selectors
+from recruiting.forms import JobFilterForm, ResumeFilterForm
+from recruiting.models import IngestionRun, Job, JobSkill, JobSource, Resume, ResumeSkill
+
+PAGE_SIZE = 25
+
+
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    from matching.selectors import dashboard_summary  # matching depends on us, not the reverse
+
+    context = {
+        "open_jobs": Job.objects.open().count(),
+        "resumes": Resume.objects.visible_to(request.user).count(),
+        "sources": JobSource.objects.count(),
+        "runs": IngestionRun.objects.select_related("source")[:8],
+        **dashboard_summary(),
+    }
+    return TemplateResponse(request, "recruiting/dashboard.html", context)
+
+
+def job_list(request: HttpRequest) -> TemplateResponse:
+    form = JobFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.job_list(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    template = "recruiting/job_list.html"
+    if request.htmx:
+        template += "#results"
+    return TemplateResponse(request, template, {"form": form, "page_obj": page})
+
+
+def job_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    job = get_object_or_404(
+        Job.objects.select_related("category", "source").prefetch_related(
+            Prefetch(
+                "job_skills",
+                queryset=JobSkill.objects.select_related("skill").order_by("skill__name"),
+            )
+        ),
+        pk=pk,
+    )
+    return TemplateResponse(request, "recruiting/job_detail.html", {"job": job})
+
+
+def resume_list(request: HttpRequest) -> TemplateResponse:
+    form = ResumeFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.resume_list(user=request.user, filters=filters).annotate(
+        n_skills=Count("resume_skills")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "recruiting/resume_list.html"
+    if request.htmx:
+        template += "#results"
+    return TemplateResponse(request, template, {"form": form, "page_obj": page})
+
+
+def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    resume = get_object_or_404(
+        Resume.objects.visible_to(request.user)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "resume_skills",
+                queryset=ResumeSkill.objects.select_related("skill").order_by("skill__name"),
+            )
+        ),
+        pk=pk,
+    )
+    return TemplateResponse(request, "recruiting/resume_detail.html", {"resume": resume})
+
+
+def source_list(request: HttpRequest) -> TemplateResponse:
+    sources = JobSource.objects.all()
+    runs = IngestionRun.objects.select_related("source")[:20]
+    return TemplateResponse(
+        request, "recruiting/source_list.html", {"sources": sources, "runs": runs}
+    )
+
+
+def ingestion_run_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    run = get_object_or_404(IngestionRun.objects.select_related("source"), pk=pk)
+    if request.htmx:
+        response = TemplateResponse(request, "recruiting/run_detail.html#progress", {"run": run})
+        if run.is_finished:
+            response.status_code = 286  # htmx stops polling on 286
+        return response
+    return TemplateResponse(request, "recruiting/run_detail.html", {"run": run})
