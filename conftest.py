@@ -7,8 +7,6 @@ import socket
 
 import pytest
 
-from recruiting.services.accounts import recruiter_create
-
 SMALL_TAXONOMY = [
     ("Python", [], "technical", False),
     ("Django", [], "technical", False),
@@ -64,19 +62,25 @@ def categories(db):
     }
 
 
+def _user(**kwargs):
+    from recruiting.services.accounts import recruiter_create
+
+    return recruiter_create(**kwargs)
+
+
 @pytest.fixture
 def recruiter(db):
-    return recruiter_create(username="rita", password="a-long-test-password-1")
+    return _user(username="rita", password="a-long-test-password-1")
 
 
 @pytest.fixture
 def other_recruiter(db):
-    return recruiter_create(username="oscar", password="a-long-test-password-2")
+    return _user(username="oscar", password="a-long-test-password-2")
 
 
 @pytest.fixture
 def staff(db):
-    return recruiter_create(username="ada", password="a-long-test-password-3", staff=True)
+    return _user(username="ada", password="a-long-test-password-3", staff=True)
 
 
 @pytest.fixture
@@ -108,9 +112,11 @@ def anon_api():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process_state():
+def _fresh_process_state(request):
     """Per-process caches (embedder, indexes, taxonomy) must not leak between tests."""
     yield
+    if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
+        return
     from matching.services.index import index_reset
     from recruiting.services.embedding import embedder_reset
 

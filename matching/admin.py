@@ -58,3 +58,21 @@ class DriftReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(models.RetrainRun)
+class RetrainRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "status", "trigger", "stage", "model_version", "started_at", "finished_at"]
+    list_filter = ["status", "trigger"]
+    readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
+    actions = ["retrain_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Retrain now (runs the pipeline and the gate)")
+    def retrain_now(self, request, queryset) -> None:
+        from matching.services.retrain import retrain_enqueue
+
+        run = retrain_enqueue(trigger="manual")
+        self.message_user(request, f"Retrain #{run.pk} queued.", messages.SUCCESS)

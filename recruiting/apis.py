@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
-from recruiting.models import Category, Job, Skill
+from config.exceptions import ApplicationError
+from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
+from recruiting.services import jobs as job_services
+from recruiting.services import resumes as resume_services
+from recruiting.services.ingestion import ingestion_enqueue
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -31,40 +43,288 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "source"]
 
 
+# --- Resumes ---------------------------------------------------------------------------------
+
+
+class ResumeSkillSerializer(serializers.Serializer):
+    name = serializers.CharField(source="skill.name")
+    spans = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
+
+
+class ResumeSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    skills = ResumeSkillSerializer(source="resume_skills", many=True, read_only=True)
+
+    class Meta:
+        model = Resume
+        fields = [
+            "id", "candidate_name", "email", "phone", "links", "status", "error", "warnings", "file_kind",
+            "original_filename", "category", "category_confidence", "years_experience", "sections", "skills",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ResumeDetailSerializer(ResumeSerializer):
+    class Meta(ResumeSerializer.Meta):
+        fields = [*ResumeSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class ResumeTextSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2_000_000, trim_whitespace=False)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class UploadResultSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    id = serializers.IntegerField(allow_null=True)
+    created = serializers.BooleanField()
+    status = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True)
+    code = serializers.CharField(allow_blank=True)
+
+
+class ResumeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                    viewsets.GenericViewSet):
+    """Candidates: upload files or text, list, read and erase. Recruiters see their own."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Resume.objects.none()
+        return (
+            Resume.objects.visible_to(self.request.user)
+            .select_related("category")
+            .prefetch_related("resume_skills__skill")
+        )
+
+    def get_serializer_class(self):
+        return ResumeDetailSerializer if self.action == "retrieve" else ResumeSerializer
+
+    def get_throttles(self):
+        if self.action == "create":
+            self.throttle_scope = "upload"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "ResumeUpload", {"file": serializers.ListField(child=serializers.FileField())}
+            ),
+            "application/json": ResumeTextSerializer,
+        },
+        responses={201: UploadResultSerializer(many=True), 400: OpenApiResponse(description="Every file refused")},
+        description="Upload one or many files (`file`, repeated) or JSON `{text, name}`. The same file twice "
+        "returns the existing resume. One bad file is reported and the others go in.",
+    )
+    def create(self, request: Request) -> Response:
+        if request.content_type and request.content_type.startswith("application/json"):
+            data = ResumeTextSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            resume, created = resume_services.resume_create_from_text(
+                owner=request.user, text=data.validated_data["text"], name=data.validated_data.get("name", "")
+            )
+            outcomes = [resume_services.UploadOutcome(filename="pasted.txt", resume=resume, created=created)]
+        else:
+            files = request.FILES.getlist("file")
+            if not files:
+                raise ApplicationError("Send one or more files in the `file` field, or JSON with `text`.",
+                                       code="no_file", extra={"fields": {"file": ["Required."]}})
+            outcomes = resume_services.resumes_upload(
+                owner=request.user, files=[(f.name, _read_capped(f)) for f in files]
+            )
+        results = [
+            {"filename": o.filename, "id": o.resume.pk if o.resume else None, "created": o.created,
+             "status": o.resume.status if o.resume else "", "error": o.error, "code": o.code}
+            for o in outcomes
+        ]
+        if all(o.resume is None for o in outcomes):
+            first = outcomes[0]
+            return Response({"message": first.error, "code": first.code, "results": results},
+                            status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_201_CREATED if any(o.created for o in outcomes) else status.HTTP_200_OK
+        return Response({"results": results}, status=code)
+
+    def perform_destroy(self, instance: Resume) -> None:
+        resume_services.resume_delete(resume=instance)
+
+
+def _read_capped(upload) -> bytes:
+    from django.conf import settings
+
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        # Report the limit without reading a huge file into memory.
+        return upload.read(settings.UPLOAD_MAX_BYTES + 1)
+    return upload.read()
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
 class JobFilter(filters.FilterSet):
     category = filters.CharFilter(field_name="category__slug")
     posted_after = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
     posted_before = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains")
+    skill = filters.CharFilter(field_name="skills__name", lookup_expr="iexact", distinct=True)
 
     class Meta:
         model = Job
-        fields = ["status", "remote", "source", "category"]
+        fields = ["status", "remote", "source"]
+
+
+class JobSkillSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="skill.name")
+
+    class Meta:
+        model = JobSkill
+        fields = ["name", "requirement", "origin"]
 
 
 class JobSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    skills = JobSkillSerializer(source="job_skills", many=True, read_only=True)
 
     class Meta:
         model = Job
         fields = [
-            "id",
-            "title",
-            "company",
-            "location",
-            "remote",
-            "status",
-            "category",
-            "category_confidence",
-            "url",
-            "posted_at",
-            "closed_at",
-            "source",
-            "external_id",
+            "id", "title", "company", "location", "remote", "status", "category", "category_confidence",
+            "url", "posted_at", "closed_at", "source", "external_id", "years_required", "skills",
+            "description_text", "description_html",
         ]
+        read_only_fields = fields
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Job.objects.select_related("category")
+class JobWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=200_000)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    remote = serializers.BooleanField(required=False, default=False)
+    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    must_have = serializers.ListField(child=serializers.CharField(max_length=120), required=False, default=list,
+                                      max_length=50)
+    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), required=False,
+                                         default=list, max_length=50)
+
+
+class JobSkillsWriteSerializer(serializers.Serializer):
+    must_have = serializers.ListField(child=serializers.CharField(max_length=120), max_length=50)
+    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), max_length=50, required=False,
+                                         default=list)
+
+
+class CanEditJob(permissions.BasePermission):
+    message = "Only staff or the recruiter who created this job may change it."
+
+    def has_object_permission(self, request, view, obj: Job) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user.is_staff or (obj.owner_id and obj.owner_id == request.user.pk))
+
+
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Jobs from every source and those recruiters create; filters: status, remote, category, skill, dates."""
+
+    queryset = Job.objects.select_related("category").prefetch_related("job_skills__skill")
     serializer_class = JobSerializer
     filterset_class = JobFilter
+    permission_classes = [permissions.IsAuthenticated, CanEditJob]
+
+    @extend_schema(request=JobWriteSerializer, responses={201: JobSerializer})
+    def create(self, request: Request) -> Response:
+        data = JobWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = job_services.job_create(owner=request.user, **data.validated_data)
+        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=JobWriteSerializer, responses={200: JobSerializer})
+    def partial_update(self, request: Request, pk=None) -> Response:
+        job = self.get_object()
+        data = JobWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        job = job_services.job_update(job=job, **data.validated_data)
+        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        job = job_services.job_close(job=self.get_object())
+        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    @extend_schema(request=JobSkillsWriteSerializer, responses={200: JobSerializer})
+    @action(detail=True, methods=["put"], url_path="skills")
+    def set_skills(self, request: Request, pk=None) -> Response:
+        """Replace the must-have / nice-to-have skills (any recruiter may edit requirements)."""
+        job = get_object_or_404(Job, pk=pk)
+        data = JobSkillsWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job_services.job_set_skills(job=job, required=data.validated_data["must_have"],
+                                    nice=data.validated_data["nice_to_have"])
+        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+
+# --- Sources and ingestion runs (admins) --------------------------------------------------------
+
+
+class JobSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobSource
+        fields = ["id", "name", "kind", "url", "board_token", "field_map", "schedule", "enabled", "last_run_at",
+                  "last_run_state"]
+        read_only_fields = ["last_run_at", "last_run_state"]
+
+
+class IngestionRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IngestionRun
+        fields = ["id", "source", "status", "trigger", "started_at", "finished_at", "total", "processed",
+                  "created", "updated", "unchanged", "closed", "failed", "errors", "message", "created_at"]
+        read_only_fields = fields
+
+
+class JobSourceViewSet(viewsets.ModelViewSet):
+    """Job sources and their crontab schedules (admins only); `run` queues an ingestion now."""
+
+    queryset = JobSource.objects.all()
+    serializer_class = JobSourceSerializer
+    permission_classes = [permissions.IsAdminUser]
+
+    def perform_create(self, serializer) -> None:
+        from recruiting.services.scheduling import source_save
+
+        serializer.instance = source_save(source=JobSource(**serializer.validated_data))
+
+    def perform_update(self, serializer) -> None:
+        from recruiting.services.scheduling import source_save
+
+        source = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(source, key, value)
+        serializer.instance = source_save(source=source)
+
+    def perform_destroy(self, instance: JobSource) -> None:
+        from recruiting.services.scheduling import source_delete
+
+        if instance.jobs.exists():
+            raise ApplicationError("This source has jobs; disable it instead of deleting it.", code="in_use")
+        source_delete(source=instance)
+
+    @extend_schema(request=None, responses={202: IngestionRunSerializer})
+    @action(detail=True, methods=["post"])
+    def run(self, request: Request, pk=None) -> Response:
+        with transaction.atomic():
+            run = ingestion_enqueue(source=self.get_object(), trigger="api")
+        run.refresh_from_db()
+        return Response(IngestionRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class IngestionRunViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = IngestionRun.objects.select_related("source")
+    serializer_class = IngestionRunSerializer
+    permission_classes = [permissions.IsAdminUser]
+    filterset_fields = ["source", "status"]

@@ -19,3 +19,35 @@ class ResumeFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search", max_length=200)
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *Resume.Status.choices], required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Many files in one field; cleans to a list (empty when none were sent)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+class ResumeUploadForm(forms.Form):
+    files = MultipleFileField(
+        required=False, widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.docx,.txt,.html,.htm"}),
+        label="Resume files (PDF, DOCX, TXT, HTML)",
+    )
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label="…or paste a resume",
+                           max_length=2_000_000)
+    name = forms.CharField(required=False, max_length=200, label="Candidate name (for pasted text)")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("files") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Choose at least one file or paste a resume.")
+        return data

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from recruiting.models import Job, Resume
 
@@ -31,3 +33,22 @@ def resume_list(*, user, filters: dict) -> QuerySet[Resume]:
     if status := filters.get("status"):
         qs = qs.filter(status=status)
     return qs
+
+
+def resume_highlighted_text(resume: Resume) -> SafeString:
+    """The resume text, escaped, with every skill's evidence span wrapped in <mark>."""
+    spans = sorted(
+        (start, end, rs.skill.name)
+        for rs in resume.resume_skills.select_related("skill")
+        for start, end in rs.spans
+        if 0 <= start < end <= len(resume.text)
+    )
+    out, pos = [], 0
+    for start, end, name in spans:
+        if start < pos:
+            continue
+        out.append(escape(resume.text[pos:start]))
+        out.append(f'<mark title="{escape(name)}">{escape(resume.text[start:end])}</mark>')
+        pos = end
+    out.append(escape(resume.text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped

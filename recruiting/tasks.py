@@ -1,7 +1,7 @@
 """Celery tasks of the recruiting app: take ids, re-fetch, call one service, return.
 
 Fetch retries (timeouts, 5xx, 429) happen inside the fetch layer with backoff; a run that still
-fails is recorded as failed with the reason.
+fails transiently is retried by Celery a bounded number of times, then recorded as failed.
 
 Every task here is safe to run twice (claims and content hashes), so all use acks_late with
 reject_on_worker_lost: a worker killed mid-task has its task redelivered, not lost.
@@ -10,6 +10,8 @@ reject_on_worker_lost: a worker killed mid-task has its task redelivered, not lo
 from __future__ import annotations
 
 from celery import shared_task
+
+from recruiting.sources import TransientSourceError
 
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
@@ -28,11 +30,15 @@ def job_process_task(job_id: int) -> None:
     job_process(job_id=job_id)
 
 
-@shared_task(**IDEMPOTENT)
-def ingest_source_task(run_id: int) -> str:
+@shared_task(bind=True, max_retries=3, **IDEMPOTENT)
+def ingest_source_task(self, run_id: int) -> str:
     from recruiting.services.ingestion import ingestion_run
 
-    return ingestion_run(run_id=run_id).status
+    try:
+        return ingestion_run(run_id=run_id, retryable=self.request.retries < self.max_retries).status
+    except TransientSourceError as exc:
+        countdown = exc.retry_after or 30 * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(**IDEMPOTENT)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("resumes/", views.resume_list, name="resume_list"),
+    path("resumes/upload/", views.resume_upload, name="resume_upload"),
     path("resumes/<int:pk>/", views.resume_detail, name="resume_detail"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/runs/<int:pk>/", views.ingestion_run_detail, name="run_detail"),

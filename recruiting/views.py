@@ -7,9 +7,12 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
 
+from config.exceptions import ApplicationError
 from recruiting import selectors
-from recruiting.forms import JobFilterForm, ResumeFilterForm
+from recruiting.services import resumes as resume_services
+from recruiting.forms import JobFilterForm, ResumeFilterForm, ResumeUploadForm
 from recruiting.models import IngestionRun, Job, JobSkill, JobSource, Resume, ResumeSkill
 
 PAGE_SIZE = 25
@@ -66,6 +69,34 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, template, {"form": form, "page_obj": page})
 
 
+@require_http_methods(["GET", "POST"])
+def resume_upload(request: HttpRequest) -> TemplateResponse:
+    """Upload one or many files, or paste text. JavaScript sends one request per file (progress)."""
+    form = ResumeUploadForm(request.POST or None, request.FILES or None)
+    outcomes = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+        outcomes = resume_services.resumes_upload(owner=request.user, files=files)
+        if form.cleaned_data["text"]:
+            try:
+                resume, created = resume_services.resume_create_from_text(
+                    owner=request.user, text=form.cleaned_data["text"], name=form.cleaned_data["name"]
+                )
+                outcomes.append(resume_services.UploadOutcome(filename="pasted text", resume=resume, created=created))
+            except ApplicationError as exc:
+                outcomes.append(resume_services.UploadOutcome(filename="pasted text", resume=None, created=False,
+                                                              error=exc.message, code=exc.code))
+        if outcomes and all(o.resume is None for o in outcomes):
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    template = "recruiting/resume_upload.html"
+    if request.htmx or request.headers.get("X-Upload-Fragment"):
+        template += "#outcomes"
+    return TemplateResponse(request, template, {"form": form, "outcomes": outcomes}, status=status)
+
+
 def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     resume = get_object_or_404(
         Resume.objects.visible_to(request.user)
@@ -78,7 +109,8 @@ def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         ),
         pk=pk,
     )
-    return TemplateResponse(request, "recruiting/resume_detail.html", {"resume": resume})
+    context = {"resume": resume, "highlighted": selectors.resume_highlighted_text(resume)}
+    return TemplateResponse(request, "recruiting/resume_detail.html", context)
 
 
 def source_list(request: HttpRequest) -> TemplateResponse:

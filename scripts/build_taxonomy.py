@@ -20,7 +20,7 @@ DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = REPO_ROOT / "fixtures" / "skills.json"
 
 
-def words(block: str) -> frozenset[str]:
+def word_set(block: str) -> frozenset[str]:
     """The whitespace-separated words of a text block (for long word lists)."""
     return frozenset(block.split())
 
@@ -29,10 +29,10 @@ KINDS = ("technical", "tool", "soft", "language", "certification", "domain")
 SOURCES = ("onet", "esco", "project")
 
 # Curated entries: "Canonical | alias; alias" under a [kind] header (a line starting with ";"
-# continues the aliases of the line above). They are processed first,
-# so they fix the canonical spelling of anything O*NET or ESCO also lists, and their aliases
-# win every collision. Aliases of three characters or fewer are upper-case abbreviations
-# meant to be matched case-sensitively (ML, JS, TS), see fixtures/demo/README.md.
+# continues the aliases of the line above). They are processed first, so they fix the canonical
+# spelling of anything O*NET or ESCO also lists, and their aliases win every collision. Short
+# upper-case aliases (ML, JS, TS) are meant to be matched case-sensitively, see
+# fixtures/demo/README.md.
 CURATED = """
 [technical]
 Python | Python 3; Python3
@@ -50,7 +50,7 @@ C# | C Sharp; Visual C#; Microsoft Visual C# .NET
 ASP.NET | Microsoft ASP.NET; ASP.NET Core; ASP.NET MVC; Microsoft ASP.NET Core MVC
 PHP | Hypertext preprocessor PHP; Hypertext preprocessor
 Ruby
-Ruby on Rails | Rails; RoR
+Ruby on Rails | RoR
 Scala
 R | R programming; R language
 SQL | Structured Query Language; Structure query language SQL
@@ -77,6 +77,7 @@ VBA | Visual Basic for Applications; Excel VBA
 Visual Basic | Microsoft Visual Basic; VB.NET; Microsoft Visual Basic.NET
 Solidity
 GraphQL
+Protocol Buffers | protobuf
 React | React.js; ReactJS
 React Native
 Angular | AngularJS; Google Angular; Angular.js
@@ -139,6 +140,8 @@ FAISS
 Docker | Dockerfile; Docker Compose
 Kubernetes | k8s
 Helm
+Argo CD | ArgoCD
+Flyway
 Terraform | HashiCorp Terraform; IBM Terraform
 CI/CD | continuous integration; continuous delivery; continuous deployment; CICD
 Linux | GNU/Linux
@@ -167,6 +170,8 @@ JUnit
 Selenium | Selenium WebDriver
 Cypress
 Jest
+Storybook
+Testcontainers
 Test Automation | automated testing; automation testing
 Object-Oriented Programming | OOP; object oriented programming
 Data Structures
@@ -330,6 +335,7 @@ Bill.com
 Hyperion | Oracle Hyperion
 Anaplan
 Bloomberg Terminal | Bloomberg Professional; Bloomberg
+Capital IQ | S&P Capital IQ
 ADP | ADP Workforce Now; ADP Payroll
 Paychex
 BambooHR
@@ -355,6 +361,7 @@ AutoCAD | Autodesk AutoCAD
 AutoCAD Civil 3D | Civil 3D; Autodesk AutoCAD Civil 3D
 Revit | Autodesk Revit
 SketchUp | Trimble SketchUp; SketchUp Pro; Trimble SketchUp Pro
+Enscape
 SolidWorks | Dassault Systemes SolidWorks; SOLIDWORKS
 CATIA | Dassault Systemes CATIA
 Creo | PTC Creo; PTC Creo Parametric; Pro/ENGINEER
@@ -364,6 +371,7 @@ ANSYS | ANSYS simulation software; Ansys Mechanical
 Simulink | MathWorks Simulink
 LabVIEW | National Instruments LabVIEW
 Altium Designer | Altium
+Studio 5000 | RSLogix 5000; Allen-Bradley Studio 5000
 Procore | Procore software
 Primavera P6 | Oracle Primavera P6; Primavera; Oracle Primavera
 Bluebeam | Bluebeam Revu
@@ -386,6 +394,7 @@ Blender
 Cinema 4D | Maxon Cinema 4D; C4D
 Final Cut Pro | Apple Final Cut Pro
 DaVinci Resolve
+CapCut
 Pro Tools | Avid Pro Tools; Avid Technology Pro Tools
 WordPress
 Gerber AccuMark | Gerber
@@ -468,6 +477,7 @@ Anti-Money Laundering | AML
 KYC | know your customer
 Regulatory Reporting
 Stress Testing
+CECL | current expected credit loss
 Loan Processing | loan origination
 Mortgage Lending | mortgage origination
 Underwriting | loan underwriting; credit underwriting
@@ -590,7 +600,7 @@ Go-to-Market Strategy | GTM; go-to-market
 Competitive Analysis | competitor analysis
 Strategic Planning
 Contract Negotiation
-B2B Sales | B2B
+B2B Sales | B2B selling
 Inside Sales
 Outside Sales | field sales
 Solution Selling | consultative selling
@@ -670,6 +680,9 @@ Design for Manufacturing | DFM; DFMA
 Lean Manufacturing | lean production
 Statistical Process Control | SPC
 ISO 9001 | ISO 9001:2015
+ISO 13485
+CAPA | corrective and preventive action; corrective and preventive actions
+PPAP | production part approval process
 Structural Analysis
 Stormwater Management | stormwater design
 Geotechnical Engineering
@@ -685,9 +698,9 @@ Robotics
 Instrumentation
 Reliability Engineering
 Verification and Validation | V&V
-Technical Drawing | engineering drawings; drafting
+Technical Drawing | engineering drawings; technical drafting
 UX Design | user experience design; UX; user experience
-UI Design | user interface design; UI
+UI Design | user interface design
 User Research | UX research
 Wireframing | wireframes
 Prototyping | rapid prototyping
@@ -967,6 +980,12 @@ Teaching License | teaching certificate; teaching credential; state teaching lic
 TESOL | TESOL certificate
 TEFL | TEFL certificate
 CELTA
+CCRN | critical care registered nurse certification
+NCIDQ
+Certified Payroll Professional
+ISTQB Certified Tester | ISTQB
+Databricks Certified Data Engineer
+SnowPro Core
 Google Ads Certification | Google Ads certified
 HubSpot Inbound Certification
 
@@ -1684,9 +1703,10 @@ ONET_TOOLS = {
 
 # Lower-case words that are also product or skill names; a name or alias equal to one of them
 # needs context (a skills section, a case-sensitive hit, a neighbouring skill) to count.
-COMMON_WORDS = words(
+COMMON_WORDS = word_set(
     """
-    access ada ant bamboo blender bootstrap box chef compass dart drawing eclipse edge elixir
+    access ada airflow ant bamboo basic blender bootstrap box celery chef collections compass dart
+    drawing eclipse edge elixir networking san
     encompass epic excel express flask framing go gong harvest helm hive illustrator jersey jest
     keynote linkedin lisp loom maple maven maya notes office outlook painting pascal pig puppet
     quicken relativity ruby rust sage seesaw shell sketch slack snowflake spark spring swift teams
@@ -1787,6 +1807,7 @@ ESCO_RENAME = {
     "programmable logic controller": "PLC Programming",
     "enhance website visibility": "SEO",
     "sterilization techniques": "Sterile Technique",
+    "troubleshoot": "Troubleshooting",
 }
 ESCO_SOFT = set(ESCO_RENAME.values()) - {
     "CRM",
@@ -1861,7 +1882,7 @@ ESCO_DROP = {
     "alter management",
 }
 # Task verbs the -ing test misses; their labels are duties ("quote prices"), not skill names.
-ESCO_VERBS = words(
+ESCO_VERBS = word_set(
     """
     accommodate advocate anticipate appraise approach authenticate boil cooperate detain digitise
     disassemble discuss dispense enhance exert express galvanise influence iron manoeuvre
@@ -1869,7 +1890,7 @@ ESCO_VERBS = words(
     tolerate trim upgrade
     """
 )
-ESCO_FILLER_HEADS = words(
+ESCO_FILLER_HEADS = word_set(
     """
     a an basics brands categories characteristics concept content field first formats
     fundamentals knowledge methods principles process processes range science scope techniques
@@ -1926,6 +1947,7 @@ class Taxonomy:
     def propose(
         self, *, name: str, aliases: list[str], kind: str, source: str, curated: bool = False
     ) -> Entry:
+        """Add a skill, or merge into the skill that already has this name or alias."""
         key = name.casefold()
         entry = self.by_surface.get(key)
         if entry is None:
@@ -2088,6 +2110,9 @@ def usable_esco_alias(alias: str, label: str) -> bool:
     and textbook phrasings ("knowledge of ...") that would only add false matches.
     """
     words = alias.split()
+    if len(words) == 1:
+        # single words in these groups are often a sense of another concept ("security")
+        return False
     label_heads = [w[:5] for w in re.findall(r"[a-z]+", label.lower()) if len(w) >= 4]
     return (
         len(words) <= 4
@@ -2188,7 +2213,22 @@ def needs_context(name: str, aliases: list[str]) -> bool:
 
 
 def build(data_dir: Path, *, min_occupations: int = 4) -> BuildReport:
-    """Build the taxonomy from the shared data; see the module docstring."""
+    """Build the taxonomy from the curated list, O*NET and ESCO.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Folder holding ``onet_29_2_skills_occupations`` and ``esco_skills_subset``.
+    min_occupations : int
+        Keep an O*NET example that is neither Hot Technology nor In Demand only when at least
+        this many occupations list it.
+
+    Returns
+    -------
+    BuildReport
+        Skills sorted by name (fields of ``recruiting.skill``), plus merges and dropped aliases
+        for review.
+    """
     tax = Taxonomy()
     for kind, name, aliases in parse_curated(CURATED):
         tax.propose(name=name, aliases=aliases, kind=kind, source="project", curated=True)

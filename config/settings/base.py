@@ -275,6 +275,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ResumeStatusEnum": "recruiting.models.Resume.Status",
+        "JobStatusEnum": "recruiting.models.Job.Status",
+        "IngestionRunStatusEnum": "recruiting.models.IngestionRun.Status",
+        "ModelVersionStatusEnum": "matching.models.ModelVersion.Status",
+        "RetrainRunStatusEnum": "matching.models.RetrainRun.Status",
+    },
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -284,5 +291,17 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "faiss.loader": {"level": "WARNING"}},
 }
+
+# --- Schedules: the one place in code. The database scheduler mirrors them into the admin
+# (Periodic tasks), where they can be paused or changed. Job sources have their own crontab.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    # Daily, after the night's ingestion runs: compare the last week with the training reference.
+    "drift checks": {"task": "matching.tasks.drift_check_scheduled", "schedule": crontab(minute=0, hour=3)},
+    # Weekly, on the quiet Sunday morning: the job market moves slowly, and a retrain costs minutes.
+    "weekly retrain": {"task": "matching.tasks.retrain_scheduled", "schedule": crontab(minute=0, hour=4, day_of_week=0)},
+}
+PIPELINE_ROOT = Path(env.str("PIPELINE_ROOT", default=str(BASE_DIR)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_the_pool_option_turns_persistent_connections_off():
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 64 + "-production-grade-secret-for-the-check",
+        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="recruit.example.com",
     )
     assert result.returncode == 0, result.stderr + result.stdout

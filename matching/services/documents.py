@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from recruiting.models import Category, Job, Resume
+import numpy as np
+
+from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
 
 from matching.services.index import index_remove
 from matching.services.registry import active_classifier
@@ -17,14 +19,23 @@ def documents_classify(*, kind: str, ids: list[int]) -> int:
     classifier = active_classifier(kind)
     if classifier is None:
         return 0
-    model = Resume if kind == "resume" else Job
+    model, emb_model, owner = (
+        (Resume, ResumeEmbedding, "resume_id") if kind == "resume" else (Job, JobEmbedding, "job_id")
+    )
     docs = list(model.objects.filter(pk__in=ids, category__isnull=True))
     if not docs:
         return 0
-    from matching.services.matching import embedder_get
-
+    # The stored vectors are the classifier's embedding features: nothing is encoded again.
+    vectors = {
+        getattr(e, owner): e.as_array()
+        for e in emb_model.objects.filter(**{f"{owner}__in": [d.pk for d in docs]},
+                                          model_id=classifier.embedder_model_id_)
+    }
+    docs = [d for d in docs if d.pk in vectors]
+    if not docs:
+        return 0
     texts = [d.text if kind == "resume" else f"{d.title}\n{d.description_text}" for d in docs]
-    predictions = classifier.predict(texts, embedder=embedder_get())
+    predictions = classifier.predict(texts, embeddings=np.vstack([vectors[d.pk] for d in docs]))
     by_slug = {c.slug: c for c in Category.objects.all()}
     for doc, pred in zip(docs, predictions, strict=True):
         doc.category = by_slug.get(pred.label) if pred.label else None

@@ -159,10 +159,26 @@ def _score_pair(req: Requirements, resume: Resume, r_vec, r_chunks, skills: list
 
 
 def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdown) -> dict:
-    return mlcore_explain(
+    data = mlcore_explain(
         resume_text=resume.text, resume_skills=skills, job_text=req.text, required=req.required,
         nice=req.nice, breakdown=breakdown, embedder=embedder_get(),
     ).to_dict()
+    for matched in data["matched"]:
+        matched.update(_evidence_line(resume.text, matched))
+    return data
+
+
+def _evidence_line(text: str, matched: dict) -> dict:
+    """The resume line that proves a skill, split around the evidence so pages can highlight it."""
+    if not matched.get("line") or not matched.get("spans"):
+        return {"line_before": "", "line_match": "", "line_after": ""}
+    (line_start, line_end), (start, end) = matched["line"], matched["spans"][0]
+    start, end = max(start, line_start), min(end, line_end)
+    return {
+        "line_before": text[line_start:start].lstrip(),
+        "line_match": text[start:end],
+        "line_after": text[end:line_end].rstrip(),
+    }
 
 
 def rank_resumes(*, requirements: Requirements, resumes: QuerySet[Resume] | Sequence[Resume], job: Job | None = None,

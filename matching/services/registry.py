@@ -41,13 +41,14 @@ def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
 
 
 def _verify(version: ModelVersion) -> None:
-    """Refuse an artifact that is missing or does not match its manifest checksums."""
-    from pathlib import Path
-
-    from mlcore.artifacts import ArtifactError, verify_artifact
+    """Refuse an artifact that is missing, altered or incompatible (checksums, kinds, versions)."""
+    from mlcore.artifacts import ArtifactError
+    from mlcore.pipelines.bundle import verify_bundle
 
     try:
-        verify_artifact(Path(version.artifact_path))
+        manifest = verify_bundle(version.artifact_path)
+        if version.checksum and manifest.checksum != version.checksum:
+            raise ArtifactError(f"manifest checksum {manifest.checksum[:12]}… is not the registered one")
     except (ArtifactError, OSError) as exc:
         ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.BROKEN, reason=str(exc)[:2000])
         raise ApplicationError(f"{version.version} cannot be activated: {exc}", code="broken_artifact") from exc
@@ -58,6 +59,7 @@ def active_classifier(kind: str):
     from pathlib import Path
 
     from mlcore.classifiers import CategoryClassifier
+    from recruiting.services.embedding import embedder_get
 
     active = ModelVersion.objects.active()
     if active is None:
@@ -70,7 +72,7 @@ def active_classifier(kind: str):
             if not path.exists():
                 return None
             try:
-                _loaded[key] = CategoryClassifier.load(path)
+                _loaded[key] = CategoryClassifier.load(path, embedder=embedder_get())
             except Exception as exc:
                 logger.error("model %s (%s classifier) failed to load: %s", active.version, kind, exc)
                 return None

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobSource
 from recruiting.services import jobs as job_services
-from recruiting.sources import FetchPolicy, SourceConfig, SourceError, fetch_postings
+from recruiting.sources import FetchPolicy, SourceConfig, SourceError, TransientSourceError, fetch_postings
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,12 @@ def _claim(run: IngestionRun) -> bool:
     return bool(claimed)
 
 
-def ingestion_run(*, run_id: int, progress=None) -> IngestionRun:
-    """Carry out a queued run. Running it again after it finished changes nothing."""
+def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> IngestionRun:
+    """Carry out a queued run. Running it again after it finished changes nothing.
+
+    With ``retryable``, a transient fetch failure (timeouts, 5xx, 429 after the fetch layer's own
+    retries) puts the run back in the queue and re-raises, so the task can retry it later.
+    """
     run = IngestionRun.objects.select_related("source").get(pk=run_id)
     if run.status == IngestionRun.Status.RUNNING and _is_stale(run):
         # A worker died mid-run (acks_late redelivered it): take the run over.
@@ -75,6 +79,13 @@ def ingestion_run(*, run_id: int, progress=None) -> IngestionRun:
     source = run.source
     try:
         result = fetch_postings(source_config(source), policy=fetch_policy())
+    except TransientSourceError as exc:
+        if retryable:
+            IngestionRun.objects.filter(pk=run.pk).update(
+                status=IngestionRun.Status.QUEUED, message=f"Will retry: {exc}"[:2000]
+            )
+            raise
+        return _finish(run, status=IngestionRun.Status.FAILED, message=str(exc))
     except SourceError as exc:
         return _finish(run, status=IngestionRun.Status.FAILED, message=str(exc))
     if result.not_modified:
@@ -88,7 +99,7 @@ def ingestion_run(*, run_id: int, progress=None) -> IngestionRun:
     for i, posting in enumerate(result.postings, start=1):
         try:
             job, outcome = job_services.job_upsert(
-                source=source, posting=posting, category_slug=(posting.extra or {}).get("category", "")
+                source=source, posting=posting, category_slug=posting.raw_category
             )
         except Exception as exc:  # one malformed posting is recorded; the rest go in
             logger.warning("posting %s of source %s failed: %s", posting.external_id, source.pk, exc)
@@ -109,7 +120,9 @@ def ingestion_run(*, run_id: int, progress=None) -> IngestionRun:
         job_services.jobs_embed(changed)
     closed = 0
     if result.complete_listing:
-        closed = job_services.jobs_close_missing(source=source, seen_ids={p.external_id for p in result.postings})
+        # A posting that exists at the source but failed to parse is not missing: keep it open.
+        seen = {p.external_id for p in result.postings} | {e.external_id for e in result.errors if e.external_id}
+        closed = job_services.jobs_close_missing(source=source, seen_ids=seen)
     _update_source(source, result)
     IngestionRun.objects.filter(pk=run.pk).update(closed=closed, errors=errors[:200], **counts)
     run.refresh_from_db()

@@ -109,6 +109,30 @@ def job_create(*, owner, title: str, description: str, company: str = "", locati
     return job
 
 
+def job_update(*, job: Job, must_have: Sequence[str] | None = None, nice_to_have: Sequence[str] | None = None,
+               description: str | None = None, **fields) -> Job:
+    """Change a job's fields; a new description re-extracts skills and re-embeds."""
+    for name in ("title", "company", "location", "remote", "url"):
+        if name in fields:
+            setattr(job, name, fields[name])
+    if description is not None:
+        job.description_html = description_to_html(description)
+        job.description_text = html_to_text(job.description_html)
+        job.years_required = years_required_of(job.description_text)
+    job.content_hash = content_hash_of(title=job.title, company=job.company, location=job.location,
+                                       remote=job.remote, text=job.description_text, url=job.url)
+    with transaction.atomic():
+        job.full_clean()
+        job.save()
+        job_extract_skills(job)
+        if must_have is not None or nice_to_have is not None:
+            job_set_skills(job=job, required=must_have or (), nice=nice_to_have or ())
+    from recruiting.tasks import job_process_task
+
+    job_process_task.delay_on_commit(job.pk)
+    return job
+
+
 def job_extract_skills(job: Job) -> None:
     """Skills found in the description; recruiter-set skills are kept as they are."""
     text = f"{job.title}\n{job.description_text}"

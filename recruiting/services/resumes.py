@@ -118,17 +118,24 @@ def _resume_store(*, owner, parsed: ParsedResume, data: bytes, filename: str) ->
                 _resume_extract_skills(resume)
     except IntegrityError:
         # Two uploads of the same file raced: the other one won, return it.
-        if resume.original_file:
-            resume.original_file.storage.delete(resume.original_file.name)
+        _delete_stored_file(resume)
         existing = Resume.objects.filter(owner=owner, sha256=parsed.sha256).first()
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        _delete_stored_file(resume)  # the row was rolled back: its file must not stay behind
+        raise
     if resume.status != Resume.Status.NEEDS_OCR:
         from recruiting.tasks import resume_process_task
 
         resume_process_task.delay_on_commit(resume.pk)
     return resume, True
+
+
+def _delete_stored_file(resume: Resume) -> None:
+    if resume.original_file and resume.original_file.name:
+        resume.original_file.storage.delete(resume.original_file.name)
 
 
 def _resume_extract_skills(resume: Resume) -> None:

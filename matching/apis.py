@@ -1,0 +1,292 @@
+"""REST endpoints of the matching app: matches, candidates, ranking, explanations, feedback, models."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from config.exceptions import ApplicationError
+from matching.models import MatchFeedback, ModelVersion
+from matching.services import feedback as feedback_services
+from matching.services import matching as match_services
+from matching.services.registry import model_version_activate
+from recruiting.models import Job, Resume
+
+
+class MatchQuerySerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=match_services.MAX_K, default=10)
+    category = serializers.SlugField(required=False)
+    open_only = serializers.BooleanField(required=False, default=True)
+    remote = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.IntegerField(required=False)
+    skill = serializers.CharField(required=False, max_length=120)
+    location = serializers.CharField(required=False, max_length=200)
+    posted_after = serializers.DateTimeField(required=False)
+    posted_before = serializers.DateTimeField(required=False)
+    explain = serializers.BooleanField(required=False, default=True)
+
+
+class MatchResultSerializer(serializers.Serializer):
+    job = serializers.DictField()
+    resume = serializers.DictField()
+    score = serializers.FloatField()
+    parts = serializers.DictField(child=serializers.FloatField())
+    similarity = serializers.FloatField()
+    matched_required = serializers.ListField(child=serializers.CharField())
+    missing_required = serializers.ListField(child=serializers.CharField())
+    matched_nice = serializers.ListField(child=serializers.CharField())
+    missing_nice = serializers.ListField(child=serializers.CharField())
+    excluded_present = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.DictField(allow_null=True)
+
+
+class MatchPageSerializer(serializers.Serializer):
+    model_version = serializers.CharField()
+    total_candidates = serializers.IntegerField()
+    results = MatchResultSerializer(many=True)
+
+
+def result_payload(result: match_services.MatchResult) -> dict:
+    b = result.breakdown
+    job = result.job
+    resume = result.resume
+    return {
+        "job": {"id": job.pk, "title": job.title, "company": job.company, "location": job.location,
+                "category": job.category.slug if job.category_id else None} if job else {},
+        "resume": {"id": resume.pk, "name": resume.display_name,
+                   "category": resume.category.slug if resume.category_id else None},
+        "score": b.total, "parts": dict(b.parts), "similarity": round(result.similarity, 4),
+        "matched_required": list(b.matched_required), "missing_required": list(b.missing_required),
+        "matched_nice": list(b.matched_nice), "missing_nice": list(b.missing_nice),
+        "excluded_present": list(b.excluded_present), "explanation": result.explanation,
+    }
+
+
+def page_payload(page: match_services.MatchPage) -> dict:
+    return {"model_version": page.model_version, "total_candidates": page.total_candidates,
+            "results": [result_payload(r) for r in page.results]}
+
+
+class MatchThrottleMixin:
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "match"
+
+
+def filtered_jobs(params: dict):
+    jobs = Job.objects.all()
+    if params.get("open_only", True):
+        jobs = jobs.open()
+    if params.get("category"):
+        jobs = jobs.filter(category__slug=params["category"])
+    if params.get("remote") is not None:
+        jobs = jobs.filter(remote=params["remote"])
+    if params.get("source"):
+        jobs = jobs.filter(source_id=params["source"])
+    if params.get("skill"):
+        jobs = jobs.filter(skills__name__iexact=params["skill"])
+    if params.get("location"):
+        jobs = jobs.filter(Q(location__icontains=params["location"]) | Q(remote=True))
+    if params.get("posted_after"):
+        jobs = jobs.filter(posted_at__gte=params["posted_after"])
+    if params.get("posted_before"):
+        jobs = jobs.filter(posted_at__lte=params["posted_before"])
+    return jobs
+
+
+class ResumeMatchesView(MatchThrottleMixin, APIView):
+    @extend_schema(parameters=[MatchQuerySerializer], responses={200: MatchPageSerializer},
+                   summary="Jobs for a resume", description="Ranked jobs with score parts and explanations.")
+    def get(self, request: Request, pk: int) -> Response:
+        resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
+        params = MatchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        page = match_services.jobs_for_resume(resume=resume, jobs=filtered_jobs(p), k=p["k"],
+                                              explain_top=p["k"] if p["explain"] else 0)
+        return Response(page_payload(page))
+
+
+class CandidateQuerySerializer(serializers.Serializer):
+    k = serializers.IntegerField(min_value=1, max_value=match_services.MAX_K, default=10)
+    category = serializers.SlugField(required=False)
+    skill = serializers.CharField(required=False, max_length=120)
+    must_have = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
+    nice_to_have = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
+    exclude = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
+    explain = serializers.BooleanField(required=False, default=True)
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+class JobCandidatesView(MatchThrottleMixin, APIView):
+    @extend_schema(parameters=[CandidateQuerySerializer], responses={200: MatchPageSerializer},
+                   summary="Candidates for a job")
+    def get(self, request: Request, pk: int) -> Response:
+        job = get_object_or_404(Job, pk=pk)
+        params = CandidateQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        resumes = Resume.objects.visible_to(request.user)
+        if p.get("category"):
+            resumes = resumes.filter(category__slug=p["category"])
+        if p.get("skill"):
+            resumes = resumes.filter(skills__name__iexact=p["skill"])
+        page = match_services.candidates_for_job(
+            job=job, resumes=resumes, k=p["k"], required=_split(p.get("must_have")),
+            nice=_split(p.get("nice_to_have")), excluded=_split(p.get("exclude")) or (),
+            explain_top=p["k"] if p["explain"] else 0,
+        )
+        return Response(page_payload(page))
+
+
+class RankJobSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=200_000, required=False, allow_blank=True, default="")
+    must_have = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
+    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
+    exclude = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
+
+
+class RankRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(required=False)
+    job = RankJobSerializer(required=False)
+    resume_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+    def validate(self, attrs):
+        if ("job_id" in attrs) == ("job" in attrs):
+            raise serializers.ValidationError("Give exactly one of `job_id` or `job`.")
+        return attrs
+
+
+class RankView(MatchThrottleMixin, APIView):
+    @extend_schema(request=RankRequestSerializer, responses={200: MatchPageSerializer},
+                   summary="Rank given resumes against a job or free-text requirements")
+    def post(self, request: Request) -> Response:
+        data = RankRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ids = list(dict.fromkeys(v["resume_ids"]))
+        resumes = Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        found = set(resumes.values_list("id", flat=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ApplicationError(f"Unknown resume id(s): {missing[:20]}.", code="unknown_resume", status=404)
+        if "job_id" in v:
+            job = get_object_or_404(Job, pk=v["job_id"])
+            requirements = match_services.job_requirements(job)
+        else:
+            job = None
+            j = v["job"]
+            requirements = match_services.free_text_requirements(
+                title=j["title"], description=j["description"], must_have=j["must_have"],
+                nice_to_have=j["nice_to_have"], exclude=j["exclude"],
+            )
+        page = match_services.rank_resumes(requirements=requirements, resumes=resumes, job=job, explain_top=20)
+        return Response(page_payload(page))
+
+
+class ClassifySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["resume", "job"])
+    texts = serializers.ListField(child=serializers.CharField(max_length=200_000), min_length=1, max_length=100)
+
+
+class ClassifyResultSerializer(serializers.Serializer):
+    category = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField()
+    uncertain = serializers.BooleanField()
+    top = serializers.ListField(child=serializers.DictField())
+
+
+class ClassifyResponseSerializer(serializers.Serializer):
+    results = ClassifyResultSerializer(many=True)
+
+
+class ClassifyView(MatchThrottleMixin, APIView):
+    @extend_schema(request=ClassifySerializer, responses={200: ClassifyResponseSerializer},
+                   summary="Category and confidence per text")
+    def post(self, request: Request) -> Response:
+        from matching.services.classify import classify_texts
+
+        data = ClassifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        results = classify_texts(kind=data.validated_data["kind"], texts=data.validated_data["texts"])
+        return Response({"results": results})
+
+
+class ExplainQuerySerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+    resume = serializers.IntegerField()
+
+
+class ExplainView(MatchThrottleMixin, APIView):
+    @extend_schema(parameters=[ExplainQuerySerializer], responses={200: MatchResultSerializer},
+                   summary="Explain one (job, resume) pair")
+    def get(self, request: Request) -> Response:
+        params = ExplainQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        job = get_object_or_404(Job, pk=params.validated_data["job"])
+        resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=params.validated_data["resume"])
+        return Response(result_payload(match_services.explain_pair(job=job, resume=resume)))
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchFeedback
+        fields = ["id", "job", "resume", "decision", "note", "score", "model_version", "created_at", "updated_at"]
+        read_only_fields = ["id", "score", "model_version", "created_at", "updated_at"]
+
+
+class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Shortlist or reject a candidate for a job; one decision per recruiter and pair (updated in place)."""
+
+    serializer_class = FeedbackSerializer
+    filterset_fields = ["job", "resume", "decision"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MatchFeedback.objects.none()
+        return MatchFeedback.objects.filter(user=self.request.user)
+
+    def create(self, request: Request) -> Response:
+        data = FeedbackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=v["resume"].pk)
+        fb = feedback_services.feedback_record(user=request.user, job=v["job"], resume=resume,
+                                               decision=v["decision"], note=v.get("note", ""))
+        return Response(FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
+
+
+class ModelVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "version", "status", "is_active", "embedder_id", "params", "metrics", "reason",
+                  "created_at", "activated_at"]
+        read_only_fields = fields
+
+
+class ModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The model registry (admins): list versions, activate one or roll back to an earlier one."""
+
+    queryset = ModelVersion.objects.all()
+    serializer_class = ModelVersionSerializer
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(request=None, responses={200: ModelVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk=None) -> Response:
+        version = model_version_activate(version=self.get_object(), user=request.user)
+        return Response(ModelVersionSerializer(version).data)
+
+

@@ -1,0 +1,59 @@
+"""Forms for the matching pages: requirement editing, feedback and rank-a-pile input."""
+
+from __future__ import annotations
+
+from django import forms
+
+from matching.models import MatchFeedback
+from recruiting.forms import MultipleFileField
+from recruiting.models import Job, JobSkill, Resume
+
+
+class SkillListField(forms.CharField):
+    """Comma-separated skill names -> a list, blanks dropped, order kept."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return list(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+
+
+class RequirementsForm(forms.Form):
+    must_have = SkillListField(required=False, label="Must have (comma-separated)", max_length=2000)
+    nice_to_have = SkillListField(required=False, label="Nice to have (comma-separated)", max_length=2000)
+
+    @classmethod
+    def for_job(cls, job: Job) -> RequirementsForm:
+        skills = JobSkill.objects.filter(job=job).select_related("skill").order_by("skill__name")
+        return cls(initial={
+            "must_have": ", ".join(s.skill.name for s in skills if s.requirement == "required"),
+            "nice_to_have": ", ".join(s.skill.name for s in skills if s.requirement == "nice"),
+        })
+
+
+class FeedbackForm(forms.Form):
+    decision = forms.ChoiceField(choices=MatchFeedback.Decision.choices)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class RankPileForm(forms.Form):
+    job = forms.ModelChoiceField(queryset=Job.objects.open(), required=False, label="Rank against a job")
+    title = forms.CharField(required=False, max_length=300, label="…or paste a job: title")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    must_have = SkillListField(required=False, max_length=2000)
+    nice_to_have = SkillListField(required=False, max_length=2000)
+    exclude = SkillListField(required=False, max_length=2000)
+    files = MultipleFileField(required=False, label="Resumes (PDF, DOCX, TXT, HTML)")
+    resumes = forms.ModelMultipleChoiceField(queryset=Resume.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["resumes"].queryset = Resume.objects.visible_to(user)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("job") and not (data.get("title") or data.get("description")):
+            raise forms.ValidationError("Pick a job or paste a job description.")
+        if not data.get("files") and not data.get("resumes"):
+            raise forms.ValidationError("Add at least one resume.")
+        return data

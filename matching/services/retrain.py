@@ -1,0 +1,156 @@
+"""Retraining: run the DVC pipeline, register the bundle as a ModelVersion, activate it if the gate
+passes. Two retrains never overlap (one running run, enforced by the database).
+
+A failed stage, too little data or a corrupt bundle ends the run with the reason and leaves the
+active model and its index untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from matching.models import ModelVersion, RetrainRun
+from matching.services.registry import model_version_activate
+
+logger = logging.getLogger(__name__)
+
+LOG_TAIL = 6000
+
+
+def pipeline_root() -> Path:
+    return Path(getattr(settings, "PIPELINE_ROOT", settings.BASE_DIR))
+
+
+def retrain_enqueue(*, trigger: str = "manual") -> RetrainRun:
+    from matching.tasks import retrain_task
+
+    run = RetrainRun.objects.create(trigger=trigger)
+    retrain_task.delay_on_commit(run.pk)
+    return run
+
+
+def _claim(run: RetrainRun) -> bool:
+    try:
+        with transaction.atomic():
+            return bool(
+                RetrainRun.objects.filter(pk=run.pk, status=RetrainRun.Status.QUEUED).update(
+                    status=RetrainRun.Status.RUNNING, started_at=timezone.now()
+                )
+            )
+    except IntegrityError:
+        RetrainRun.objects.filter(pk=run.pk).update(
+            status=RetrainRun.Status.SKIPPED, finished_at=timezone.now(), message="Another retrain was running."
+        )
+        return False
+
+
+def _finish(run: RetrainRun, *, status: str, message: str, log: str = "", version=None) -> RetrainRun:
+    RetrainRun.objects.filter(pk=run.pk).update(
+        status=status, finished_at=timezone.now(), message=message[:4000], log_tail=log[-LOG_TAIL:],
+        model_version=version, stage="",
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
+    """`dvc repro` in a subprocess; the current stage is recorded on the run as it goes."""
+    dvc = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
+    if dvc is None:
+        return False, "DVC is not installed in this environment (pip install -r requirements/ml.txt)."
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "PYTHONPATH": str(root),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    lines: list[str] = []
+    with subprocess.Popen([dvc, "repro"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as proc:
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Running stage '"):
+                RetrainRun.objects.filter(pk=run.pk).update(stage=line.split("'")[1])
+        proc.wait(timeout=settings.CELERY_TASK_TIME_LIMIT)
+    return proc.returncode == 0, "".join(lines)
+
+
+def _failure_reason(log: str) -> str:
+    for line in reversed(log.splitlines()):
+        if "PipelineError" in line or "Error:" in line or line.startswith("ERROR"):
+            return line.strip()
+    return "the pipeline failed (see the log)."
+
+
+def gate(*, metrics: dict, active: ModelVersion | None, params: dict) -> tuple[bool, str]:
+    """Not worse than the active version on any gate metric beyond the tolerance."""
+    if active is None:
+        return True, "No version was active."
+    keys = params.get("metrics", ["resume_macro_f1", "job_macro_f1"])
+    tolerance = float(params.get("tolerance", 0.02))
+    worse = []
+    for key in keys:
+        new, old = metrics.get(key), active.metrics.get(key)
+        if isinstance(new, int | float) and isinstance(old, int | float) and new < old - tolerance:
+            worse.append(f"{key} {new:.3f} < {old:.3f} - {tolerance}")
+    if worse:
+        return False, f"Worse than {active.version}: " + "; ".join(worse)
+    return True, f"Not worse than {active.version} on {', '.join(keys)} (tolerance {tolerance})."
+
+
+def model_version_register(*, bundle_dir: Path) -> ModelVersion:
+    """Copy a verified bundle into the artifacts folder (atomically) and record it as a candidate."""
+    from mlcore.pipelines.bundle import verify_bundle
+
+    manifest = verify_bundle(bundle_dir)
+    version = f"{timezone.now():%Y%m%d-%H%M%S}-{manifest.checksum[:8]}"
+    target = Path(settings.ARTIFACTS_DIR) / "models" / version
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{version}-"))
+    for part in [*manifest.parts, "bundle"]:
+        shutil.copytree(bundle_dir / part, tmp / part)
+    os.replace(tmp, target)
+    verify_bundle(target)  # what was copied is what was verified
+    embed = (manifest.params.get("embed") or {}).get("model", "minilm")
+    return ModelVersion.objects.create(
+        version=version, artifact_path=str(target), checksum=manifest.checksum,
+        embedder_id={"minilm": "all-MiniLM-L6-v2"}.get(embed, embed), params=manifest.params,
+        metrics=manifest.metrics, manifest={"parts": manifest.parts, "data_hash": manifest.data_hash},
+    )
+
+
+def retrain_run(*, run_id: int) -> RetrainRun:
+    run = RetrainRun.objects.get(pk=run_id)
+    if not _claim(run):
+        run.refresh_from_db()
+        return run
+    root = pipeline_root()
+    try:
+        ok, log = _dvc_repro(root, run)
+    except Exception as exc:
+        logger.exception("retrain %s: dvc repro could not run", run.pk)
+        return _finish(run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}")
+    if not ok:
+        return _finish(run, status=RetrainRun.Status.FAILED, message=_failure_reason(log), log=log)
+    try:
+        version = model_version_register(bundle_dir=root / "data" / "model")
+    except Exception as exc:  # a bundle that fails verification is never registered
+        return _finish(run, status=RetrainRun.Status.FAILED, message=f"The new model was refused: {exc}", log=log)
+    params = yaml.safe_load((root / "params.yaml").read_text()) or {}
+    passed, reason = gate(metrics=version.metrics, active=ModelVersion.objects.active(), params=params.get("gate", {}))
+    if passed:
+        model_version_activate(version=version)
+        ModelVersion.objects.filter(pk=version.pk).update(reason=f"{reason}\n{version.reason}".strip())
+    else:
+        ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.REJECTED, reason=reason)
+    version.refresh_from_db()
+    outcome = "activated" if passed else "kept inactive"
+    return _finish(run, status=RetrainRun.Status.SUCCEEDED, message=f"{version.version} {outcome}: {reason}",
+                   log=log, version=version)

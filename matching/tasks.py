@@ -1,0 +1,34 @@
+"""Celery tasks of the matching app: take ids, call one service, return.
+
+Retrain and drift runs are claimed with a conditional update (one running retrain), so they are
+safe to run twice and use acks_late.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**IDEMPOTENT)
+def retrain_task(run_id: int) -> str:
+    from matching.services.retrain import retrain_run
+
+    return retrain_run(run_id=run_id).status
+
+
+@shared_task(**IDEMPOTENT)
+def retrain_scheduled() -> int:
+    """Beat entry point: the weekly retrain."""
+    from matching.services.retrain import retrain_enqueue
+
+    return retrain_enqueue(trigger="schedule").pk
+
+
+@shared_task(**IDEMPOTENT)
+def drift_check_scheduled() -> list[int]:
+    """Beat entry point: the daily drift checks (a drifted check queues a retrain)."""
+    from matching.services.drift import drift_check_all
+
+    return [r.pk for r in drift_check_all(trigger_retrain=True)]

@@ -1,0 +1,177 @@
+"""Recruiter pages for matching: candidates for a job, jobs for a resume, explanations, feedback,
+rank-a-pile with CSV export, and the model/drift page. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.exceptions import ApplicationError
+from matching.forms import FeedbackForm, RankPileForm, RequirementsForm
+from matching.models import DriftReport, MatchFeedback, ModelVersion
+from matching.services import feedback as feedback_services
+from matching.services import matching as match_services
+from recruiting.models import Job, Resume
+from recruiting.selectors import resume_highlighted_text
+from recruiting.services import jobs as job_services
+from recruiting.services.resumes import resumes_upload
+
+
+def _feedback_by_resume(user, job: Job) -> dict[int, str]:
+    return dict(MatchFeedback.objects.filter(user=user, job=job).values_list("resume_id", "decision"))
+
+
+def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
+    """The job page's ranked candidates (a partial under HTMX, a whole page without JavaScript)."""
+    job = get_object_or_404(Job.objects.select_related("category"), pk=pk)
+    context = {"job": job, "requirements_form": RequirementsForm.for_job(job)}
+    try:
+        page = match_services.candidates_for_job(job=job, resumes=Resume.objects.visible_to(request.user), k=20)
+        decisions = _feedback_by_resume(request.user, job)
+        context |= {"page": page, "rows": [(r, decisions.get(r.resume.pk, "")) for r in page.results]}
+    except ApplicationError as exc:
+        context["error"] = exc.message
+    template = "matching/job_candidates.html"
+    return TemplateResponse(request, template + "#candidates" if request.htmx else template, context)
+
+
+@require_POST
+def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit must-have / nice-to-have skills, then show the re-ranked candidates in place."""
+    job = get_object_or_404(Job, pk=pk)
+    form = RequirementsForm(request.POST)
+    if form.is_valid():
+        try:
+            job_services.job_set_skills(job=job, required=form.cleaned_data["must_have"],
+                                        nice=form.cleaned_data["nice_to_have"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    if form.errors:
+        return TemplateResponse(request, "matching/job_candidates.html#requirements",
+                                {"job": job, "requirements_form": form}, status=400)
+    if not request.htmx:
+        return redirect("matching:job_candidates", pk=job.pk)
+    return job_candidates(request, pk)
+
+
+@require_POST
+def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
+    job = get_object_or_404(Job, pk=job_pk)
+    resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("Choose shortlist or reject.", code="invalid")
+    fb = feedback_services.feedback_record(user=request.user, job=job, resume=resume,
+                                           decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
+    if not request.htmx:
+        messages.success(request, f"{resume.display_name}: {fb.get_decision_display().lower()}.")
+        return redirect("matching:job_candidates", pk=job.pk)
+    return TemplateResponse(request, "matching/_feedback.html",
+                            {"job": job, "resume": resume, "decision": fb.decision})
+
+
+def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
+    resume = get_object_or_404(Resume.objects.visible_to(request.user).select_related("category"), pk=pk)
+    context: dict = {"resume": resume, "highlighted": resume_highlighted_text(resume)}
+    try:
+        context["page"] = match_services.jobs_for_resume(resume=resume, jobs=Job.objects.open(), k=10)
+    except ApplicationError as exc:
+        context["error"] = exc.message
+    template = "matching/resume_matches.html"
+    return TemplateResponse(request, template + "#matches" if request.htmx else template, context)
+
+
+def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
+    job = get_object_or_404(Job, pk=job_pk)
+    resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
+    result = match_services.explain_pair(job=job, resume=resume)
+    return TemplateResponse(request, "matching/_explanation.html", {"r": result, "resume": resume})
+
+
+@require_http_methods(["GET", "POST"])
+def rank_pile(request: HttpRequest) -> HttpResponse:
+    """Pick a job or paste a JD, drop many resumes, get a ranked table; `?format=csv` exports it."""
+    form = RankPileForm(request.POST or None, request.FILES or None, user=request.user)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        outcomes = resumes_upload(owner=request.user,
+                                  files=[(f.name, f.read()) for f in cd["files"]])
+        ids = [o.resume.pk for o in outcomes if o.resume] + [r.pk for r in cd["resumes"]]
+        # The pile is processed in this request so the table can be shown right away.
+        from recruiting.services.resumes import resume_process
+
+        for o in outcomes:
+            if o.resume and o.resume.status in (Resume.Status.PENDING, Resume.Status.PROCESSING):
+                resume_process(resume_id=o.resume.pk)
+        resumes = Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        if cd["job"]:
+            requirements = match_services.job_requirements(cd["job"])
+        else:
+            requirements = match_services.free_text_requirements(
+                title=cd["title"], description=cd["description"], must_have=cd["must_have"],
+                nice_to_have=cd["nice_to_have"], exclude=cd["exclude"],
+            )
+        page = match_services.rank_resumes(requirements=requirements, resumes=resumes, job=cd["job"], explain_top=50)
+        request.session["last_pile"] = {"ids": ids, "job": cd["job"].pk if cd["job"] else None}
+        context |= {"page": page, "failed": [o for o in outcomes if o.resume is None]}
+    elif request.GET.get("format") == "csv" and request.session.get("last_pile"):
+        return _pile_csv(request)
+    template = "matching/rank_pile.html"
+    return TemplateResponse(request, template + "#results" if request.htmx and "page" in context else template,
+                            context)
+
+
+def _pile_csv(request: HttpRequest) -> HttpResponse:
+    pile = request.session["last_pile"]
+    resumes = Resume.objects.visible_to(request.user).filter(pk__in=pile["ids"])
+    job = Job.objects.filter(pk=pile["job"]).first() if pile["job"] else None
+    if job is None:
+        raise ApplicationError("CSV export needs a ranking against a saved job; pick a job.", code="no_job")
+    page = match_services.rank_resumes(requirements=match_services.job_requirements(job), resumes=resumes, job=job,
+                                       explain_top=0)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="ranking-job-{job.pk}.csv"'
+    writer = csv.writer(response)
+    parts = list(page.results[0].breakdown.parts) if page.results else []
+    writer.writerow(["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"])
+    for i, r in enumerate(page.results, start=1):
+        b = r.breakdown
+        writer.writerow([i, r.resume.pk, _csv_safe(r.resume.display_name), b.total, *[b.parts[p] for p in parts],
+                         "; ".join(b.matched_required), "; ".join(b.missing_required)])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def models_and_drift(request: HttpRequest) -> TemplateResponse:
+    from matching.charts import line_chart_svg
+
+    versions = list(ModelVersion.objects.all()[:50])
+    metric_keys = sorted({k for v in versions for k, x in v.metrics.items() if isinstance(x, int | float)})[:4]
+    metric_series = {
+        key: [(v.created_at, v.metrics[key]) for v in reversed(versions) if isinstance(v.metrics.get(key), int | float)]
+        for key in metric_keys
+    }
+    reports = list(DriftReport.objects.all()[:200])
+    drift_series = {
+        kind: [(d.created_at, d.score) for d in reversed(reports) if d.kind == kind and d.score is not None]
+        for kind in DriftReport.Kind.values
+    }
+    context = {
+        "versions": versions,
+        "reports": reports[:30],
+        "metrics_chart": line_chart_svg(metric_series, title="Metrics by model version"),
+        "drift_chart": line_chart_svg(drift_series, title="Drift scores over time"),
+    }
+    return TemplateResponse(request, "matching/models.html", context)
+
+

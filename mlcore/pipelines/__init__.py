@@ -1,0 +1,5 @@
+"""The ML pipeline, one module per DVC stage: export -> prepare -> embed -> train -> evaluate -> index.
+
+Each stage is a pure ``run(...)`` with a thin ``main()`` (``python -m mlcore.pipelines.<stage>``);
+the retrain task runs the same code through DVC.
+"""

@@ -1,0 +1,71 @@
+"""Shared helpers of the pipeline stages: parameters, paths, JSON-lines files, atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(os.environ.get("RR_PIPELINE_ROOT", Path(__file__).resolve().parents[2]))
+PARAMS_FILE = ROOT / "params.yaml"
+
+RAW_DIR = ROOT / "data" / "raw" / "export"
+PREPARED_DIR = ROOT / "data" / "prepared"
+EMBEDDINGS_DIR = ROOT / "data" / "embeddings"
+MODEL_DIR = ROOT / "data" / "model"
+INDEX_DIR = ROOT / "data" / "index"
+REPORTS_DIR = ROOT / "reports"
+CACHE_DIR = ROOT / ".cache" / "embeddings"
+KINDS = ("resumes", "jobs")
+
+
+class PipelineError(RuntimeError):
+    """A stage cannot run: the message says why (too little data, a missing input, ...)."""
+
+
+def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows]
+    write_atomic(path, ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8"))
+    return len(lines)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    if not path.exists():
+        raise PipelineError(f"{path} is missing: run the earlier pipeline stages first (dvc repro).")
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_atomic(path, (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).lower().encode("utf-8")).hexdigest()

@@ -1,0 +1,54 @@
+"""Stage `embed`: document vectors for every prepared text, through the embedding cache.
+
+An unchanged document is never encoded twice: the cache is keyed by (model id, content hash).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from mlcore.embeddings import get_embedder
+from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
+from mlcore.pipelines.common import CACHE_DIR, EMBEDDINGS_DIR, KINDS, PREPARED_DIR, load_params, read_jsonl, write_atomic, write_json
+
+
+def embedder_from(params: dict):
+    p = params.get("embed", {})
+    base = get_embedder(p.get("model", "minilm"), precision=p.get("precision", "auto"))
+    return CachedEmbedder(base, EmbeddingCache(CACHE_DIR))
+
+
+def run(params: dict, *, embedder=None) -> dict:
+    embedder = embedder or embedder_from(params)
+    batch = int(params.get("embed", {}).get("batch_size", 32))
+    report = {"model_id": embedder.model_id, "dim": embedder.dim}
+    for kind in KINDS:
+        for split in ("train", "test"):
+            rows = list(read_jsonl(PREPARED_DIR / f"{kind}_{split}.jsonl"))
+            docs = embedder.encode_documents([r["text"] for r in rows], batch_size=batch) if rows else []
+            vectors = np.vstack([d.vector for d in docs]).astype(np.float32) if docs else np.zeros((0, embedder.dim), np.float32)
+            buf = _npy_bytes(vectors)
+            write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", buf)
+            report[f"{kind}_{split}"] = len(rows)
+    write_json(EMBEDDINGS_DIR / "meta.json", report)
+    return report
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=False)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
+    report = run(load_params())
+    print(f"embedded with {report['model_id']}: " + ", ".join(f"{k}={v}" for k, v in report.items() if "_" in k and k != "model_id"))
+
+
+if __name__ == "__main__":
+    main()

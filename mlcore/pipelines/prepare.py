@@ -1,0 +1,74 @@
+"""Stage `prepare`: clean, de-duplicate and split (stratified, grouped, fixed seed) each kind.
+
+Identical texts (after whitespace and case folding) and rows of one group always land on the
+same side of the split, so the test set never holds a copy of a training document.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+import numpy as np
+
+from mlcore.pipelines.common import KINDS, PREPARED_DIR, RAW_DIR, PipelineError, load_params, read_jsonl, text_hash, write_json, write_jsonl
+
+
+def split_rows(rows: list[dict], *, test_size: float, seed: int, min_per_class: int) -> tuple[list, list, dict]:
+    """Drop empty texts, duplicates and rare classes; split groups per class with a fixed seed."""
+    seen: set[str] = set()
+    kept = []
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        label = row.get("label") or ""
+        digest = text_hash(text)
+        if not text or not label or digest in seen:
+            continue
+        seen.add(digest)
+        kept.append({**row, "text": text, "group": row.get("group") or digest})
+    counts = Counter(r["label"] for r in kept)
+    rare = sorted(label for label, n in counts.items() if n < min_per_class)
+    kept = [r for r in kept if r["label"] not in rare]
+    if len({r["label"] for r in kept}) < 2:
+        raise PipelineError(
+            f"too little data to train: {len(kept)} usable documents in {len(set(counts) - set(rare))} "
+            f"categories (need at least 2 categories with {min_per_class}+ documents each)."
+        )
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    by_label: dict[str, dict[str, list[dict]]] = {}
+    for row in kept:
+        by_label.setdefault(row["label"], {}).setdefault(row["group"], []).append(row)
+    for label in sorted(by_label):
+        groups = sorted(by_label[label])
+        rng.shuffle(groups)
+        n_test = max(1, round(len(groups) * test_size)) if len(groups) > 1 else 0
+        for i, group in enumerate(groups):
+            (test if i < n_test else train).extend(by_label[label][group])
+    stats = {"documents": len(kept), "train": len(train), "test": len(test), "categories": len(by_label),
+             "dropped_rare_categories": rare, "duplicates_dropped": len(rows) - len(kept)}
+    return sorted(train, key=lambda r: r["id"]), sorted(test, key=lambda r: r["id"]), stats
+
+
+def run(params: dict) -> dict:
+    p = params.get("prepare", {})
+    report = {}
+    for kind in KINDS:
+        rows = list(read_jsonl(RAW_DIR / f"{kind}.jsonl"))
+        train, test, stats = split_rows(rows, test_size=float(p.get("test_size", 0.2)), seed=int(p.get("seed", 42)),
+                                        min_per_class=int(p.get("min_per_class", 2)))
+        write_jsonl(PREPARED_DIR / f"{kind}_train.jsonl", train)
+        write_jsonl(PREPARED_DIR / f"{kind}_test.jsonl", test)
+        report[kind] = stats
+    write_json(PREPARED_DIR / "stats.json", report)
+    return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
+    for kind, stats in run(load_params()).items():
+        print(f"{kind}: {stats['train']} train / {stats['test']} test in {stats['categories']} categories")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""BM25 lexical search (bm25s) over (id, text) pairs: finds exact rare terms dense vectors miss.
+
+Tokens keep technology names whole (``c++``, ``c#``, ``.net``, ``node.js``); files are plain
+numpy arrays and JSON, never pickles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from mlcore.embeddings.text import tokens
+
+FORMAT_VERSION = 1
+IDS_FILE = "ids.npy"
+MANIFEST_FILE = "manifest.json"
+_BM25_DIR = "bm25"
+
+# A short English stop list: words that match nearly every resume and JD. Kept small on
+# purpose, since short words like "it", "go", "r" or "c" can be skills ("IT", Go, R, C).
+STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by for from has have he her his i in into is its me my of on
+    or our she so such than that the their them then there these they this those to was we were
+    which while who will with you your
+    """.split()  # noqa: SIM905 - a word list reads better as text than as 53 quoted items
+)
+
+
+def tokenize(text: str, *, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """Case-folded word tokens of ``text`` without stop words; ``c++``/``.net`` kept whole."""
+    return [t for t in tokens(text) if t not in stopwords]
+
+
+class IndexFormatError(Exception):
+    """A saved BM25 index is missing, corrupt or of another format."""
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class BM25Index:
+    """BM25 over documents keyed by int64 ids.
+
+    Parameters
+    ----------
+    ids, texts : sequences of equal length
+        Document ids (unique) and texts.
+    k1, b : float
+        BM25 term-frequency saturation and length normalisation (Lucene variant).
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[int] | np.ndarray = (),
+        texts: Sequence[str] = (),
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+    ):
+        ids_arr = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(ids_arr) != len(texts):
+            raise ValueError(f"got {len(ids_arr)} ids for {len(texts)} texts")
+        if len(np.unique(ids_arr)) != len(ids_arr):
+            raise ValueError("ids must be unique")
+        self.k1 = float(k1)
+        self.b = float(b)
+        self.ids_ = ids_arr
+        self._retriever = None
+        if len(ids_arr):
+            import bm25s
+
+            self._retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+            # "" keeps documents without tokens in the index (bm25s's create_empty_token).
+            self._retriever.index([tokenize(t) for t in texts], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids_)
+
+    def __repr__(self) -> str:
+        return f"BM25Index(n_docs={len(self)}, k1={self.k1}, b={self.b})"
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document (in ``ids_`` order) for ``query``."""
+        q = tokenize(query)
+        if self._retriever is None:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self._retriever.vocab_dict
+        q = [t for t in q if t in vocab and t != ""]
+        if not q:
+            return np.zeros(len(self.ids_), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(q), dtype=np.float32)
+
+    def search(
+        self, query: str, k: int, *, allowed_ids: Iterable[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """Top-``k`` ``(id, score)`` documents sharing at least one term with ``query``, best
+        first, ties to the smaller id; ``[]`` for an empty corpus or a query without words."""
+        if k <= 0 or self._retriever is None:
+            return []
+        scores = self.scores(query)
+        mask = scores > 0
+        if allowed_ids is not None:
+            allowed = np.fromiter((int(i) for i in allowed_ids), dtype=np.int64)
+            mask &= np.isin(self.ids_, allowed)
+        hits = np.flatnonzero(mask)
+        if not len(hits):
+            return []
+        # lexsort: last key is primary -> score descending, then id ascending.
+        order = hits[np.lexsort((self.ids_[hits], -scores[hits]))][:k]
+        return [(int(self.ids_[i]), float(scores[i])) for i in order]
+
+    # -- persistence ---------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the index (bm25s arrays + vocab JSON, ids, manifest) atomically into
+        ``directory``: a temporary folder beside it is fsynced and renamed into place."""
+        target = Path(directory).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        try:
+            with open(tmp / IDS_FILE, "wb") as fh:
+                np.save(fh, self.ids_, allow_pickle=False)
+            if self._retriever is not None:
+                self._retriever.save(str(tmp / _BM25_DIR), allow_pickle=False, show_progress=False)
+            files = sorted(p for p in tmp.rglob("*") if p.is_file())
+            for p in files:
+                with open(p, "rb") as fh:
+                    os.fsync(fh.fileno())
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "kind": "bm25",
+                "count": len(self),
+                "params": {"k1": self.k1, "b": self.b},
+                "files": {str(p.relative_to(tmp)): _sha256_file(p) for p in files},
+            }
+            with open(tmp / MANIFEST_FILE, "w", encoding="utf-8") as fh:
+                json.dump(manifest, fh, indent=2, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, old / "index")
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return target
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> BM25Index:
+        """Load an index written by ``save``; ``IndexFormatError`` if missing or corrupt."""
+        folder = Path(directory)
+        try:
+            manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise IndexFormatError(f"no BM25 index at {folder}") from exc
+        except (OSError, ValueError) as exc:
+            raise IndexFormatError(f"the BM25 manifest in {folder} is unreadable: {exc}") from exc
+        if manifest.get("format_version") != FORMAT_VERSION or manifest.get("kind") != "bm25":
+            raise IndexFormatError(f"{folder} is not a BM25 index of format {FORMAT_VERSION}")
+        for name, sha in (manifest.get("files") or {}).items():
+            path = folder / name
+            if not path.is_file() or _sha256_file(path) != sha:
+                raise IndexFormatError(f"{path} is missing or corrupt (sha256 mismatch)")
+        params = manifest.get("params") or {}
+        self = cls(k1=float(params.get("k1", 1.5)), b=float(params.get("b", 0.75)))
+        try:
+            self.ids_ = np.load(folder / IDS_FILE, allow_pickle=False).astype(np.int64)
+            if len(self.ids_):
+                import bm25s
+
+                self._retriever = bm25s.BM25.load(
+                    str(folder / _BM25_DIR), allow_pickle=False, show_progress=False
+                )
+        except (OSError, ValueError) as exc:
+            raise IndexFormatError(f"cannot read the BM25 index in {folder}: {exc}") from exc
+        if len(self.ids_) != manifest.get("count"):
+            raise IndexFormatError(f"{folder} holds {len(self.ids_)} ids, manifest says otherwise")
+        return self

@@ -1,0 +1,313 @@
+"""The hybrid match score: a weighted blend of semantic similarity, skill coverage, category
+agreement and experience fit, on 0-100, with a breakdown whose parts add up to the total.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+
+__all__ = [
+    "DEFAULT_EXCLUDED_CAP",
+    "DEFAULT_SIMILARITY_RANGE",
+    "PART_NAMES",
+    "MatchSignals",
+    "ScoreBreakdown",
+    "ScoreWeights",
+    "rescale_similarity",
+    "score",
+]
+
+# all-MiniLM-L6-v2 cosines between a resume and a job sit mostly between 0.1 (unrelated) and
+# 0.8 (near duplicates). They are mapped linearly onto 0..1 over this range and clipped, so the
+# semantic parts use their whole scale instead of a narrow band in the middle.
+DEFAULT_SIMILARITY_RANGE: tuple[float, float] = (0.1, 0.8)
+# A candidate who has a skill the job excludes scores at most this much, whatever else fits.
+DEFAULT_EXCLUDED_CAP = 40.0
+
+# Order of the parts in every breakdown; "excluded" is zero or negative.
+PART_NAMES: tuple[str, ...] = (
+    "semantic",
+    "chunk",
+    "required",
+    "nice",
+    "category",
+    "experience",
+    "excluded",
+)
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """Relative weights of the score parts; any non-negative numbers with a positive sum.
+
+    They are normalised to sum to 1 when scoring, so ``(2, 1, ...)`` and ``(0.2, 0.1, ...)``
+    give the same scores.
+    """
+
+    semantic: float = 0.35
+    chunk: float = 0.15
+    required: float = 0.25
+    nice: float = 0.10
+    category: float = 0.10
+    experience: float = 0.05
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"Weight {f.name!r} must be a number, got {value!r}.")
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"Weight {f.name!r} must be finite and >= 0, got {value!r}.")
+            object.__setattr__(self, f.name, float(value))
+        if sum(self.as_dict().values()) <= 0:
+            raise ValueError("At least one score weight must be positive.")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, float] | None) -> ScoreWeights:
+        """Weights from a mapping such as the ``score.weights`` block of params.yaml.
+
+        Missing keys keep their defaults; an unknown key raises ``ValueError`` so that a typo
+        does not silently leave a default in place.
+        """
+        if not mapping:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(mapping) - known)
+        if unknown:
+            raise ValueError(
+                f"Unknown score weight(s) {', '.join(unknown)}; expected some of "
+                f"{', '.join(sorted(known))}."
+            )
+        return cls(**dict(mapping))
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in _WEIGHT_NAMES}
+
+    def normalised(self) -> dict[str, float]:
+        """The weights scaled to sum to 1."""
+        weights = self.as_dict()
+        total = sum(weights.values())
+        return {name: value / total for name, value in weights.items()}
+
+
+_WEIGHT_NAMES = tuple(f.name for f in fields(ScoreWeights))
+_DEFAULT_WEIGHTS = ScoreWeights()
+
+
+@dataclass(frozen=True)
+class MatchSignals:
+    """Everything the score needs about one (resume, job) pair, computed elsewhere.
+
+    Skill names are canonical taxonomy names; they are compared case-insensitively.
+    """
+
+    doc_similarity: float
+    best_chunk_similarity: float
+    required: tuple[str, ...] = ()
+    nice: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    candidate_skills: frozenset[str] = frozenset()
+    resume_category: str | None = None
+    job_category: str | None = None
+    category_confidence: float | None = None
+    years_experience: float | None = None
+    years_required: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in (
+            "doc_similarity",
+            "best_chunk_similarity",
+            "category_confidence",
+            "years_experience",
+            "years_required",
+        ):
+            value = getattr(self, name)
+            if value is None and name not in ("doc_similarity", "best_chunk_similarity"):
+                continue
+            # numbers.Real admits numpy scalars (a cosine is often an np.float32).
+            if not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}.")
+            object.__setattr__(self, name, float(value))
+        for name in ("required", "nice", "excluded"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise TypeError(f"{name} must be a sequence of skill names, not a str.")
+            object.__setattr__(self, name, tuple(value))
+        if isinstance(self.candidate_skills, str):
+            raise TypeError("candidate_skills must be a set of skill names, not a str.")
+        object.__setattr__(self, "candidate_skills", frozenset(self.candidate_skills))
+
+
+@dataclass(frozen=True)
+class ScoreBreakdown:
+    """The score and how it was made.
+
+    ``parts`` maps every name of :data:`PART_NAMES` to its contribution in points, rounded to
+    0.01 so that the parts add up to ``total`` exactly in hundredths
+    (``sum(round(p * 100) for p in parts.values()) == round(total * 100)``).
+    """
+
+    total: float
+    parts: Mapping[str, float]
+    matched_required: tuple[str, ...] = ()
+    missing_required: tuple[str, ...] = ()
+    matched_nice: tuple[str, ...] = ()
+    missing_nice: tuple[str, ...] = ()
+    excluded_present: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "parts": dict(self.parts),
+            "matched_required": list(self.matched_required),
+            "missing_required": list(self.missing_required),
+            "matched_nice": list(self.matched_nice),
+            "missing_nice": list(self.missing_nice),
+            "excluded_present": list(self.excluded_present),
+        }
+
+
+def rescale_similarity(
+    similarity: float, similarity_range: tuple[float, float] = DEFAULT_SIMILARITY_RANGE
+) -> float:
+    """Map a cosine linearly from ``similarity_range`` onto 0..1, clipping outside values."""
+    low, high = similarity_range
+    if not high > low:
+        raise ValueError(f"similarity_range must be increasing, got {similarity_range!r}.")
+    return min(max((similarity - low) / (high - low), 0.0), 1.0)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _unique(names: Iterable[str]) -> list[tuple[str, str]]:
+    """``(key, name)`` pairs without blanks or case-insensitive repeats; first spelling kept."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for name in names:
+        key = _key(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append((key, name.strip()))
+    return out
+
+
+def _category_agreement(signals: MatchSignals) -> float:
+    """1 when the categories agree, 0 when they differ, 0.5 when either is unknown.
+
+    A classifier confidence shrinks the verdict toward 0.5 ("don't know"): with confidence c,
+    agreement is ``0.5 + (raw - 0.5) * c``. No confidence means the categories are trusted.
+    """
+    resume, job = signals.resume_category, signals.job_category
+    if not resume or not job or not resume.strip() or not job.strip():
+        return 0.5
+    raw = 1.0 if _key(resume) == _key(job) else 0.0
+    if signals.category_confidence is None:
+        return raw
+    confidence = min(max(signals.category_confidence, 0.0), 1.0)
+    return 0.5 + (raw - 0.5) * confidence
+
+
+def _experience_fit(signals: MatchSignals) -> float:
+    """1 when the candidate has the years asked for, linear below, 0.5 when either is unknown."""
+    years, required = signals.years_experience, signals.years_required
+    if years is None or required is None:
+        return 0.5
+    if required <= 0:
+        return 1.0
+    return min(max(years, 0.0) / required, 1.0)
+
+
+def _round_parts(raw: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    """Round parts to 0.01 so that they sum exactly to the rounded total (largest remainder).
+
+    Works in integer hundredths: every part is floored, then the hundredths still missing to
+    reach the rounded total go to the parts with the largest remainders (ties: part order).
+    """
+    cents = {name: value * 100.0 for name, value in raw.items()}
+    total_cents = math.floor(sum(cents.values()) + 0.5)
+    floors = {name: math.floor(value) for name, value in cents.items()}
+    missing = total_cents - sum(floors.values())
+    # sorted() is stable: parts with equal remainders keep the PART_NAMES order.
+    order = sorted(PART_NAMES, key=lambda name: floors[name] - cents[name])
+    step = 1 if missing >= 0 else -1
+    i = 0
+    while missing != 0:  # at most len(parts) rounds in exact arithmetic; loops guard float noise
+        floors[order[i % len(order)]] += step
+        missing -= step
+        i += 1
+    return total_cents / 100.0, {name: floors[name] / 100.0 for name in PART_NAMES}
+
+
+def score(
+    signals: MatchSignals,
+    weights: ScoreWeights | None = None,
+    *,
+    similarity_range: tuple[float, float] = DEFAULT_SIMILARITY_RANGE,
+    excluded_cap: float = DEFAULT_EXCLUDED_CAP,
+) -> ScoreBreakdown:
+    """Score one (resume, job) pair on 0-100 and say where every point came from.
+
+    Each part is ``100 * weight * value`` with the weights normalised to sum to 1 and values on
+    0..1:
+
+    - ``semantic`` and ``chunk``: the document and best-chunk cosines, rescaled with
+      :func:`rescale_similarity`;
+    - ``required`` and ``nice``: matched / listed skills (canonical names, case-insensitive).
+      A job that lists none of a kind has no evidence either way, so that part's weight is
+      shared among the other parts in proportion to their weights, rather than handing every
+      candidate free points or docking them all;
+    - ``category``: see ``_category_agreement``; ``experience``: see ``_experience_fit``.
+
+    If the candidate has any skill in ``excluded``, the total is capped at ``excluded_cap``:
+    the ``excluded`` part is the (negative) difference, so the parts still add up. Otherwise
+    it is 0. If every part with a positive weight is without evidence (say, all the weight is
+    on required skills and the job lists none), every part and the total are 0.
+    Deterministic: the same signals and weights always give the same breakdown.
+    """
+    weights = weights or _DEFAULT_WEIGHTS
+    if not 0.0 <= excluded_cap <= 100.0:
+        raise ValueError(f"excluded_cap must be within 0..100, got {excluded_cap!r}.")
+    have = {_key(name) for name in signals.candidate_skills}
+    required = _unique(signals.required)
+    required_keys = {key for key, _ in required}
+    nice = [(key, name) for key, name in _unique(signals.nice) if key not in required_keys]
+    matched_required = [name for key, name in required if key in have]
+    missing_required = [name for key, name in required if key not in have]
+    matched_nice = [name for key, name in nice if key in have]
+    missing_nice = [name for key, name in nice if key not in have]
+    excluded_present = [name for key, name in _unique(signals.excluded) if key in have]
+
+    values = {
+        "semantic": rescale_similarity(signals.doc_similarity, similarity_range),
+        "chunk": rescale_similarity(signals.best_chunk_similarity, similarity_range),
+        "required": len(matched_required) / len(required) if required else None,
+        "nice": len(matched_nice) / len(nice) if nice else None,
+        "category": _category_agreement(signals),
+        "experience": _experience_fit(signals),
+    }
+    weight_of = weights.as_dict()
+    active = {name: weight_of[name] for name, value in values.items() if value is not None}
+    active_sum = sum(active.values())
+    raw: dict[str, float] = dict.fromkeys(PART_NAMES, 0.0)
+    if active_sum > 0:
+        for name, weight in active.items():
+            raw[name] = 100.0 * weight / active_sum * values[name]
+    before_cap = sum(raw.values())
+    if excluded_present and before_cap > excluded_cap:
+        raw["excluded"] = excluded_cap - before_cap
+
+    total, parts = _round_parts(raw)
+    return ScoreBreakdown(
+        total=total,
+        parts=parts,
+        matched_required=tuple(matched_required),
+        missing_required=tuple(missing_required),
+        matched_nice=tuple(matched_nice),
+        missing_nice=tuple(missing_nice),
+        excluded_present=tuple(excluded_present),
+    )

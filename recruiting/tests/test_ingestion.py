@@ -1,0 +1,138 @@
+"""Job ingestion from sources: counts per run, idempotent re-runs, updates, closing, bad postings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from recruiting.models import IngestionRun, Job, JobEmbedding, JobSource
+from recruiting.services.ingestion import ingestion_run, ingestion_run_now
+from recruiting.services.scheduling import source_save
+
+pytestmark = pytest.mark.django_db
+
+
+def posting(i: int, **overrides) -> dict:
+    return {
+        "id": f"p-{i}", "title": f"Python Developer {i}", "company": "Acme", "location": "Berlin",
+        "remote": False, "url": f"https://jobs.example.com/{i}", "posted_at": "2026-10-01T08:00:00Z",
+        "category": "information-technology",
+        "description_html": "<p>We build Django services.</p><h3>Requirements</h3><ul><li>Python</li>"
+        "<li>PostgreSQL</li><li>3+ years of experience</li></ul><h3>Nice to have</h3><ul><li>Kubernetes</li></ul>",
+        **overrides,
+    }
+
+
+def drop(folder: Path, postings: list[dict]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "jobs.json").write_text(json.dumps(postings))
+
+
+@pytest.fixture
+def drop_source(tmp_path, skills, categories):
+    folder = tmp_path / "drop"
+    drop(folder, [posting(i) for i in range(3)])
+    return source_save(source=JobSource(name="Drop", kind="filedrop", url=str(folder)))
+
+
+def run(source, django_capture_on_commit_callbacks) -> IngestionRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        return ingestion_run_now(source=source, trigger="test")
+
+
+def test_a_first_run_creates_every_posting_with_skills_and_an_embedding(drop_source, django_capture_on_commit_callbacks):
+    result = run(drop_source, django_capture_on_commit_callbacks)
+    assert result.status == "succeeded"
+    assert (result.created, result.updated, result.unchanged, result.failed) == (3, 0, 0, 0)
+    job = Job.objects.get(external_id="p-0")
+    assert job.category.slug == "information-technology"
+    assert job.years_required == 3
+    requirements = {js.skill.name: js.requirement for js in job.job_skills.select_related("skill")}
+    assert requirements["Python"] == "required"
+    assert requirements["Kubernetes"] == "nice"
+    assert JobEmbedding.objects.filter(job=job).count() == 1
+
+
+def test_running_the_same_feed_twice_changes_nothing_the_second_time(drop_source, django_capture_on_commit_callbacks):
+    run(drop_source, django_capture_on_commit_callbacks)
+    before = {j.pk: j.updated_at for j in Job.objects.all()}
+    embeddings = set(JobEmbedding.objects.values_list("id", flat=True))
+    drop_source.refresh_from_db()
+    drop_source.etag = ""  # force a full re-read: the content hash must still say "unchanged"
+    drop_source.save()
+    second = run(drop_source, django_capture_on_commit_callbacks)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
+    assert {j.pk: j.updated_at for j in Job.objects.all()} == before
+    assert set(JobEmbedding.objects.values_list("id", flat=True)) == embeddings
+
+
+def test_a_changed_posting_is_updated_and_a_missing_one_is_closed(drop_source, django_capture_on_commit_callbacks, tmp_path):
+    run(drop_source, django_capture_on_commit_callbacks)
+    drop(tmp_path / "drop", [posting(0, title="Senior Python Developer"), posting(1)])
+    result = run(drop_source, django_capture_on_commit_callbacks)
+    assert (result.created, result.updated, result.unchanged, result.closed) == (0, 1, 1, 1)
+    assert Job.objects.get(external_id="p-0").title == "Senior Python Developer"
+    closed = Job.objects.get(external_id="p-2")
+    assert closed.status == "closed" and closed.closed_at is not None
+
+
+def test_one_malformed_posting_is_recorded_and_the_others_go_in(drop_source, django_capture_on_commit_callbacks, tmp_path):
+    drop(tmp_path / "drop", [posting(0), {"id": "bad", "title": ""}, posting(1)])
+    result = run(drop_source, django_capture_on_commit_callbacks)
+    assert result.status == "succeeded"
+    assert result.created == 2
+    assert result.failed == 1
+    assert result.errors and result.errors[0]["message"]
+
+
+def test_a_second_run_while_one_is_running_is_recorded_as_skipped(drop_source):
+    IngestionRun.objects.create(source=drop_source, status="running")
+    queued = IngestionRun.objects.create(source=drop_source)
+    result = ingestion_run(run_id=queued.pk)
+    assert result.status == "skipped"
+    assert Job.objects.count() == 0
+
+
+def test_an_unreadable_source_fails_the_run_and_leaves_existing_jobs_untouched(drop_source, django_capture_on_commit_callbacks):
+    run(drop_source, django_capture_on_commit_callbacks)
+    drop_source.url = "/nonexistent/folder"
+    drop_source.save()
+    result = run(drop_source, django_capture_on_commit_callbacks)
+    assert result.status == "failed"
+    assert result.message
+    assert Job.objects.open().count() == 3
+
+
+def test_saving_a_source_keeps_exactly_one_periodic_task_in_step(drop_source):
+    from django_celery_beat.models import PeriodicTask
+
+    drop_source.schedule = "30 2 * * 1"
+    drop_source.enabled = False
+    source_save(source=drop_source)
+    tasks = PeriodicTask.objects.filter(name__startswith="ingest source")
+    assert tasks.count() == 1
+    task = tasks.get()
+    assert not task.enabled
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "2", "1")
+
+
+def test_a_bad_crontab_is_refused_with_the_field_named(drop_source):
+    from django.core.exceptions import ValidationError
+
+    drop_source.schedule = "every day"
+    with pytest.raises(ValidationError) as info:
+        source_save(source=drop_source)
+    assert "schedule" in info.value.message_dict
+
+
+def test_ingestion_from_a_greenhouse_board_over_http(skills, django_capture_on_commit_callbacks):
+    from recruiting.tests.feedserver import FeedServer
+
+    with FeedServer() as server:
+        source = source_save(source=JobSource(name="GH", kind="greenhouse", url=server.url(""), board_token="northwind"))
+        result = run(source, django_capture_on_commit_callbacks)
+    assert result.status == "succeeded", result.message
+    assert result.created >= 3
+    assert not Job.objects.filter(description_html__icontains="<script").exists()

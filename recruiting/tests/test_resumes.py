@@ -1,0 +1,156 @@
+"""Resumes in: upload through the service, the API and the page; duplicates, bad files, erasure."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from recruiting.models import Resume, ResumeEmbedding
+
+pytestmark = pytest.mark.django_db
+
+RESUME = b"""Jane Example
+jane@example.com | +1 555 010 2030 | linkedin.com/in/jane-example
+
+Summary
+Backend engineer who builds Python and Django services on PostgreSQL.
+
+Experience
+Senior Backend Engineer, Acme Corp, Jan 2019 - Present
+- Built Django REST APIs serving two million requests a day.
+- Moved deployment to Docker and Kubernetes.
+
+Backend Developer, Initech, 2015 - 2018
+- Wrote Python data pipelines and SQL reports.
+
+Education
+BSc Computer Science, 2011 - 2015
+
+Skills
+Python, Django, PostgreSQL, Docker, Kubernetes, Go
+"""
+
+
+def files_on_disk() -> list[Path]:
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def upload(api, *files: tuple[str, bytes]):
+    return api.post("/api/v1/resumes/", {"file": [_named(n, d) for n, d in files]}, format="multipart")
+
+
+def _named(name: str, data: bytes) -> io.BytesIO:
+    buf = io.BytesIO(data)
+    buf.name = name
+    return buf
+
+
+def test_an_uploaded_resume_is_parsed_with_contacts_sections_skills_and_an_embedding(
+    api_client, skills, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(api_client, ("jane.txt", RESUME))
+    assert response.status_code == 201, response.content
+    resume = Resume.objects.get(pk=response.json()["results"][0]["id"])
+    assert resume.status == "ready"
+    assert resume.email == "jane@example.com"
+    assert resume.candidate_name == "Jane Example"
+    assert {s["name"] for s in resume.sections} >= {"summary", "experience", "education", "skills"}
+    assert resume.years_experience and resume.years_experience >= 7
+    found = {rs.skill.name: rs.spans for rs in resume.resume_skills.select_related("skill")}
+    assert {"Python", "Django", "PostgreSQL", "Docker", "Kubernetes", "Go"} <= set(found)
+    start, end = found["Kubernetes"][0]
+    assert resume.text[start:end] == "Kubernetes"
+    assert ResumeEmbedding.objects.filter(resume=resume).count() == 1
+
+
+def test_the_same_file_twice_returns_the_existing_resume(api_client, skills):
+    first = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]
+    second = upload(api_client, ("again.txt", RESUME))
+    assert second.status_code == 200
+    assert second.json()["results"][0] == {**first, "filename": "again.txt", "created": False}
+    assert Resume.objects.count() == 1
+
+
+def test_a_file_whose_bytes_are_not_what_its_name_says_is_refused_and_nothing_is_stored(api_client, skills):
+    before = files_on_disk()
+    response = upload(api_client, ("cv.pdf", RESUME))
+    assert response.status_code == 400
+    assert response.json()["code"] == "type_mismatch"
+    assert response.json()["message"]
+    assert Resume.objects.count() == 0
+    assert files_on_disk() == before
+
+
+def test_one_bad_file_in_a_pile_is_reported_and_the_others_go_in(api_client, skills):
+    response = upload(api_client, ("jane.txt", RESUME), ("empty.txt", b""), ("bob.txt", RESUME.replace(b"Jane", b"Bob")))
+    assert response.status_code == 201
+    results = response.json()["results"]
+    assert [bool(r["id"]) for r in results] == [True, False, True]
+    assert results[1]["code"] == "empty"
+    assert Resume.objects.count() == 2
+
+
+def test_a_file_over_the_size_limit_gets_a_400_naming_the_limit(api_client, skills, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    response = upload(api_client, ("big.txt", b"x " * 2000))
+    assert response.status_code == 400
+    assert "limit" in response.json()["message"]
+
+
+def test_pasted_text_becomes_a_resume(api_client, skills):
+    response = api_client.post("/api/v1/resumes/", {"text": RESUME.decode(), "name": "Jane E."}, format="json")
+    assert response.status_code == 201
+    assert Resume.objects.get().candidate_name == "Jane E."
+
+
+def test_recruiters_see_only_their_own_resumes_and_anonymous_users_nothing(api_client, other_recruiter, anon_api, skills):
+    rid = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]["id"]
+    from rest_framework.test import APIClient
+
+    other = APIClient()
+    other.force_authenticate(other_recruiter)
+    assert other.get(f"/api/v1/resumes/{rid}/").status_code == 404
+    assert other.get("/api/v1/resumes/").json()["count"] == 0
+    assert anon_api.get(f"/api/v1/resumes/{rid}/").status_code in (401, 403)
+    assert api_client.get(f"/api/v1/resumes/{rid}/").json()["email"] == "jane@example.com"
+
+
+def test_deleting_a_resume_erases_its_row_file_skills_and_embedding(api_client, skills, django_capture_on_commit_callbacks):
+    before = set(files_on_disk())
+    with django_capture_on_commit_callbacks(execute=True):
+        rid = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]["id"]
+    stored = Resume.objects.get(pk=rid).original_file.path
+    assert Path(stored) in set(files_on_disk()) - before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_client.delete(f"/api/v1/resumes/{rid}/").status_code == 204
+    assert not Resume.objects.filter(pk=rid).exists()
+    assert not ResumeEmbedding.objects.exists()
+    assert not Path(stored).exists()
+
+
+def test_the_upload_page_accepts_many_files_and_reports_each(recruiter_client, skills):
+    response = recruiter_client.post(
+        "/resumes/upload/", {"files": [_named("jane.txt", RESUME), _named("bad.docx", b"not a zip")]}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "jane.txt" in body and "bad.docx" in body
+    assert Resume.objects.count() == 1
+
+
+def test_ingest_resumes_command_walks_a_folder_and_prints_a_summary(tmp_path, recruiter, skills):
+    from django.core.management import call_command
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "jane.txt").write_bytes(RESUME)
+    (tmp_path / "a" / "b" / "bob.txt").write_bytes(RESUME.replace(b"Jane", b"Bob"))
+    (tmp_path / "a" / "b" / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("ingest_resumes", str(tmp_path), "--owner", "rita", stdout=out, stderr=err, verbosity=0)
+    assert "3 files: 2 created, 1 failed." in out.getvalue()
+    assert "broken.pdf" in err.getvalue()
