@@ -1,6 +1,7 @@
 """Choose the PDF text library by measurement.
 
-    .venv/bin/python bench/bench_pdf_parsers.py [--data ../shared/data] [--limit N] [--json out.json]
+    .venv/bin/python bench/bench_pdf_parsers.py [--data ../shared/data] [--limit N]
+        [--json out.json] [--show-failures]
 
 Methods: each library's own text output ("plain"), and, for the libraries that give word
 boxes, our layout reading order (``recruiting.parsing.pdf_layout``, "+columns").
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import json
 import re
 import statistics
@@ -140,7 +142,7 @@ def expected_order(width: float, heads: list[tuple[str, float, float]]):
     if len(heads) < 3:
         return None
     xs = sorted(h[1] for h in heads)
-    gaps = [(b - a, (a + b) / 2) for a, b in zip(xs, xs[1:], strict=False)]
+    gaps = [(b - a, (a + b) / 2) for a, b in itertools.pairwise(xs)]
     gap, split = max(gaps)
     if gap < 0.15 * width:
         return None
@@ -238,7 +240,7 @@ def main() -> int:
         for path in two_col:
             try:
                 text, n, elapsed = run_method(mode, key, path.read_bytes())
-            except Exception:  # noqa: BLE001 - a benchmark counts failures
+            except Exception:
                 errors += 1
                 continue
             per_page_ms.append(1000 * elapsed / n)
@@ -252,7 +254,7 @@ def main() -> int:
         for path in livecareer:
             try:
                 text, n, elapsed = run_method(mode, key, path.read_bytes())
-            except Exception:  # noqa: BLE001
+            except Exception:
                 errors += 1
                 continue
             per_page_ms.append(1000 * elapsed / n)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from matching import models
 
@@ -52,17 +54,42 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 
 @admin.register(models.DriftReport)
 class DriftReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "subject", "score", "threshold", "drifted", "window_size"]
+    list_display = [
+        "created_at",
+        "kind",
+        "subject",
+        "score",
+        "threshold",
+        "drifted",
+        "window_size",
+        "report_link",
+    ]
     list_filter = ["kind", "subject", "drifted"]
     readonly_fields = [f.name for f in models.DriftReport._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
 
+    @admin.display(description="report")
+    def report_link(self, obj) -> str:
+        if not obj.report_file:
+            return "—"
+        return format_html(
+            '<a href="{}">Evidently report</a>', reverse("matching:drift_report", args=[obj.pk])
+        )
+
 
 @admin.register(models.RetrainRun)
 class RetrainRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "status", "trigger", "stage", "model_version", "started_at", "finished_at"]
+    list_display = [
+        "id",
+        "status",
+        "trigger",
+        "stage",
+        "model_version",
+        "started_at",
+        "finished_at",
+    ]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
     actions = ["retrain_now"]

@@ -58,20 +58,38 @@ def result_payload(result: match_services.MatchResult) -> dict:
     job = result.job
     resume = result.resume
     return {
-        "job": {"id": job.pk, "title": job.title, "company": job.company, "location": job.location,
-                "category": job.category.slug if job.category_id else None} if job else {},
-        "resume": {"id": resume.pk, "name": resume.display_name,
-                   "category": resume.category.slug if resume.category_id else None},
-        "score": b.total, "parts": dict(b.parts), "similarity": round(result.similarity, 4),
-        "matched_required": list(b.matched_required), "missing_required": list(b.missing_required),
-        "matched_nice": list(b.matched_nice), "missing_nice": list(b.missing_nice),
-        "excluded_present": list(b.excluded_present), "explanation": result.explanation,
+        "job": {
+            "id": job.pk,
+            "title": job.title,
+            "company": job.company,
+            "location": job.location,
+            "category": job.category.slug if job.category_id else None,
+        }
+        if job
+        else {},
+        "resume": {
+            "id": resume.pk,
+            "name": resume.display_name,
+            "category": resume.category.slug if resume.category_id else None,
+        },
+        "score": b.total,
+        "parts": dict(b.parts),
+        "similarity": round(result.similarity, 4),
+        "matched_required": list(b.matched_required),
+        "missing_required": list(b.missing_required),
+        "matched_nice": list(b.matched_nice),
+        "missing_nice": list(b.missing_nice),
+        "excluded_present": list(b.excluded_present),
+        "explanation": result.explanation,
     }
 
 
 def page_payload(page: match_services.MatchPage) -> dict:
-    return {"model_version": page.model_version, "total_candidates": page.total_candidates,
-            "results": [result_payload(r) for r in page.results]}
+    return {
+        "model_version": page.model_version,
+        "total_candidates": page.total_candidates,
+        "results": [result_payload(r) for r in page.results],
+    }
 
 
 class MatchThrottleMixin:
@@ -101,15 +119,23 @@ def filtered_jobs(params: dict):
 
 
 class ResumeMatchesView(MatchThrottleMixin, APIView):
-    @extend_schema(parameters=[MatchQuerySerializer], responses={200: MatchPageSerializer},
-                   summary="Jobs for a resume", description="Ranked jobs with score parts and explanations.")
+    @extend_schema(
+        parameters=[MatchQuerySerializer],
+        responses={200: MatchPageSerializer},
+        summary="Jobs for a resume",
+        description="Ranked jobs with score parts and explanations.",
+    )
     def get(self, request: Request, pk: int) -> Response:
         resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
         params = MatchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
-        page = match_services.jobs_for_resume(resume=resume, jobs=filtered_jobs(p), k=p["k"],
-                                              explain_top=p["k"] if p["explain"] else 0)
+        page = match_services.jobs_for_resume(
+            resume=resume,
+            jobs=filtered_jobs(p),
+            k=p["k"],
+            explain_top=p["k"] if p["explain"] else 0,
+        )
         return Response(page_payload(page))
 
 
@@ -117,9 +143,15 @@ class CandidateQuerySerializer(serializers.Serializer):
     k = serializers.IntegerField(min_value=1, max_value=match_services.MAX_K, default=10)
     category = serializers.SlugField(required=False)
     skill = serializers.CharField(required=False, max_length=120)
-    must_have = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
-    nice_to_have = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
-    exclude = serializers.CharField(required=False, allow_blank=True, help_text="Comma-separated skills.")
+    must_have = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma-separated skills."
+    )
+    nice_to_have = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma-separated skills."
+    )
+    exclude = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma-separated skills."
+    )
     explain = serializers.BooleanField(required=False, default=True)
 
 
@@ -130,8 +162,11 @@ def _split(value: str | None) -> list[str] | None:
 
 
 class JobCandidatesView(MatchThrottleMixin, APIView):
-    @extend_schema(parameters=[CandidateQuerySerializer], responses={200: MatchPageSerializer},
-                   summary="Candidates for a job")
+    @extend_schema(
+        parameters=[CandidateQuerySerializer],
+        responses={200: MatchPageSerializer},
+        summary="Candidates for a job",
+    )
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(Job, pk=pk)
         params = CandidateQuerySerializer(data=request.query_params)
@@ -143,8 +178,12 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
         if p.get("skill"):
             resumes = resumes.filter(skills__name__iexact=p["skill"])
         page = match_services.candidates_for_job(
-            job=job, resumes=resumes, k=p["k"], required=_split(p.get("must_have")),
-            nice=_split(p.get("nice_to_have")), excluded=_split(p.get("exclude")) or (),
+            job=job,
+            resumes=resumes,
+            k=p["k"],
+            required=_split(p.get("must_have")),
+            nice=_split(p.get("nice_to_have")),
+            excluded=_split(p.get("exclude")) or (),
             explain_top=p["k"] if p["explain"] else 0,
         )
         return Response(page_payload(page))
@@ -152,16 +191,26 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
 
 class RankJobSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    description = serializers.CharField(max_length=200_000, required=False, allow_blank=True, default="")
-    must_have = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
-    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
-    exclude = serializers.ListField(child=serializers.CharField(max_length=120), default=list, max_length=50)
+    description = serializers.CharField(
+        max_length=200_000, required=False, allow_blank=True, default=""
+    )
+    must_have = serializers.ListField(
+        child=serializers.CharField(max_length=120), default=list, max_length=50
+    )
+    nice_to_have = serializers.ListField(
+        child=serializers.CharField(max_length=120), default=list, max_length=50
+    )
+    exclude = serializers.ListField(
+        child=serializers.CharField(max_length=120), default=list, max_length=50
+    )
 
 
 class RankRequestSerializer(serializers.Serializer):
     job_id = serializers.IntegerField(required=False)
     job = RankJobSerializer(required=False)
-    resume_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    resume_ids = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, max_length=500
+    )
 
     def validate(self, attrs):
         if ("job_id" in attrs) == ("job" in attrs):
@@ -170,18 +219,25 @@ class RankRequestSerializer(serializers.Serializer):
 
 
 class RankView(MatchThrottleMixin, APIView):
-    @extend_schema(request=RankRequestSerializer, responses={200: MatchPageSerializer},
-                   summary="Rank given resumes against a job or free-text requirements")
+    @extend_schema(
+        request=RankRequestSerializer,
+        responses={200: MatchPageSerializer},
+        summary="Rank given resumes against a job or free-text requirements",
+    )
     def post(self, request: Request) -> Response:
         data = RankRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         ids = list(dict.fromkeys(v["resume_ids"]))
-        resumes = Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        resumes = (
+            Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        )
         found = set(resumes.values_list("id", flat=True))
         missing = [i for i in ids if i not in found]
         if missing:
-            raise ApplicationError(f"Unknown resume id(s): {missing[:20]}.", code="unknown_resume", status=404)
+            raise ApplicationError(
+                f"Unknown resume id(s): {missing[:20]}.", code="unknown_resume", status=404
+            )
         if "job_id" in v:
             job = get_object_or_404(Job, pk=v["job_id"])
             requirements = match_services.job_requirements(job)
@@ -189,16 +245,23 @@ class RankView(MatchThrottleMixin, APIView):
             job = None
             j = v["job"]
             requirements = match_services.free_text_requirements(
-                title=j["title"], description=j["description"], must_have=j["must_have"],
-                nice_to_have=j["nice_to_have"], exclude=j["exclude"],
+                title=j["title"],
+                description=j["description"],
+                must_have=j["must_have"],
+                nice_to_have=j["nice_to_have"],
+                exclude=j["exclude"],
             )
-        page = match_services.rank_resumes(requirements=requirements, resumes=resumes, job=job, explain_top=20)
+        page = match_services.rank_resumes(
+            requirements=requirements, resumes=resumes, job=job, explain_top=20
+        )
         return Response(page_payload(page))
 
 
 class ClassifySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["resume", "job"])
-    texts = serializers.ListField(child=serializers.CharField(max_length=200_000), min_length=1, max_length=100)
+    texts = serializers.ListField(
+        child=serializers.CharField(max_length=200_000), min_length=1, max_length=100
+    )
 
 
 class ClassifyResultSerializer(serializers.Serializer):
@@ -213,14 +276,19 @@ class ClassifyResponseSerializer(serializers.Serializer):
 
 
 class ClassifyView(MatchThrottleMixin, APIView):
-    @extend_schema(request=ClassifySerializer, responses={200: ClassifyResponseSerializer},
-                   summary="Category and confidence per text")
+    @extend_schema(
+        request=ClassifySerializer,
+        responses={200: ClassifyResponseSerializer},
+        summary="Category and confidence per text",
+    )
     def post(self, request: Request) -> Response:
         from matching.services.classify import classify_texts
 
         data = ClassifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        results = classify_texts(kind=data.validated_data["kind"], texts=data.validated_data["texts"])
+        results = classify_texts(
+            kind=data.validated_data["kind"], texts=data.validated_data["texts"]
+        )
         return Response({"results": results})
 
 
@@ -230,20 +298,35 @@ class ExplainQuerySerializer(serializers.Serializer):
 
 
 class ExplainView(MatchThrottleMixin, APIView):
-    @extend_schema(parameters=[ExplainQuerySerializer], responses={200: MatchResultSerializer},
-                   summary="Explain one (job, resume) pair")
+    @extend_schema(
+        parameters=[ExplainQuerySerializer],
+        responses={200: MatchResultSerializer},
+        summary="Explain one (job, resume) pair",
+    )
     def get(self, request: Request) -> Response:
         params = ExplainQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         job = get_object_or_404(Job, pk=params.validated_data["job"])
-        resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=params.validated_data["resume"])
+        resume = get_object_or_404(
+            Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
+        )
         return Response(result_payload(match_services.explain_pair(job=job, resume=resume)))
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchFeedback
-        fields = ["id", "job", "resume", "decision", "note", "score", "model_version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "job",
+            "resume",
+            "decision",
+            "note",
+            "score",
+            "model_version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "score", "model_version", "created_at", "updated_at"]
 
 
@@ -263,16 +346,31 @@ class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         v = data.validated_data
         resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=v["resume"].pk)
-        fb = feedback_services.feedback_record(user=request.user, job=v["job"], resume=resume,
-                                               decision=v["decision"], note=v.get("note", ""))
+        fb = feedback_services.feedback_record(
+            user=request.user,
+            job=v["job"],
+            resume=resume,
+            decision=v["decision"],
+            note=v.get("note", ""),
+        )
         return Response(FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ModelVersion
-        fields = ["id", "version", "status", "is_active", "embedder_id", "params", "metrics", "reason",
-                  "created_at", "activated_at"]
+        fields = [
+            "id",
+            "version",
+            "status",
+            "is_active",
+            "embedder_id",
+            "params",
+            "metrics",
+            "reason",
+            "created_at",
+            "activated_at",
+        ]
         read_only_fields = fields
 
 
@@ -288,5 +386,3 @@ class ModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     def activate(self, request: Request, pk=None) -> Response:
         version = model_version_activate(version=self.get_object(), user=request.user)
         return Response(ModelVersionSerializer(version).data)
-
-

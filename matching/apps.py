@@ -12,5 +12,7 @@ class MatchingConfig(AppConfig):
         from matching.services import documents
         from recruiting.signals import documents_embedded, documents_removed
 
-        documents_embedded.connect(documents.on_documents_embedded, dispatch_uid="matching-embedded")
+        documents_embedded.connect(
+            documents.on_documents_embedded, dispatch_uid="matching-embedded"
+        )
         documents_removed.connect(documents.on_documents_removed, dispatch_uid="matching-removed")

@@ -10,8 +10,13 @@ from django.utils.safestring import SafeString, mark_safe
 COLOURS = ["#2456c7", "#c2410c", "#15803d", "#7c3aed", "#be123c"]
 
 
-def line_chart_svg(series: dict[str, list[tuple[datetime, float]]], *, title: str, width: int = 640,
-                   height: int = 220) -> SafeString:
+def line_chart_svg(
+    series: dict[str, list[tuple[datetime, float]]],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 220,
+) -> SafeString:
     points = [(t, v) for values in series.values() for t, v in values]
     if not points:
         return mark_safe(f'<p class="muted">{escape(title)}: no data yet.</p>')  # noqa: S308
@@ -40,7 +45,11 @@ def line_chart_svg(series: dict[str, list[tuple[datetime, float]]], *, title: st
             continue
         colour = COLOURS[i % len(COLOURS)]
         coords = " ".join(f"{x},{y}" for x, y in (xy(t, v) for t, v in values))
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>')
-        parts.append(f'<text x="{pad + 110 * i}" y="{height - 8}" font-size="12" fill="{colour}">{escape(name)}</text>')
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
+        )
+        parts.append(
+            f'<text x="{pad + 110 * i}" y="{height - 8}" font-size="12" fill="{colour}">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - names are escaped, numbers are formatted

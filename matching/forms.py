@@ -19,15 +19,19 @@ class SkillListField(forms.CharField):
 
 class RequirementsForm(forms.Form):
     must_have = SkillListField(required=False, label="Must have (comma-separated)", max_length=2000)
-    nice_to_have = SkillListField(required=False, label="Nice to have (comma-separated)", max_length=2000)
+    nice_to_have = SkillListField(
+        required=False, label="Nice to have (comma-separated)", max_length=2000
+    )
 
     @classmethod
     def for_job(cls, job: Job) -> RequirementsForm:
         skills = JobSkill.objects.filter(job=job).select_related("skill").order_by("skill__name")
-        return cls(initial={
-            "must_have": ", ".join(s.skill.name for s in skills if s.requirement == "required"),
-            "nice_to_have": ", ".join(s.skill.name for s in skills if s.requirement == "nice"),
-        })
+        return cls(
+            initial={
+                "must_have": ", ".join(s.skill.name for s in skills if s.requirement == "required"),
+                "nice_to_have": ", ".join(s.skill.name for s in skills if s.requirement == "nice"),
+            }
+        )
 
 
 class FeedbackForm(forms.Form):
@@ -36,9 +40,13 @@ class FeedbackForm(forms.Form):
 
 
 class RankPileForm(forms.Form):
-    job = forms.ModelChoiceField(queryset=Job.objects.open(), required=False, label="Rank against a job")
+    job = forms.ModelChoiceField(
+        queryset=Job.objects.open(), required=False, label="Rank against a job"
+    )
     title = forms.CharField(required=False, max_length=300, label="…or paste a job: title")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000
+    )
     must_have = SkillListField(required=False, max_length=2000)
     nice_to_have = SkillListField(required=False, max_length=2000)
     exclude = SkillListField(required=False, max_length=2000)

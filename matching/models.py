@@ -133,8 +133,12 @@ class RetrainRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (another retrain was running)"
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    trigger = models.CharField(max_length=20, default="manual", help_text="schedule, drift, manual, api")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    trigger = models.CharField(
+        max_length=20, default="manual", help_text="schedule, drift, manual, api"
+    )
     stage = models.CharField(max_length=40, blank=True, help_text="The pipeline stage running now.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -149,7 +153,9 @@ class RetrainRun(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # Two retrains never overlap: the database allows one running run.
-            models.UniqueConstraint(fields=["status"], condition=Q(status="running"), name="retrain_one_running"),
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="retrain_one_running"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
                 name="retrain_status_valid",

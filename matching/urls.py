@@ -7,11 +7,21 @@ from matching import views
 app_name = "matching"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("jobs/<int:pk>/candidates/", views.job_candidates, name="job_candidates"),
     path("jobs/<int:pk>/requirements/", views.job_requirements_update, name="job_requirements"),
-    path("jobs/<int:job_pk>/candidates/<int:resume_pk>/feedback/", views.feedback_submit, name="feedback"),
-    path("jobs/<int:job_pk>/candidates/<int:resume_pk>/explanation/", views.explanation, name="explanation"),
+    path(
+        "jobs/<int:job_pk>/candidates/<int:resume_pk>/feedback/",
+        views.feedback_submit,
+        name="feedback",
+    ),
+    path(
+        "jobs/<int:job_pk>/candidates/<int:resume_pk>/explanation/",
+        views.explanation,
+        name="explanation",
+    ),
     path("resumes/<int:pk>/matches/", views.resume_matches, name="resume_matches"),
     path("rank/", views.rank_pile, name="rank_pile"),
     path("models/", views.models_and_drift, name="models"),
+    path("models/drift/<int:pk>/report/", views.drift_report_file, name="drift_report"),
 ]

@@ -4,7 +4,9 @@ rank-a-pile with CSV export, and the model/drift page. Thin: parse, call a servi
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,8 +24,28 @@ from recruiting.services import jobs as job_services
 from recruiting.services.resumes import resumes_upload
 
 
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    from matching.selectors import dashboard_summary
+    from recruiting.models import IngestionRun, JobSource
+
+    context = {
+        "open_jobs": Job.objects.open().count(),
+        "resumes": Resume.objects.visible_to(request.user).count(),
+        "sources": JobSource.objects.count(),
+        "runs": IngestionRun.objects.select_related("source")[:8],
+        **dashboard_summary(),
+    }
+    return TemplateResponse(request, "matching/dashboard.html", context)
+
+
+# The first results are explained up front; the others load when a recruiter opens them.
+PAGE_EXPLAIN_TOP = 5
+
+
 def _feedback_by_resume(user, job: Job) -> dict[int, str]:
-    return dict(MatchFeedback.objects.filter(user=user, job=job).values_list("resume_id", "decision"))
+    return dict(
+        MatchFeedback.objects.filter(user=user, job=job).values_list("resume_id", "decision")
+    )
 
 
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
@@ -31,13 +53,23 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     job = get_object_or_404(Job.objects.select_related("category"), pk=pk)
     context = {"job": job, "requirements_form": RequirementsForm.for_job(job)}
     try:
-        page = match_services.candidates_for_job(job=job, resumes=Resume.objects.visible_to(request.user), k=20)
+        page = match_services.candidates_for_job(
+            job=job,
+            resumes=Resume.objects.visible_to(request.user),
+            k=20,
+            explain_top=PAGE_EXPLAIN_TOP,
+        )
         decisions = _feedback_by_resume(request.user, job)
-        context |= {"page": page, "rows": [(r, decisions.get(r.resume.pk, "")) for r in page.results]}
+        context |= {
+            "page": page,
+            "rows": [(r, decisions.get(r.resume.pk, "")) for r in page.results],
+        }
     except ApplicationError as exc:
         context["error"] = exc.message
     template = "matching/job_candidates.html"
-    return TemplateResponse(request, template + "#candidates" if request.htmx else template, context)
+    return TemplateResponse(
+        request, template + "#candidates" if request.htmx else template, context
+    )
 
 
 @require_POST
@@ -47,13 +79,20 @@ def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = RequirementsForm(request.POST)
     if form.is_valid():
         try:
-            job_services.job_set_skills(job=job, required=form.cleaned_data["must_have"],
-                                        nice=form.cleaned_data["nice_to_have"])
+            job_services.job_set_skills(
+                job=job,
+                required=form.cleaned_data["must_have"],
+                nice=form.cleaned_data["nice_to_have"],
+            )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
     if form.errors:
-        return TemplateResponse(request, "matching/job_candidates.html#requirements",
-                                {"job": job, "requirements_form": form}, status=400)
+        return TemplateResponse(
+            request,
+            "matching/job_candidates.html#requirements",
+            {"job": job, "requirements_form": form},
+            status=400,
+        )
     if not request.htmx:
         return redirect("matching:job_candidates", pk=job.pk)
     return job_candidates(request, pk)
@@ -66,20 +105,30 @@ def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> Templa
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         raise ApplicationError("Choose shortlist or reject.", code="invalid")
-    fb = feedback_services.feedback_record(user=request.user, job=job, resume=resume,
-                                           decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
+    fb = feedback_services.feedback_record(
+        user=request.user,
+        job=job,
+        resume=resume,
+        decision=form.cleaned_data["decision"],
+        note=form.cleaned_data["note"],
+    )
     if not request.htmx:
         messages.success(request, f"{resume.display_name}: {fb.get_decision_display().lower()}.")
         return redirect("matching:job_candidates", pk=job.pk)
-    return TemplateResponse(request, "matching/_feedback.html",
-                            {"job": job, "resume": resume, "decision": fb.decision})
+    return TemplateResponse(
+        request, "matching/_feedback.html", {"job": job, "resume": resume, "decision": fb.decision}
+    )
 
 
 def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
-    resume = get_object_or_404(Resume.objects.visible_to(request.user).select_related("category"), pk=pk)
+    resume = get_object_or_404(
+        Resume.objects.visible_to(request.user).select_related("category"), pk=pk
+    )
     context: dict = {"resume": resume, "highlighted": resume_highlighted_text(resume)}
     try:
-        context["page"] = match_services.jobs_for_resume(resume=resume, jobs=Job.objects.open(), k=10)
+        context["page"] = match_services.jobs_for_resume(
+            resume=resume, jobs=Job.objects.open(), k=10, explain_top=PAGE_EXPLAIN_TOP
+        )
     except ApplicationError as exc:
         context["error"] = exc.message
     template = "matching/resume_matches.html"
@@ -90,7 +139,8 @@ def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateRe
     job = get_object_or_404(Job, pk=job_pk)
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
     result = match_services.explain_pair(job=job, resume=resume)
-    return TemplateResponse(request, "matching/_explanation.html", {"r": result, "resume": resume})
+    template = "matching/_explanation.html" if request.htmx else "matching/explanation_page.html"
+    return TemplateResponse(request, template, {"r": result, "resume": resume, "open": True})
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,8 +150,9 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
-        outcomes = resumes_upload(owner=request.user,
-                                  files=[(f.name, f.read()) for f in cd["files"]])
+        outcomes = resumes_upload(
+            owner=request.user, files=[(f.name, f.read()) for f in cd["files"]]
+        )
         ids = [o.resume.pk for o in outcomes if o.resume] + [r.pk for r in cd["resumes"]]
         # The pile is processed in this request so the table can be shown right away.
         from recruiting.services.resumes import resume_process
@@ -109,22 +160,30 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
         for o in outcomes:
             if o.resume and o.resume.status in (Resume.Status.PENDING, Resume.Status.PROCESSING):
                 resume_process(resume_id=o.resume.pk)
-        resumes = Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        resumes = (
+            Resume.objects.visible_to(request.user).filter(pk__in=ids).select_related("category")
+        )
         if cd["job"]:
             requirements = match_services.job_requirements(cd["job"])
         else:
             requirements = match_services.free_text_requirements(
-                title=cd["title"], description=cd["description"], must_have=cd["must_have"],
-                nice_to_have=cd["nice_to_have"], exclude=cd["exclude"],
+                title=cd["title"],
+                description=cd["description"],
+                must_have=cd["must_have"],
+                nice_to_have=cd["nice_to_have"],
+                exclude=cd["exclude"],
             )
-        page = match_services.rank_resumes(requirements=requirements, resumes=resumes, job=cd["job"], explain_top=50)
+        page = match_services.rank_resumes(
+            requirements=requirements, resumes=resumes, job=cd["job"], explain_top=50
+        )
         request.session["last_pile"] = {"ids": ids, "job": cd["job"].pk if cd["job"] else None}
         context |= {"page": page, "failed": [o for o in outcomes if o.resume is None]}
     elif request.GET.get("format") == "csv" and request.session.get("last_pile"):
         return _pile_csv(request)
     template = "matching/rank_pile.html"
-    return TemplateResponse(request, template + "#results" if request.htmx and "page" in context else template,
-                            context)
+    return TemplateResponse(
+        request, template + "#results" if request.htmx and "page" in context else template, context
+    )
 
 
 def _pile_csv(request: HttpRequest) -> HttpResponse:
@@ -132,18 +191,32 @@ def _pile_csv(request: HttpRequest) -> HttpResponse:
     resumes = Resume.objects.visible_to(request.user).filter(pk__in=pile["ids"])
     job = Job.objects.filter(pk=pile["job"]).first() if pile["job"] else None
     if job is None:
-        raise ApplicationError("CSV export needs a ranking against a saved job; pick a job.", code="no_job")
-    page = match_services.rank_resumes(requirements=match_services.job_requirements(job), resumes=resumes, job=job,
-                                       explain_top=0)
+        raise ApplicationError(
+            "CSV export needs a ranking against a saved job; pick a job.", code="no_job"
+        )
+    page = match_services.rank_resumes(
+        requirements=match_services.job_requirements(job), resumes=resumes, job=job, explain_top=0
+    )
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ranking-job-{job.pk}.csv"'
     writer = csv.writer(response)
     parts = list(page.results[0].breakdown.parts) if page.results else []
-    writer.writerow(["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"])
+    writer.writerow(
+        ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
+    )
     for i, r in enumerate(page.results, start=1):
         b = r.breakdown
-        writer.writerow([i, r.resume.pk, _csv_safe(r.resume.display_name), b.total, *[b.parts[p] for p in parts],
-                         "; ".join(b.matched_required), "; ".join(b.missing_required)])
+        writer.writerow(
+            [
+                i,
+                r.resume.pk,
+                _csv_safe(r.resume.display_name),
+                b.total,
+                *[b.parts[p] for p in parts],
+                "; ".join(b.matched_required),
+                "; ".join(b.missing_required),
+            ]
+        )
     return response
 
 
@@ -156,14 +229,24 @@ def models_and_drift(request: HttpRequest) -> TemplateResponse:
     from matching.charts import line_chart_svg
 
     versions = list(ModelVersion.objects.all()[:50])
-    metric_keys = sorted({k for v in versions for k, x in v.metrics.items() if isinstance(x, int | float)})[:4]
+    metric_keys = sorted(
+        {k for v in versions for k, x in v.metrics.items() if isinstance(x, int | float)}
+    )[:4]
     metric_series = {
-        key: [(v.created_at, v.metrics[key]) for v in reversed(versions) if isinstance(v.metrics.get(key), int | float)]
+        key: [
+            (v.created_at, v.metrics[key])
+            for v in reversed(versions)
+            if isinstance(v.metrics.get(key), int | float)
+        ]
         for key in metric_keys
     }
     reports = list(DriftReport.objects.all()[:200])
     drift_series = {
-        kind: [(d.created_at, d.score) for d in reversed(reports) if d.kind == kind and d.score is not None]
+        kind: [
+            (d.created_at, d.score)
+            for d in reversed(reports)
+            if d.kind == kind and d.score is not None
+        ]
         for kind in DriftReport.Kind.values
     }
     context = {
@@ -175,3 +258,22 @@ def models_and_drift(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "matching/models.html", context)
 
 
+def drift_report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Evidently HTML report of a data-drift check, for staff, as a download (it carries
+    its own scripts, which must not run on this site's origin)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import FileResponse, Http404
+
+    if not request.user.is_staff:
+        raise PermissionDenied
+    report = get_object_or_404(DriftReport, pk=pk)
+    path = Path(report.report_file) if report.report_file else None
+    if (
+        path is None
+        or not path.is_file()
+        or Path(settings.ARTIFACTS_DIR).resolve() not in path.resolve().parents
+    ):
+        raise Http404("This check has no report file.")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"drift-report-{report.pk}.html"
+    )

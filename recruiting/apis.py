@@ -58,9 +58,23 @@ class ResumeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Resume
         fields = [
-            "id", "candidate_name", "email", "phone", "links", "status", "error", "warnings", "file_kind",
-            "original_filename", "category", "category_confidence", "years_experience", "sections", "skills",
-            "created_at", "updated_at",
+            "id",
+            "candidate_name",
+            "email",
+            "phone",
+            "links",
+            "status",
+            "error",
+            "warnings",
+            "file_kind",
+            "original_filename",
+            "category",
+            "category_confidence",
+            "years_experience",
+            "sections",
+            "skills",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -85,8 +99,12 @@ class UploadResultSerializer(serializers.Serializer):
     code = serializers.CharField(allow_blank=True)
 
 
-class ResumeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                    viewsets.GenericViewSet):
+class ResumeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Candidates: upload files or text, list, read and erase. Recruiters see their own."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -117,7 +135,10 @@ class ResumeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
             ),
             "application/json": ResumeTextSerializer,
         },
-        responses={201: UploadResultSerializer(many=True), 400: OpenApiResponse(description="Every file refused")},
+        responses={
+            201: UploadResultSerializer(many=True),
+            400: OpenApiResponse(description="Every file refused"),
+        },
         description="Upload one or many files (`file`, repeated) or JSON `{text, name}`. The same file twice "
         "returns the existing resume. One bad file is reported and the others go in.",
     )
@@ -126,26 +147,41 @@ class ResumeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
             data = ResumeTextSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             resume, created = resume_services.resume_create_from_text(
-                owner=request.user, text=data.validated_data["text"], name=data.validated_data.get("name", "")
+                owner=request.user,
+                text=data.validated_data["text"],
+                name=data.validated_data.get("name", ""),
             )
-            outcomes = [resume_services.UploadOutcome(filename="pasted.txt", resume=resume, created=created)]
+            outcomes = [
+                resume_services.UploadOutcome(filename="pasted.txt", resume=resume, created=created)
+            ]
         else:
             files = request.FILES.getlist("file")
             if not files:
-                raise ApplicationError("Send one or more files in the `file` field, or JSON with `text`.",
-                                       code="no_file", extra={"fields": {"file": ["Required."]}})
+                raise ApplicationError(
+                    "Send one or more files in the `file` field, or JSON with `text`.",
+                    code="no_file",
+                    extra={"fields": {"file": ["Required."]}},
+                )
             outcomes = resume_services.resumes_upload(
                 owner=request.user, files=[(f.name, _read_capped(f)) for f in files]
             )
         results = [
-            {"filename": o.filename, "id": o.resume.pk if o.resume else None, "created": o.created,
-             "status": o.resume.status if o.resume else "", "error": o.error, "code": o.code}
+            {
+                "filename": o.filename,
+                "id": o.resume.pk if o.resume else None,
+                "created": o.created,
+                "status": o.resume.status if o.resume else "",
+                "error": o.error,
+                "code": o.code,
+            }
             for o in outcomes
         ]
         if all(o.resume is None for o in outcomes):
             first = outcomes[0]
-            return Response({"message": first.error, "code": first.code, "results": results},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"message": first.error, "code": first.code, "results": results},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         code = status.HTTP_201_CREATED if any(o.created for o in outcomes) else status.HTTP_200_OK
         return Response({"results": results}, status=code)
 
@@ -192,9 +228,23 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "title", "company", "location", "remote", "status", "category", "category_confidence",
-            "url", "posted_at", "closed_at", "source", "external_id", "years_required", "skills",
-            "description_text", "description_html",
+            "id",
+            "title",
+            "company",
+            "location",
+            "remote",
+            "status",
+            "category",
+            "category_confidence",
+            "url",
+            "posted_at",
+            "closed_at",
+            "source",
+            "external_id",
+            "years_required",
+            "skills",
+            "description_text",
+            "description_html",
         ]
         read_only_fields = fields
 
@@ -206,16 +256,19 @@ class JobWriteSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     remote = serializers.BooleanField(required=False, default=False)
     url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    must_have = serializers.ListField(child=serializers.CharField(max_length=120), required=False, default=list,
-                                      max_length=50)
-    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), required=False,
-                                         default=list, max_length=50)
+    must_have = serializers.ListField(
+        child=serializers.CharField(max_length=120), required=False, default=list, max_length=50
+    )
+    nice_to_have = serializers.ListField(
+        child=serializers.CharField(max_length=120), required=False, default=list, max_length=50
+    )
 
 
 class JobSkillsWriteSerializer(serializers.Serializer):
     must_have = serializers.ListField(child=serializers.CharField(max_length=120), max_length=50)
-    nice_to_have = serializers.ListField(child=serializers.CharField(max_length=120), max_length=50, required=False,
-                                         default=list)
+    nice_to_have = serializers.ListField(
+        child=serializers.CharField(max_length=120), max_length=50, required=False, default=list
+    )
 
 
 class CanEditJob(permissions.BasePermission):
@@ -240,7 +293,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data = JobWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = job_services.job_create(owner=request.user, **data.validated_data)
-        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=JobWriteSerializer, responses={200: JobSerializer})
     def partial_update(self, request: Request, pk=None) -> Response:
@@ -263,8 +318,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = get_object_or_404(Job, pk=pk)
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job_services.job_set_skills(job=job, required=data.validated_data["must_have"],
-                                    nice=data.validated_data["nice_to_have"])
+        job_services.job_set_skills(
+            job=job,
+            required=data.validated_data["must_have"],
+            nice=data.validated_data["nice_to_have"],
+        )
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
 
@@ -274,16 +332,42 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class JobSourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = JobSource
-        fields = ["id", "name", "kind", "url", "board_token", "field_map", "schedule", "enabled", "last_run_at",
-                  "last_run_state"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "url",
+            "board_token",
+            "field_map",
+            "schedule",
+            "enabled",
+            "last_run_at",
+            "last_run_state",
+        ]
         read_only_fields = ["last_run_at", "last_run_state"]
 
 
 class IngestionRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = IngestionRun
-        fields = ["id", "source", "status", "trigger", "started_at", "finished_at", "total", "processed",
-                  "created", "updated", "unchanged", "closed", "failed", "errors", "message", "created_at"]
+        fields = [
+            "id",
+            "source",
+            "status",
+            "trigger",
+            "started_at",
+            "finished_at",
+            "total",
+            "processed",
+            "created",
+            "updated",
+            "unchanged",
+            "closed",
+            "failed",
+            "errors",
+            "message",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -311,7 +395,9 @@ class JobSourceViewSet(viewsets.ModelViewSet):
         from recruiting.services.scheduling import source_delete
 
         if instance.jobs.exists():
-            raise ApplicationError("This source has jobs; disable it instead of deleting it.", code="in_use")
+            raise ApplicationError(
+                "This source has jobs; disable it instead of deleting it.", code="in_use"
+            )
         source_delete(source=instance)
 
     @extend_schema(request=None, responses={202: IngestionRunSerializer})

@@ -39,11 +39,16 @@ class MultipleFileField(forms.FileField):
 
 class ResumeUploadForm(forms.Form):
     files = MultipleFileField(
-        required=False, widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.docx,.txt,.html,.htm"}),
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.docx,.txt,.html,.htm"}),
         label="Resume files (PDF, DOCX, TXT, HTML)",
     )
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), label="…or paste a resume",
-                           max_length=2_000_000)
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        label="…or paste a resume",
+        max_length=2_000_000,
+    )
     name = forms.CharField(required=False, max_length=200, label="Candidate name (for pasted text)")
 
     def clean(self):

@@ -12,7 +12,9 @@ from recruiting.models import Job, Resume
 def job_list(*, filters: dict) -> QuerySet[Job]:
     qs = Job.objects.select_related("category", "source")
     if q := filters.get("q"):
-        qs = qs.filter(Q(title__icontains=q) | Q(company__icontains=q) | Q(description_text__icontains=q))
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(company__icontains=q) | Q(description_text__icontains=q)
+        )
     if category := filters.get("category"):
         qs = qs.in_category(category)
     if status := filters.get("status"):

@@ -35,7 +35,9 @@ def ingest_source_task(self, run_id: int) -> str:
     from recruiting.services.ingestion import ingestion_run
 
     try:
-        return ingestion_run(run_id=run_id, retryable=self.request.retries < self.max_retries).status
+        return ingestion_run(
+            run_id=run_id, retryable=self.request.retries < self.max_retries
+        ).status
     except TransientSourceError as exc:
         countdown = exc.retry_after or 30 * 2**self.request.retries
         raise self.retry(exc=exc, countdown=countdown) from exc

@@ -7,7 +7,6 @@ from recruiting import views
 app_name = "recruiting"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("resumes/", views.resume_list, name="resume_list"),

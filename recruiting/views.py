@@ -11,24 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from config.exceptions import ApplicationError
 from recruiting import selectors
-from recruiting.services import resumes as resume_services
 from recruiting.forms import JobFilterForm, ResumeFilterForm, ResumeUploadForm
 from recruiting.models import IngestionRun, Job, JobSkill, JobSource, Resume, ResumeSkill
+from recruiting.services import resumes as resume_services
 
 PAGE_SIZE = 25
-
-
-def dashboard(request: HttpRequest) -> TemplateResponse:
-    from matching.selectors import dashboard_summary  # matching depends on us, not the reverse
-
-    context = {
-        "open_jobs": Job.objects.open().count(),
-        "resumes": Resume.objects.visible_to(request.user).count(),
-        "sources": JobSource.objects.count(),
-        "runs": IngestionRun.objects.select_related("source")[:8],
-        **dashboard_summary(),
-    }
-    return TemplateResponse(request, "recruiting/dashboard.html", context)
 
 
 def job_list(request: HttpRequest) -> TemplateResponse:
@@ -81,12 +68,25 @@ def resume_upload(request: HttpRequest) -> TemplateResponse:
         if form.cleaned_data["text"]:
             try:
                 resume, created = resume_services.resume_create_from_text(
-                    owner=request.user, text=form.cleaned_data["text"], name=form.cleaned_data["name"]
+                    owner=request.user,
+                    text=form.cleaned_data["text"],
+                    name=form.cleaned_data["name"],
                 )
-                outcomes.append(resume_services.UploadOutcome(filename="pasted text", resume=resume, created=created))
+                outcomes.append(
+                    resume_services.UploadOutcome(
+                        filename="pasted text", resume=resume, created=created
+                    )
+                )
             except ApplicationError as exc:
-                outcomes.append(resume_services.UploadOutcome(filename="pasted text", resume=None, created=False,
-                                                              error=exc.message, code=exc.code))
+                outcomes.append(
+                    resume_services.UploadOutcome(
+                        filename="pasted text",
+                        resume=None,
+                        created=False,
+                        error=exc.message,
+                        code=exc.code,
+                    )
+                )
         if outcomes and all(o.resume is None for o in outcomes):
             status = 400
     elif request.method == "POST":

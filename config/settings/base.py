@@ -228,7 +228,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "recruiting:dashboard"
+LOGIN_REDIRECT_URL = "matching:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -300,8 +300,14 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     # Daily, after the night's ingestion runs: compare the last week with the training reference.
-    "drift checks": {"task": "matching.tasks.drift_check_scheduled", "schedule": crontab(minute=0, hour=3)},
+    "drift checks": {
+        "task": "matching.tasks.drift_check_scheduled",
+        "schedule": crontab(minute=0, hour=3),
+    },
     # Weekly, on the quiet Sunday morning: the job market moves slowly, and a retrain costs minutes.
-    "weekly retrain": {"task": "matching.tasks.retrain_scheduled", "schedule": crontab(minute=0, hour=4, day_of_week=0)},
+    "weekly retrain": {
+        "task": "matching.tasks.retrain_scheduled",
+        "schedule": crontab(minute=0, hour=4, day_of_week=0),
+    },
 }
 PIPELINE_ROOT = Path(env.str("PIPELINE_ROOT", default=str(BASE_DIR)))

@@ -8,8 +8,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("EMBEDDER", "hashing")
 
-from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import BASE_DIR
 
 _TMP = tempfile.mkdtemp(prefix="rr-test-")
 MEDIA_ROOT = Path(_TMP) / "media"  # noqa: F405

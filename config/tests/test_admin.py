@@ -29,7 +29,9 @@ def test_every_model_of_our_apps_is_registered_in_the_admin():
 @pytest.mark.parametrize("model", our_models(), ids=lambda m: m.__name__)
 def test_the_admin_list_page_opens_with_search_and_filters(staff_client, model):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    response = staff_client.get(url, {"q": "x"} if admin.site._registry[model].search_fields else {})
+    response = staff_client.get(
+        url, {"q": "x"} if admin.site._registry[model].search_fields else {}
+    )
     assert response.status_code == 200
 
 
@@ -45,8 +47,15 @@ def test_saving_a_source_in_the_admin_mirrors_its_schedule_into_beat(staff_clien
 
     response = staff_client.post(
         reverse("admin:recruiting_jobsource_add"),
-        {"name": "Acme board", "kind": "greenhouse", "url": "", "board_token": "acme", "field_map": "{}",
-         "schedule": "15 */4 * * *", "enabled": "on"},
+        {
+            "name": "Acme board",
+            "kind": "greenhouse",
+            "url": "",
+            "board_token": "acme",
+            "field_map": "{}",
+            "schedule": "15 */4 * * *",
+            "enabled": "on",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     source = JobSource.objects.get(name="Acme board")

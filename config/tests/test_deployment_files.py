@@ -27,7 +27,10 @@ def test_app_services_share_one_anchor_and_wait_for_healthy_dependencies():
     assert text.count("<<: *app") == 3
     for name in ("web", "worker", "beat"):
         depends = compose()["services"][name]["depends_on"]
-        assert depends == {"postgres": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
+        assert depends == {
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
 
 
 def test_every_app_command_names_something_that_exists_in_the_project():

@@ -47,10 +47,12 @@ def test_anonymous_api_calls_are_refused_with_a_json_message(anon_api, url):
 
 def test_the_login_page_is_open_and_logging_in_leads_to_the_dashboard(client, recruiter):
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": "rita", "password": "a-long-test-password-1"})
+    response = client.post(
+        reverse("login"), {"username": "rita", "password": "a-long-test-password-1"}
+    )
     assert response.status_code == 302
-    assert response["Location"] == reverse("recruiting:dashboard")
-    assert client.get(reverse("recruiting:dashboard")).status_code == 200
+    assert response["Location"] == reverse("matching:dashboard")
+    assert client.get(reverse("matching:dashboard")).status_code == 200
 
 
 def test_a_wrong_password_is_refused_on_the_login_page(client, recruiter):
@@ -62,7 +64,7 @@ def test_a_wrong_password_is_refused_on_the_login_page(client, recruiter):
 def test_logout_ends_the_session(recruiter_client):
     response = recruiter_client.post(reverse("logout"))
     assert response.status_code == 302
-    assert recruiter_client.get(reverse("recruiting:dashboard")).status_code == 302
+    assert recruiter_client.get(reverse("matching:dashboard")).status_code == 302
 
 
 def test_token_authentication_works_for_the_api(recruiter, anon_api):

@@ -27,7 +27,27 @@ def test_every_constraint_is_described_in_the_schema_document():
 def test_the_schema_document_names_no_constraint_that_no_longer_exists():
     text = DOC.read_text()
     documented = set(re.findall(r"`([a-z]+_[a-z_]+)`", text))
-    candidates = {d for d in documented if d.endswith(("_valid", "_unique", "_range", "_status", "_ci", "_model",
-                                                        "_ordered", "_source", "_id", "_owner", "_pair", "_active"))}
-    stale = sorted(c for c in candidates if c not in model_constraints() and "_" in c and c.count("_") >= 2)
+    candidates = {
+        d
+        for d in documented
+        if d.endswith(
+            (
+                "_valid",
+                "_unique",
+                "_range",
+                "_status",
+                "_ci",
+                "_model",
+                "_ordered",
+                "_source",
+                "_id",
+                "_owner",
+                "_pair",
+                "_active",
+            )
+        )
+    }
+    stale = sorted(
+        c for c in candidates if c not in model_constraints() and "_" in c and c.count("_") >= 2
+    )
     assert not stale, f"docs/schema.md names constraints that do not exist: {stale}"

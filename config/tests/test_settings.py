@@ -19,18 +19,37 @@ PRINT_DB = (
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "CELERY", "REDIS"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE", "CELERY", "REDIS"))
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def settings_with(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "CELERY", "REDIS"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE", "CELERY", "REDIS"))
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", **env})
     out = subprocess.run(
-        [sys.executable, "-c", PRINT_DB], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", PRINT_DB],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -82,7 +101,9 @@ def test_a_cloud_postgres_url_carries_ssl_timeouts_and_connection_age():
 
 def test_the_pool_option_turns_persistent_connections_off():
     conf = settings_with(
-        DJANGO_DEBUG="true", DATABASE_URL="postgres://app@127.0.0.1:5432/recruit", DATABASE_POOL="true"
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://app@127.0.0.1:5432/recruit",
+        DATABASE_POOL="true",
     )
     assert conf["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 10}
     assert conf["CONN_MAX_AGE"] == 0
@@ -90,8 +111,12 @@ def test_the_pool_option_turns_persistent_connections_off():
 
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="recruit.example.com",
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -4,70 +4,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='MatchFeedback',
+            name="MatchFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('shortlist', 'Shortlisted'), ('reject', 'Rejected')], max_length=10)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('score', models.FloatField(blank=True, help_text='The match score the recruiter saw.', null=True)),
-                ('model_version', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("shortlist", "Shortlisted"), ("reject", "Rejected")],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                (
+                    "score",
+                    models.FloatField(
+                        blank=True, help_text="The match score the recruiter saw.", null=True
+                    ),
+                ),
+                ("model_version", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='ModelVersion',
+            name="ModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=100, unique=True)),
-                ('artifact_path', models.CharField(max_length=500)),
-                ('checksum', models.CharField(help_text='sha256 of the artifact manifest.', max_length=64)),
-                ('embedder_id', models.CharField(blank=True, max_length=100)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('manifest', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('candidate', 'Candidate (not yet gated)'), ('active', 'Active'), ('retired', 'Retired (was active)'), ('rejected', 'Rejected by the gate'), ('broken', 'Artifact failed verification')], default='candidate', max_length=10)),
-                ('is_active', models.BooleanField(default=False)),
-                ('reason', models.TextField(blank=True, help_text='Why the gate accepted or refused it.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=100, unique=True)),
+                ("artifact_path", models.CharField(max_length=500)),
+                (
+                    "checksum",
+                    models.CharField(help_text="sha256 of the artifact manifest.", max_length=64),
+                ),
+                ("embedder_id", models.CharField(blank=True, max_length=100)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("manifest", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Candidate (not yet gated)"),
+                            ("active", "Active"),
+                            ("retired", "Retired (was active)"),
+                            ("rejected", "Rejected by the gate"),
+                            ("broken", "Artifact failed verification"),
+                        ],
+                        default="candidate",
+                        max_length=10,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=False)),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why the gate accepted or refused it."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DriftReport',
+            name="DriftReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('data', 'Data drift (Evidently)'), ('centroid', 'Category centroid drift'), ('skill', 'Skill frequency drift')], max_length=10)),
-                ('subject', models.CharField(choices=[('jobs', 'Job descriptions'), ('resumes', 'Resumes')], default='jobs', max_length=10)),
-                ('window_start', models.DateTimeField()),
-                ('window_end', models.DateTimeField()),
-                ('reference_size', models.PositiveIntegerField(default=0)),
-                ('window_size', models.PositiveIntegerField(default=0)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('threshold', models.FloatField(blank=True, null=True)),
-                ('drifted', models.BooleanField(default=False)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('report_file', models.CharField(blank=True, max_length=500)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("data", "Data drift (Evidently)"),
+                            ("centroid", "Category centroid drift"),
+                            ("skill", "Skill frequency drift"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("jobs", "Job descriptions"), ("resumes", "Resumes")],
+                        default="jobs",
+                        max_length=10,
+                    ),
+                ),
+                ("window_start", models.DateTimeField()),
+                ("window_end", models.DateTimeField()),
+                ("reference_size", models.PositiveIntegerField(default=0)),
+                ("window_size", models.PositiveIntegerField(default=0)),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("threshold", models.FloatField(blank=True, null=True)),
+                ("drifted", models.BooleanField(default=False)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("report_file", models.CharField(blank=True, max_length=500)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('window_end__gte', models.F('window_start'))), name='drift_window_ordered'), models.CheckConstraint(condition=models.Q(('kind__in', ['data', 'centroid', 'skill'])), name='drift_kind_valid')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("window_end__gte", models.F("window_start"))),
+                        name="drift_window_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["data", "centroid", "skill"])),
+                        name="drift_kind_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,45 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('matching', '0001_initial'),
-        ('recruiting', '0001_initial'),
+        ("matching", "0001_initial"),
+        ("recruiting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matchfeedback',
-            name='job',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='recruiting.job'),
+            model_name="matchfeedback",
+            name="job",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="feedback",
+                to="recruiting.job",
+            ),
         ),
         migrations.AddField(
-            model_name='matchfeedback',
-            name='resume',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='recruiting.resume'),
+            model_name="matchfeedback",
+            name="resume",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="feedback",
+                to="recruiting.resume",
+            ),
         ),
         migrations.AddField(
-            model_name='matchfeedback',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="matchfeedback",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='modelversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='modelversion_one_active'),
+            model_name="modelversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("is_active",),
+                name="modelversion_one_active",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='modelversion',
-            constraint=models.CheckConstraint(condition=models.Q(('is_active', False), ('status', 'active'), _connector='OR'), name='modelversion_active_status'),
+            model_name="modelversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_active", False), ("status", "active"), _connector="OR"),
+                name="modelversion_active_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchfeedback',
-            constraint=models.UniqueConstraint(fields=('job', 'resume', 'user'), name='feedback_one_per_user_pair'),
+            model_name="matchfeedback",
+            constraint=models.UniqueConstraint(
+                fields=("job", "resume", "user"), name="feedback_one_per_user_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchfeedback',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['shortlist', 'reject'])), name='feedback_decision_valid'),
+            model_name="matchfeedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision__in", ["shortlist", "reject"])),
+                name="feedback_decision_valid",
+            ),
         ),
     ]

@@ -11,11 +11,18 @@ def classify_texts(*, kind: str, texts: list[str]) -> list[dict]:
     if classifier is None:
         raise ApplicationError(
             "No trained category classifier is active yet (train one with `manage.py train_models`).",
-            code="no_model", status=409,
+            code="no_model",
+            status=409,
         )
     predictions = classifier.predict(list(texts))
     return [
-        {"category": p.label, "confidence": round(float(p.confidence), 4), "uncertain": p.label is None,
-         "top": [{"category": label, "probability": round(float(prob), 4)} for label, prob in p.top]}
+        {
+            "category": p.label,
+            "confidence": round(float(p.confidence), 4),
+            "uncertain": p.label is None,
+            "top": [
+                {"category": label, "probability": round(float(prob), 4)} for label, prob in p.top
+            ],
+        }
         for p in predictions
     ]

@@ -6,10 +6,9 @@ import logging
 
 import numpy as np
 
-from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
-
 from matching.services.index import index_remove
 from matching.services.registry import active_classifier
+from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +19,9 @@ def documents_classify(*, kind: str, ids: list[int]) -> int:
     if classifier is None:
         return 0
     model, emb_model, owner = (
-        (Resume, ResumeEmbedding, "resume_id") if kind == "resume" else (Job, JobEmbedding, "job_id")
+        (Resume, ResumeEmbedding, "resume_id")
+        if kind == "resume"
+        else (Job, JobEmbedding, "job_id")
     )
     docs = list(model.objects.filter(pk__in=ids, category__isnull=True))
     if not docs:
@@ -28,8 +29,9 @@ def documents_classify(*, kind: str, ids: list[int]) -> int:
     # The stored vectors are the classifier's embedding features: nothing is encoded again.
     vectors = {
         getattr(e, owner): e.as_array()
-        for e in emb_model.objects.filter(**{f"{owner}__in": [d.pk for d in docs]},
-                                          model_id=classifier.embedder_model_id_)
+        for e in emb_model.objects.filter(
+            **{f"{owner}__in": [d.pk for d in docs]}, model_id=classifier.embedder_model_id_
+        )
     }
     docs = [d for d in docs if d.pk in vectors]
     if not docs:

@@ -9,13 +9,17 @@ from recruiting.models import Job, Resume
 
 
 @transaction.atomic
-def feedback_record(*, user, job: Job, resume: Resume, decision: str, note: str = "") -> MatchFeedback:
+def feedback_record(
+    *, user, job: Job, resume: Resume, decision: str, note: str = ""
+) -> MatchFeedback:
     """Record (or change) a decision, with the score and model version the recruiter saw."""
     from config.exceptions import ApplicationError
     from matching.services import matching
 
     if decision not in MatchFeedback.Decision.values:
-        raise ApplicationError(f"decision must be one of {', '.join(MatchFeedback.Decision.values)}.")
+        raise ApplicationError(
+            f"decision must be one of {', '.join(MatchFeedback.Decision.values)}."
+        )
     try:
         seen = matching.explain_pair(job=job, resume=resume).breakdown.total
     except ApplicationError:

@@ -59,7 +59,9 @@ def index_get(kind: str) -> VectorIndex:
         holder = _holders.get(key)
         if holder is None:
             holder = _load_saved(kind, embedder.model_id, embedder.dim) or _Holder(
-                kind=kind, model_id=embedder.model_id, index=VectorIndex(embedder.dim, model_id=embedder.model_id)
+                kind=kind,
+                model_id=embedder.model_id,
+                index=VectorIndex(embedder.dim, model_id=embedder.model_id),
             )
             _holders[key] = holder
     _sync(holder)
@@ -87,7 +89,11 @@ def index_rebuild(kind: str) -> tuple[int, Path]:
     switches to it at once, others on their next start.
     """
     embedder = embedder_get()
-    holder = _Holder(kind=kind, model_id=embedder.model_id, index=VectorIndex(embedder.dim, model_id=embedder.model_id))
+    holder = _Holder(
+        kind=kind,
+        model_id=embedder.model_id,
+        index=VectorIndex(embedder.dim, model_id=embedder.model_id),
+    )
     _sync(holder)
     directory = index_dir(kind, embedder.model_id)
     directory.parent.mkdir(parents=True, exist_ok=True)

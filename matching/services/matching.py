@@ -16,21 +16,26 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
+from matching.services.index import index_get
 from mlcore.explain import explain as mlcore_explain
 from mlcore.retrieval.scorer import MatchSignals, ScoreBreakdown, ScoreWeights, score
 from mlcore.skills import SkillMatch
 from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
 from recruiting.services.embedding import embedder_get
 from recruiting.services.taxonomy import taxonomy_get
-from matching.services.index import index_get
 
 MAX_K = 100
 
 
 @functools.cache
-def match_params() -> dict:
+def load_params() -> dict:
+    """params.yaml, read once per process."""
     with open(settings.PARAMS_FILE, encoding="utf-8") as fh:
-        return (yaml.safe_load(fh) or {}).get("match", {})
+        return yaml.safe_load(fh) or {}
+
+
+def match_params() -> dict:
+    return load_params().get("match", {})
 
 
 def weights() -> ScoreWeights:
@@ -91,7 +96,8 @@ def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
     if row is None:
         raise ApplicationError(
             f"This {owner_field} has not been processed yet (no embedding); try again in a moment.",
-            code="not_ready", status=409,
+            code="not_ready",
+            status=409,
         )
     return row.as_array(), row.chunk_array()
 
@@ -99,24 +105,47 @@ def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
 def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requirements:
     vector, chunks = _embedding(JobEmbedding, "job", job)
     skills = list(JobSkill.objects.filter(job=job).select_related("skill"))
-    req = tuple(required) if required is not None else tuple(s.skill.name for s in skills if s.requirement == "required")
-    opt = tuple(nice) if nice is not None else tuple(s.skill.name for s in skills if s.requirement == "nice")
+    req = (
+        tuple(required)
+        if required is not None
+        else tuple(s.skill.name for s in skills if s.requirement == "required")
+    )
+    opt = (
+        tuple(nice)
+        if nice is not None
+        else tuple(s.skill.name for s in skills if s.requirement == "nice")
+    )
     return Requirements(
-        text=f"{job.title}\n{job.description_text}", required=req, nice=opt, excluded=tuple(excluded),
-        category=job.category.slug if job.category_id else None, years_required=job.years_required,
-        vector=vector, chunks=chunks,
+        text=f"{job.title}\n{job.description_text}",
+        required=req,
+        nice=opt,
+        excluded=tuple(excluded),
+        category=job.category.slug if job.category_id else None,
+        years_required=job.years_required,
+        vector=vector,
+        chunks=chunks,
     )
 
 
-def free_text_requirements(*, title: str, description: str, must_have: Sequence[str] = (),
-                           nice_to_have: Sequence[str] = (), exclude: Sequence[str] = ()) -> Requirements:
+def free_text_requirements(
+    *,
+    title: str,
+    description: str,
+    must_have: Sequence[str] = (),
+    nice_to_have: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Requirements:
     text = f"{title}\n{description}".strip()
     if not text:
-        raise ApplicationError("Describe the job: a title or a description is needed.", code="empty")
+        raise ApplicationError(
+            "Describe the job: a title or a description is needed.", code="empty"
+        )
     taxonomy = taxonomy_get()
     unknown = [n for n in [*must_have, *nice_to_have, *exclude] if taxonomy.canonical(n) is None]
     if unknown:
-        raise ApplicationError(f"Unknown skill(s): {', '.join(sorted(set(unknown))[:10])}.", code="unknown_skill")
+        raise ApplicationError(
+            f"Unknown skill(s): {', '.join(sorted(set(unknown))[:10])}.", code="unknown_skill"
+        )
     canon = lambda names: tuple(dict.fromkeys(taxonomy.canonical(n) for n in names))  # noqa: E731
     required = canon(must_have)
     if not required:
@@ -125,8 +154,13 @@ def free_text_requirements(*, title: str, description: str, must_have: Sequence[
 
     doc = embedder_get().encode_documents([text])[0]
     return Requirements(
-        text=text, required=required, nice=canon(nice_to_have), excluded=canon(exclude),
-        years_required=years_required_of(text), vector=doc.vector, chunks=doc.chunks,
+        text=text,
+        required=required,
+        nice=canon(nice_to_have),
+        excluded=canon(exclude),
+        years_required=years_required_of(text),
+        vector=doc.vector,
+        chunks=doc.chunks,
     )
 
 
@@ -134,14 +168,20 @@ def _resume_skills(resumes: Sequence[Resume]) -> dict[int, list[SkillMatch]]:
     out: dict[int, list[SkillMatch]] = {r.pk: [] for r in resumes}
     for rs in ResumeSkill.objects.filter(resume__in=resumes).select_related("skill"):
         out[rs.resume_id].append(
-            SkillMatch(name=rs.skill.name, kind=rs.skill.kind, spans=tuple(tuple(s) for s in rs.spans))
+            SkillMatch(
+                name=rs.skill.name, kind=rs.skill.kind, spans=tuple(tuple(s) for s in rs.spans)
+            )
         )
     return out
 
 
-def _score_pair(req: Requirements, resume: Resume, r_vec, r_chunks, skills: list[SkillMatch]) -> tuple[ScoreBreakdown, float]:
+def _score_pair(
+    req: Requirements, resume: Resume, r_vec, r_chunks, skills: list[SkillMatch]
+) -> tuple[ScoreBreakdown, float]:
     similarity = float(np.dot(r_vec, req.vector))
-    best_chunk = float(np.max(r_chunks @ req.chunks.T)) if len(r_chunks) and len(req.chunks) else similarity
+    best_chunk = (
+        float(np.max(r_chunks @ req.chunks.T)) if len(r_chunks) and len(req.chunks) else similarity
+    )
     signals = MatchSignals(
         doc_similarity=similarity,
         best_chunk_similarity=best_chunk,
@@ -160,8 +200,13 @@ def _score_pair(req: Requirements, resume: Resume, r_vec, r_chunks, skills: list
 
 def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdown) -> dict:
     data = mlcore_explain(
-        resume_text=resume.text, resume_skills=skills, job_text=req.text, required=req.required,
-        nice=req.nice, breakdown=breakdown, embedder=embedder_get(),
+        resume_text=resume.text,
+        resume_skills=skills,
+        job_text=req.text,
+        required=req.required,
+        nice=req.nice,
+        breakdown=breakdown,
+        embedder=embedder_get(),
     ).to_dict()
     for matched in data["matched"]:
         matched.update(_evidence_line(resume.text, matched))
@@ -181,50 +226,91 @@ def _evidence_line(text: str, matched: dict) -> dict:
     }
 
 
-def rank_resumes(*, requirements: Requirements, resumes: QuerySet[Resume] | Sequence[Resume], job: Job | None = None,
-                 explain_top: int = 10, limit: int | None = None) -> MatchPage:
+def rank_resumes(
+    *,
+    requirements: Requirements,
+    resumes: QuerySet[Resume] | Sequence[Resume],
+    job: Job | None = None,
+    explain_top: int = 10,
+    limit: int | None = None,
+) -> MatchPage:
     """Score every given resume against the requirements, best first (ties by id)."""
     resumes = list(resumes)
     model_id = embedder_get().model_id
-    emb = {e.resume_id: e for e in ResumeEmbedding.objects.filter(resume__in=resumes, model_id=model_id)}
+    emb = {
+        e.resume_id: e
+        for e in ResumeEmbedding.objects.filter(resume__in=resumes, model_id=model_id)
+    }
     skills = _resume_skills(resumes)
     scored = []
     for r in resumes:
         if r.pk not in emb:
             continue
-        breakdown, sim = _score_pair(requirements, r, emb[r.pk].as_array(), emb[r.pk].chunk_array(), skills[r.pk])
+        breakdown, sim = _score_pair(
+            requirements, r, emb[r.pk].as_array(), emb[r.pk].chunk_array(), skills[r.pk]
+        )
         scored.append((breakdown, sim, r))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     if limit is not None:
         scored = scored[:limit]
     results = [
-        MatchResult(job=job, resume=r, breakdown=b, similarity=s,
-                    explanation=_explain(requirements, r, skills[r.pk], b) if i < explain_top else None)
+        MatchResult(
+            job=job,
+            resume=r,
+            breakdown=b,
+            similarity=s,
+            explanation=_explain(requirements, r, skills[r.pk], b) if i < explain_top else None,
+        )
         for i, (b, s, r) in enumerate(scored)
     ]
-    return MatchPage(results=results, model_version=model_version_label(), total_candidates=len(resumes),
-                     extra={"skipped_unprocessed": len(resumes) - len(scored)})
+    return MatchPage(
+        results=results,
+        model_version=model_version_label(),
+        total_candidates=len(resumes),
+        extra={"skipped_unprocessed": len(resumes) - len(scored)},
+    )
 
 
-def candidates_for_job(*, job: Job, resumes: QuerySet[Resume], k: int = 10, required=None, nice=None,
-                       excluded=(), explain_top: int = 10) -> MatchPage:
+def candidates_for_job(
+    *,
+    job: Job,
+    resumes: QuerySet[Resume],
+    k: int = 10,
+    required=None,
+    nice=None,
+    excluded=(),
+    explain_top: int = 10,
+) -> MatchPage:
     """The best candidates among ``resumes`` (already filtered to what the user may see)."""
     _check_k(k)
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
     allowed = list(resumes.filter(status=Resume.Status.READY).values_list("id", flat=True))
     n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
-    hits = index_get("resume").search(req.vector, n_candidates, allowed_ids=allowed)[0] if allowed else []
+    hits = (
+        index_get("resume").search(req.vector, n_candidates, allowed_ids=allowed)[0]
+        if allowed
+        else []
+    )
     pool = Resume.objects.filter(pk__in=[i for i, _ in hits]).select_related("category")
-    page = rank_resumes(requirements=req, resumes=pool, job=job, explain_top=min(explain_top, k), limit=k)
-    return MatchPage(results=page.results, model_version=page.model_version, total_candidates=len(allowed))
+    page = rank_resumes(
+        requirements=req, resumes=pool, job=job, explain_top=min(explain_top, k), limit=k
+    )
+    return MatchPage(
+        results=page.results, model_version=page.model_version, total_candidates=len(allowed)
+    )
 
 
-def jobs_for_resume(*, resume: Resume, jobs: QuerySet[Job], k: int = 10, explain_top: int = 10) -> MatchPage:
+def jobs_for_resume(
+    *, resume: Resume, jobs: QuerySet[Job], k: int = 10, explain_top: int = 10
+) -> MatchPage:
     """The best jobs among ``jobs`` (filtered by the caller: open only, category, ...)."""
     _check_k(k)
     if resume.status != Resume.Status.READY:
-        raise ApplicationError(f"This resume is {resume.get_status_display().lower()}; it cannot be matched yet.",
-                               code="not_ready", status=409)
+        raise ApplicationError(
+            f"This resume is {resume.get_status_display().lower()}; it cannot be matched yet.",
+            code="not_ready",
+            status=409,
+        )
     r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
     allowed = list(jobs.values_list("id", flat=True))
     n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
@@ -241,11 +327,18 @@ def jobs_for_resume(*, resume: Resume, jobs: QuerySet[Job], k: int = 10, explain
         scored.append((breakdown, sim, job, req))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     results = [
-        MatchResult(job=job, resume=resume, breakdown=b, similarity=s,
-                    explanation=_explain(req, resume, skills, b) if i < explain_top else None)
+        MatchResult(
+            job=job,
+            resume=resume,
+            breakdown=b,
+            similarity=s,
+            explanation=_explain(req, resume, skills, b) if i < explain_top else None,
+        )
         for i, (b, s, job, req) in enumerate(scored[:k])
     ]
-    return MatchPage(results=results, model_version=model_version_label(), total_candidates=len(allowed))
+    return MatchPage(
+        results=results, model_version=model_version_label(), total_candidates=len(allowed)
+    )
 
 
 def explain_pair(*, job: Job, resume: Resume, required=None, nice=None, excluded=()) -> MatchResult:
@@ -253,5 +346,10 @@ def explain_pair(*, job: Job, resume: Resume, required=None, nice=None, excluded
     r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
     skills = _resume_skills([resume])[resume.pk]
     breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, skills)
-    return MatchResult(job=job, resume=resume, breakdown=breakdown, similarity=sim,
-                       explanation=_explain(req, resume, skills, breakdown))
+    return MatchResult(
+        job=job,
+        resume=resume,
+        breakdown=breakdown,
+        similarity=sim,
+        explanation=_explain(req, resume, skills, breakdown),
+    )

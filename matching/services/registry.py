@@ -21,13 +21,19 @@ _lock = threading.Lock()
 _loaded: dict[str, object] = {}
 
 
-@transaction.atomic
 def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
-    """Make ``version`` the active one; the previously active version is retired."""
-    version = ModelVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status in {ModelVersion.Status.BROKEN}:
-        raise ApplicationError(f"{version.version} failed verification and cannot be activated.", code="broken")
+    """Make ``version`` the active one; the previously active version is retired.
+
+    The artifact is verified first (outside the switch, so a refusal is recorded as "broken");
+    a refused version changes nothing about which version is active.
+    """
     _verify(version)
+    return _switch(version=version, user=user)
+
+
+@transaction.atomic
+def _switch(*, version: ModelVersion, user) -> ModelVersion:
+    version = ModelVersion.objects.select_for_update().get(pk=version.pk)
     ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(
         is_active=False, status=ModelVersion.Status.RETIRED
     )
@@ -48,10 +54,16 @@ def _verify(version: ModelVersion) -> None:
     try:
         manifest = verify_bundle(version.artifact_path)
         if version.checksum and manifest.checksum != version.checksum:
-            raise ArtifactError(f"manifest checksum {manifest.checksum[:12]}… is not the registered one")
+            raise ArtifactError(
+                f"manifest checksum {manifest.checksum[:12]}… is not the registered one"
+            )
     except (ArtifactError, OSError) as exc:
-        ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.BROKEN, reason=str(exc)[:2000])
-        raise ApplicationError(f"{version.version} cannot be activated: {exc}", code="broken_artifact") from exc
+        ModelVersion.objects.filter(pk=version.pk).update(
+            status=ModelVersion.Status.BROKEN, reason=str(exc)[:2000]
+        )
+        raise ApplicationError(
+            f"{version.version} cannot be activated: {exc}", code="broken_artifact"
+        ) from exc
 
 
 def active_classifier(kind: str):
@@ -74,6 +86,8 @@ def active_classifier(kind: str):
             try:
                 _loaded[key] = CategoryClassifier.load(path, embedder=embedder_get())
             except Exception as exc:
-                logger.error("model %s (%s classifier) failed to load: %s", active.version, kind, exc)
+                logger.error(
+                    "model %s (%s classifier) failed to load: %s", active.version, kind, exc
+                )
                 return None
         return _loaded[key]

@@ -50,15 +50,23 @@ def _claim(run: RetrainRun) -> bool:
             )
     except IntegrityError:
         RetrainRun.objects.filter(pk=run.pk).update(
-            status=RetrainRun.Status.SKIPPED, finished_at=timezone.now(), message="Another retrain was running."
+            status=RetrainRun.Status.SKIPPED,
+            finished_at=timezone.now(),
+            message="Another retrain was running.",
         )
         return False
 
 
-def _finish(run: RetrainRun, *, status: str, message: str, log: str = "", version=None) -> RetrainRun:
+def _finish(
+    run: RetrainRun, *, status: str, message: str, log: str = "", version=None
+) -> RetrainRun:
     RetrainRun.objects.filter(pk=run.pk).update(
-        status=status, finished_at=timezone.now(), message=message[:4000], log_tail=log[-LOG_TAIL:],
-        model_version=version, stage="",
+        status=status,
+        finished_at=timezone.now(),
+        message=message[:4000],
+        log_tail=log[-LOG_TAIL:],
+        model_version=version,
+        stage="",
     )
     run.refresh_from_db()
     return run
@@ -68,12 +76,25 @@ def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
     """`dvc repro` in a subprocess; the current stage is recorded on the run as it goes."""
     dvc = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
     if dvc is None:
-        return False, "DVC is not installed in this environment (pip install -r requirements/ml.txt)."
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "PYTHONPATH": str(root),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        return (
+            False,
+            "DVC is not installed in this environment (pip install -r requirements/ml.txt).",
+        )
+    env = {
+        **os.environ,
+        "DVC_NO_ANALYTICS": "1",
+        "PYTHONPATH": str(root),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     lines: list[str] = []
-    with subprocess.Popen([dvc, "repro"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as proc:
+    with subprocess.Popen(
+        [dvc, "repro"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
         for line in proc.stdout:
             lines.append(line)
             if line.startswith("Running stage '"):
@@ -83,9 +104,12 @@ def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
 
 
 def _failure_reason(log: str) -> str:
-    for line in reversed(log.splitlines()):
-        if "PipelineError" in line or "Error:" in line or line.startswith("ERROR"):
-            return line.strip()
+    """The stage's own message when it gave one (PipelineError), else the last error line."""
+    lines = [line.strip() for line in log.splitlines()]
+    for marker in ("PipelineError:", "Error:", "ERROR"):
+        for line in reversed(lines):
+            if marker in line:
+                return line
     return "the pipeline failed (see the log)."
 
 
@@ -120,9 +144,13 @@ def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     verify_bundle(target)  # what was copied is what was verified
     embed = (manifest.params.get("embed") or {}).get("model", "minilm")
     return ModelVersion.objects.create(
-        version=version, artifact_path=str(target), checksum=manifest.checksum,
-        embedder_id={"minilm": "all-MiniLM-L6-v2"}.get(embed, embed), params=manifest.params,
-        metrics=manifest.metrics, manifest={"parts": manifest.parts, "data_hash": manifest.data_hash},
+        version=version,
+        artifact_path=str(target),
+        checksum=manifest.checksum,
+        embedder_id={"minilm": "all-MiniLM-L6-v2"}.get(embed, embed),
+        params=manifest.params,
+        metrics=manifest.metrics,
+        manifest={"parts": manifest.parts, "data_hash": manifest.data_hash},
     )
 
 
@@ -136,21 +164,39 @@ def retrain_run(*, run_id: int) -> RetrainRun:
         ok, log = _dvc_repro(root, run)
     except Exception as exc:
         logger.exception("retrain %s: dvc repro could not run", run.pk)
-        return _finish(run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}")
+        return _finish(
+            run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}"
+        )
     if not ok:
         return _finish(run, status=RetrainRun.Status.FAILED, message=_failure_reason(log), log=log)
     try:
         version = model_version_register(bundle_dir=root / "data" / "model")
     except Exception as exc:  # a bundle that fails verification is never registered
-        return _finish(run, status=RetrainRun.Status.FAILED, message=f"The new model was refused: {exc}", log=log)
+        return _finish(
+            run,
+            status=RetrainRun.Status.FAILED,
+            message=f"The new model was refused: {exc}",
+            log=log,
+        )
     params = yaml.safe_load((root / "params.yaml").read_text()) or {}
-    passed, reason = gate(metrics=version.metrics, active=ModelVersion.objects.active(), params=params.get("gate", {}))
+    passed, reason = gate(
+        metrics=version.metrics, active=ModelVersion.objects.active(), params=params.get("gate", {})
+    )
     if passed:
         model_version_activate(version=version)
-        ModelVersion.objects.filter(pk=version.pk).update(reason=f"{reason}\n{version.reason}".strip())
+        ModelVersion.objects.filter(pk=version.pk).update(
+            reason=f"{reason}\n{version.reason}".strip()
+        )
     else:
-        ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.REJECTED, reason=reason)
+        ModelVersion.objects.filter(pk=version.pk).update(
+            status=ModelVersion.Status.REJECTED, reason=reason
+        )
     version.refresh_from_db()
     outcome = "activated" if passed else "kept inactive"
-    return _finish(run, status=RetrainRun.Status.SUCCEEDED, message=f"{version.version} {outcome}: {reason}",
-                   log=log, version=version)
+    return _finish(
+        run,
+        status=RetrainRun.Status.SUCCEEDED,
+        message=f"{version.version} {outcome}: {reason}",
+        log=log,
+        version=version,
+    )

@@ -62,18 +62,23 @@ def world(recruiter, skills, categories, django_capture_on_commit_callbacks):
             for name, text in [("alice", PYTHON_DEV), ("bruno", JAVA_DEV), ("carla", ACCOUNTANT)]
         }
         python_job = job_create(
-            owner=recruiter, title="Python Backend Engineer",
+            owner=recruiter,
+            title="Python Backend Engineer",
             description="<p>You will build and run Django services for our booking platform.</p>"
             "<p>You will design PostgreSQL schemas and deploy them with Docker.</p><h3>Requirements</h3><ul><li>Python</li><li>Django</li>"
             "<li>PostgreSQL</li></ul><h3>Nice to have</h3><ul><li>Kubernetes</li></ul>",
         )
         java_job = job_create(
-            owner=recruiter, title="Java Backend Engineer",
+            owner=recruiter,
+            title="Java Backend Engineer",
             description="<p>Build Spring Boot services.</p><h3>Requirements</h3><ul><li>Java</li><li>Spring Boot</li>"
             "<li>SQL</li></ul>",
         )
-    return {"resumes": {k: Resume.objects.get(pk=v.pk) for k, v in resumes.items()},
-            "python_job": python_job, "java_job": java_job}
+    return {
+        "resumes": {k: Resume.objects.get(pk=v.pk) for k, v in resumes.items()},
+        "python_job": python_job,
+        "java_job": java_job,
+    }
 
 
 def test_candidates_for_a_job_put_the_best_fit_first_with_parts_that_add_up(api_client, world):
@@ -90,7 +95,9 @@ def test_candidates_for_a_job_put_the_best_fit_first_with_parts_that_add_up(api_
 
 def test_an_explanation_cites_the_resume_line_that_proves_each_skill(api_client, world):
     alice = world["resumes"]["alice"]
-    response = api_client.get("/api/v1/explain/", {"job": world["python_job"].pk, "resume": alice.pk})
+    response = api_client.get(
+        "/api/v1/explain/", {"job": world["python_job"].pk, "resume": alice.pk}
+    )
     assert response.status_code == 200
     explanation = response.json()["explanation"]
     matched = {m["skill"]: m for m in explanation["matched"]}
@@ -119,11 +126,17 @@ Skills
 """
 
 
-def test_editing_must_have_skills_changes_the_order(api_client, world, recruiter, django_capture_on_commit_callbacks):
+def test_editing_must_have_skills_changes_the_order(
+    api_client, world, recruiter, django_capture_on_commit_callbacks
+):
     # Two candidates alike in everything but their skills, so only the must-haves can order them.
     with django_capture_on_commit_callbacks(execute=True):
-        resume_create_from_text(owner=recruiter, text="Tara Twin\n" + TWIN_BODY + "Python, Django, Docker\n")
-        resume_create_from_text(owner=recruiter, text="Gus Twin\n" + TWIN_BODY + "Go, Kubernetes, Docker\n")
+        resume_create_from_text(
+            owner=recruiter, text="Tara Twin\n" + TWIN_BODY + "Python, Django, Docker\n"
+        )
+        resume_create_from_text(
+            owner=recruiter, text="Gus Twin\n" + TWIN_BODY + "Go, Kubernetes, Docker\n"
+        )
     job = world["python_job"]
 
     def order() -> list[str]:
@@ -131,20 +144,34 @@ def test_editing_must_have_skills_changes_the_order(api_client, world, recruiter
         return [r["resume"]["name"] for r in results if "Twin" in r["resume"]["name"]]
 
     assert order() == ["Tara Twin", "Gus Twin"]
-    response = api_client.put(f"/api/v1/jobs/{job.pk}/skills/", {"must_have": ["Go", "Kubernetes"],
-                                                                    "nice_to_have": ["Docker"]}, format="json")
+    response = api_client.put(
+        f"/api/v1/jobs/{job.pk}/skills/",
+        {"must_have": ["Go", "Kubernetes"], "nice_to_have": ["Docker"]},
+        format="json",
+    )
     assert response.status_code == 200
-    assert [s["name"] for s in response.json()["skills"] if s["requirement"] == "required"] == ["Go", "Kubernetes"]
+    assert [s["name"] for s in response.json()["skills"] if s["requirement"] == "required"] == [
+        "Go",
+        "Kubernetes",
+    ]
     assert order() == ["Gus Twin", "Tara Twin"]
 
 
 def test_rank_free_text_requirements_with_an_excluded_skill(api_client, world):
     ids = [r.pk for r in world["resumes"].values()]
-    response = api_client.post("/api/v1/rank/", {
-        "job": {"title": "Backend engineer", "description": "Services in Docker.", "must_have": ["Docker"],
-                "exclude": ["Java"]},
-        "resume_ids": ids,
-    }, format="json")
+    response = api_client.post(
+        "/api/v1/rank/",
+        {
+            "job": {
+                "title": "Backend engineer",
+                "description": "Services in Docker.",
+                "must_have": ["Docker"],
+                "exclude": ["Java"],
+            },
+            "resume_ids": ids,
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.content
     results = response.json()["results"]
     bruno = next(r for r in results if r["resume"]["name"] == "Bruno Java")
@@ -164,12 +191,27 @@ def test_bad_match_parameters_get_a_400_with_a_message(api_client, world, params
 
 def test_unknown_ids_and_malformed_bodies_get_4xx(api_client, world):
     assert api_client.get("/api/v1/jobs/999999/candidates/").status_code == 404
-    assert api_client.post("/api/v1/rank/", {"job_id": world["python_job"].pk, "resume_ids": [999999]},
-                           format="json").status_code == 404
-    assert api_client.post("/api/v1/rank/", "{not json", content_type="application/json").status_code == 400
+    assert (
+        api_client.post(
+            "/api/v1/rank/",
+            {"job_id": world["python_job"].pk, "resume_ids": [999999]},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert (
+        api_client.post("/api/v1/rank/", "{not json", content_type="application/json").status_code
+        == 400
+    )
     assert api_client.post("/api/v1/rank/", {"resume_ids": "x"}, format="json").status_code == 400
-    assert api_client.put(f"/api/v1/jobs/{world['python_job'].pk}/skills/", {"must_have": ["Cobolt++"]},
-                          format="json").status_code == 400
+    assert (
+        api_client.put(
+            f"/api/v1/jobs/{world['python_job'].pk}/skills/",
+            {"must_have": ["Cobolt++"]},
+            format="json",
+        ).status_code
+        == 400
+    )
 
 
 def test_another_recruiters_resume_is_neither_ranked_nor_explained(world, other_recruiter):
@@ -181,15 +223,23 @@ def test_another_recruiters_resume_is_neither_ranked_nor_explained(world, other_
     assert response.status_code == 200
     assert response.json()["results"] == []
     alice = world["resumes"]["alice"]
-    assert other.get("/api/v1/explain/", {"job": world["python_job"].pk, "resume": alice.pk}).status_code == 404
+    assert (
+        other.get(
+            "/api/v1/explain/", {"job": world["python_job"].pk, "resume": alice.pk}
+        ).status_code
+        == 404
+    )
 
 
 def test_shortlisting_records_one_decision_that_can_be_changed(api_client, world, recruiter):
     alice = world["resumes"]["alice"]
     job = world["python_job"]
     for decision in ("shortlist", "reject"):
-        response = api_client.post("/api/v1/feedback/", {"job": job.pk, "resume": alice.pk, "decision": decision},
-                                   format="json")
+        response = api_client.post(
+            "/api/v1/feedback/",
+            {"job": job.pk, "resume": alice.pk, "decision": decision},
+            format="json",
+        )
         assert response.status_code == 201
     fb = MatchFeedback.objects.get()
     assert fb.decision == "reject"
@@ -197,7 +247,9 @@ def test_shortlisting_records_one_decision_that_can_be_changed(api_client, world
 
 
 def test_classify_without_a_trained_model_says_so(api_client, world):
-    response = api_client.post("/api/v1/classify/", {"kind": "resume", "texts": ["Python developer"]}, format="json")
+    response = api_client.post(
+        "/api/v1/classify/", {"kind": "resume", "texts": ["Python developer"]}, format="json"
+    )
     assert response.status_code == 409
     assert "train" in response.json()["message"]
 
@@ -206,15 +258,20 @@ def test_the_job_page_ranks_candidates_and_the_requirement_form_reranks_in_place
     recruiter_client, world, recruiter, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        resume_create_from_text(owner=recruiter, text="Tara Twin\n" + TWIN_BODY + "Python, Django, Docker\n")
-        resume_create_from_text(owner=recruiter, text="Gus Twin\n" + TWIN_BODY + "Go, Kubernetes, Docker\n")
+        resume_create_from_text(
+            owner=recruiter, text="Tara Twin\n" + TWIN_BODY + "Python, Django, Docker\n"
+        )
+        resume_create_from_text(
+            owner=recruiter, text="Gus Twin\n" + TWIN_BODY + "Go, Kubernetes, Docker\n"
+        )
     job = world["python_job"]
     page = recruiter_client.get(f"/jobs/{job.pk}/candidates/")
     assert page.status_code == 200
     assert page.content.decode().index("Alice Python") < page.content.decode().index("Carla Ledger")
     assert page.content.decode().index("Tara Twin") < page.content.decode().index("Gus Twin")
-    partial = recruiter_client.post(f"/jobs/{job.pk}/requirements/", {"must_have": "Go, Kubernetes"},
-                                    HTTP_HX_REQUEST="true")
+    partial = recruiter_client.post(
+        f"/jobs/{job.pk}/requirements/", {"must_have": "Go, Kubernetes"}, HTTP_HX_REQUEST="true"
+    )
     assert partial.status_code == 200
     body = partial.content.decode()
     assert "<html" not in body
@@ -223,7 +280,9 @@ def test_the_job_page_ranks_candidates_and_the_requirement_form_reranks_in_place
 
 def test_the_shortlist_button_works_without_javascript(recruiter_client, world):
     job, alice = world["python_job"], world["resumes"]["alice"]
-    response = recruiter_client.post(f"/jobs/{job.pk}/candidates/{alice.pk}/feedback/", {"decision": "shortlist"})
+    response = recruiter_client.post(
+        f"/jobs/{job.pk}/candidates/{alice.pk}/feedback/", {"decision": "shortlist"}
+    )
     assert response.status_code == 302
     assert MatchFeedback.objects.get().decision == "shortlist"
 
@@ -240,11 +299,14 @@ def test_the_resume_page_highlights_skills_and_lists_matching_jobs(recruiter_cli
 def test_rank_a_pile_page_ranks_uploaded_files_and_exports_csv(recruiter_client, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = recruiter_client.post("/rank/", {
-        "job": world["java_job"].pk,
-        "files": [SimpleUploadedFile("new.txt", JAVA_DEV.replace("Bruno", "Dora").encode())],
-        "resumes": [world["resumes"]["alice"].pk],
-    })
+    response = recruiter_client.post(
+        "/rank/",
+        {
+            "job": world["java_job"].pk,
+            "files": [SimpleUploadedFile("new.txt", JAVA_DEV.replace("Bruno", "Dora").encode())],
+            "resumes": [world["resumes"]["alice"].pk],
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert body.index("Dora Java") < body.index("Alice Python")
@@ -255,7 +317,9 @@ def test_rank_a_pile_page_ranks_uploaded_files_and_exports_csv(recruiter_client,
     assert "Dora Java" in lines[1]
 
 
-def test_list_pages_run_a_bounded_number_of_queries(recruiter_client, world, django_assert_max_num_queries):
+def test_list_pages_run_a_bounded_number_of_queries(
+    recruiter_client, world, django_assert_max_num_queries
+):
     for _ in range(3):
         job_create(owner=world["python_job"].owner, title="Extra", description="Python")
     with django_assert_max_num_queries(12):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -51,11 +52,18 @@ def _texts(name: str, texts: Sequence[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _global_numpy_seed_kept() -> Iterator[None]:
-    """Evidently's embedding method reseeds numpy's global RNG; give the caller theirs back."""
+def _evidently_sandbox() -> Iterator[None]:
+    """Run Evidently without side effects the caller would notice.
+
+    Its embedding method reseeds numpy's global RNG (the caller's state is restored), and its
+    imports and legacy code raise DeprecationWarnings about its own dependencies (litestar,
+    numpy.core) that no caller can act on.
+    """
     state = np.random.get_state()
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
     finally:
         np.random.set_state(state)
 
@@ -161,6 +169,49 @@ def _column_results(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda c: order.get(c["column"], len(order)))
 
 
+def _run_evidently(
+    ref_texts: list[str],
+    win_texts: list[str],
+    ref_emb: np.ndarray | None,
+    win_emb: np.ndarray | None,
+    *,
+    drift_share: float,
+    report: str | None,
+):
+    """Evidently's report over the descriptors (+ embeddings) and the per-column results."""
+    import pandas as pd
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.metrics import EmbeddingsDrift
+    from evidently.presets import DataDriftPreset
+
+    ref_frame = _descriptor_frame(ref_texts)
+    win_frame = _descriptor_frame(win_texts)
+    columns = list(DESCRIPTOR_COLUMNS)
+    metrics: list[Any] = [DataDriftPreset(columns=columns, drift_share=drift_share)]
+    definition = DataDefinition(numerical_columns=columns)
+    ref_data, win_data = ref_frame, win_frame
+    if report is not None and ref_emb is not None:
+        # Only a saved report shows the embeddings (as a t-SNE plot, which is slow); the
+        # decision is computed below either way, with the same deterministic method.
+        emb_cols = [f"e{i}" for i in range(ref_emb.shape[1])]
+        ref_data = pd.concat([ref_frame, pd.DataFrame(ref_emb, columns=emb_cols)], axis=1)
+        win_data = pd.concat([win_frame, pd.DataFrame(win_emb, columns=emb_cols)], axis=1)
+        definition = DataDefinition(
+            numerical_columns=columns + emb_cols, embeddings={_EMBEDDING: emb_cols}
+        )
+        metrics.append(
+            EmbeddingsDrift(embeddings_name=_EMBEDDING, drift_method=_embedding_method())
+        )
+    snapshot = Report(metrics, include_tests=True).run(
+        Dataset.from_pandas(win_data, data_definition=definition),
+        Dataset.from_pandas(ref_data, data_definition=definition),
+    )
+    column_results = _column_results(snapshot.dict())
+    if ref_emb is not None:
+        column_results.append(_embedding_check(ref_emb, win_emb))
+    return snapshot, column_results, ref_frame, win_frame
+
+
 def data_drift(
     reference_texts: Sequence[str],
     window_texts: Sequence[str],
@@ -244,39 +295,11 @@ def data_drift(
     if ref_emb is not None:
         ref_emb, win_emb = ref_emb[ref_rows], win_emb[win_rows]
 
-    import pandas as pd
-    from evidently import DataDefinition, Dataset, Report
-    from evidently import __version__ as evidently_version
-    from evidently.metrics import EmbeddingsDrift
-    from evidently.presets import DataDriftPreset
-
-    ref_frame = _descriptor_frame(ref_texts)
-    win_frame = _descriptor_frame(win_texts)
-    columns = list(DESCRIPTOR_COLUMNS)
-    metrics: list[Any] = [DataDriftPreset(columns=columns, drift_share=drift_share)]
-    definition = DataDefinition(numerical_columns=columns)
-    ref_data, win_data = ref_frame, win_frame
-    if report_path is not None and ref_emb is not None:
-        # Only a saved report shows the embeddings (as a t-SNE plot, which is slow); the
-        # decision is computed below either way, with the same deterministic method.
-        emb_cols = [f"e{i}" for i in range(ref_emb.shape[1])]
-        ref_data = pd.concat([ref_frame, pd.DataFrame(ref_emb, columns=emb_cols)], axis=1)
-        win_data = pd.concat([win_frame, pd.DataFrame(win_emb, columns=emb_cols)], axis=1)
-        definition = DataDefinition(
-            numerical_columns=columns + emb_cols, embeddings={_EMBEDDING: emb_cols}
+    with _evidently_sandbox():
+        snapshot, column_results, ref_frame, win_frame = _run_evidently(
+            ref_texts, win_texts, ref_emb, win_emb, drift_share=drift_share, report=report_path
         )
-        metrics.append(
-            EmbeddingsDrift(embeddings_name=_EMBEDDING, drift_method=_embedding_method())
-        )
-
-    with _global_numpy_seed_kept():
-        snapshot = Report(metrics, include_tests=True).run(
-            Dataset.from_pandas(win_data, data_definition=definition),
-            Dataset.from_pandas(ref_data, data_definition=definition),
-        )
-        column_results = _column_results(snapshot.dict())
-        if ref_emb is not None:
-            column_results.append(_embedding_check(ref_emb, win_emb))
+        from evidently import __version__ as evidently_version
     n_drifted = sum(1 for c in column_results if c["drifted"])
     score = n_drifted / len(column_results)
 
@@ -287,7 +310,7 @@ def data_drift(
         "n_columns": len(column_results),
         "descriptor_means": {
             col: {"reference": float(ref_frame[col].mean()), "window": float(win_frame[col].mean())}
-            for col in columns
+            for col in DESCRIPTOR_COLUMNS
         },
         "reference_rows_used": len(ref_rows),
         "window_rows_used": len(win_rows),

@@ -68,6 +68,8 @@ class HashingEmbedder:
         self.overlap = int(overlap)
         self.max_chunks = int(max_chunks)
         self.model_id = f"hashing-v1-{self.dim}"
+        # The chunking settings change what a document embedding is (see CachedEmbedder).
+        self.cache_namespace = f"{self.model_id}-w{self.window}-o{self.overlap}-c{self.max_chunks}"
 
     def __repr__(self) -> str:
         return f"HashingEmbedder(dim={self.dim})"

@@ -30,12 +30,23 @@ def _manifest_sha(directory: Path) -> str:
     return hashlib.sha256((directory / "manifest.json").read_bytes()).hexdigest()
 
 
-def write_bundle(directory: str | Path, *, metrics: dict, params: dict, data_hash: str) -> BundleManifest:
+def write_bundle(
+    directory: str | Path, *, metrics: dict, params: dict, data_hash: str
+) -> BundleManifest:
     root = Path(directory)
-    parts = {name: _manifest_sha(root / name) for name in PARTS if (root / name / "manifest.json").exists()}
+    parts = {
+        name: _manifest_sha(root / name)
+        for name in PARTS
+        if (root / name / "manifest.json").exists()
+    }
     save_artifact(
-        root / "bundle", {"bundle.json": json.dumps({"parts": parts}, sort_keys=True).encode()},
-        kind=BUNDLE_KIND, params=params, metrics=metrics, data_hash=data_hash, overwrite=True,
+        root / "bundle",
+        {"bundle.json": json.dumps({"parts": parts}, sort_keys=True).encode()},
+        kind=BUNDLE_KIND,
+        params=params,
+        metrics=metrics,
+        data_hash=data_hash,
+        overwrite=True,
     )
     return verify_bundle(root)
 
@@ -48,9 +59,14 @@ def verify_bundle(directory: str | Path) -> BundleManifest:
     for name, sha in parts.items():
         part = root / name
         if _manifest_sha(part) != sha:
-            raise ArtifactError(f"bundle {root}: part {name} was changed after the bundle was written")
+            raise ArtifactError(
+                f"bundle {root}: part {name} was changed after the bundle was written"
+            )
         load_artifact(part, kind=read_manifest(part).kind)
     return BundleManifest(
-        checksum=_manifest_sha(root / "bundle"), metrics=dict(manifest.metrics), params=dict(manifest.params),
-        data_hash=manifest.data_hash, parts=parts,
+        checksum=_manifest_sha(root / "bundle"),
+        metrics=dict(manifest.metrics),
+        params=dict(manifest.params),
+        data_hash=manifest.data_hash,
+        parts=parts,
     )

@@ -56,7 +56,9 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
 
 def read_jsonl(path: Path) -> Iterator[dict]:
     if not path.exists():
-        raise PipelineError(f"{path} is missing: run the earlier pipeline stages first (dvc repro).")
+        raise PipelineError(
+            f"{path} is missing: run the earlier pipeline stages first (dvc repro)."
+        )
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
@@ -64,7 +66,10 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 
 
 def write_json(path: Path, data: Any) -> None:
-    write_atomic(path, (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(
+        path,
+        (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"),
+    )
 
 
 def text_hash(text: str) -> str:

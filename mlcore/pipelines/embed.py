@@ -11,7 +11,16 @@ import numpy as np
 
 from mlcore.embeddings import get_embedder
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
-from mlcore.pipelines.common import CACHE_DIR, EMBEDDINGS_DIR, KINDS, PREPARED_DIR, load_params, read_jsonl, write_atomic, write_json
+from mlcore.pipelines.common import (
+    CACHE_DIR,
+    EMBEDDINGS_DIR,
+    KINDS,
+    PREPARED_DIR,
+    load_params,
+    read_jsonl,
+    write_atomic,
+    write_json,
+)
 
 
 def embedder_from(params: dict):
@@ -27,8 +36,16 @@ def run(params: dict, *, embedder=None) -> dict:
     for kind in KINDS:
         for split in ("train", "test"):
             rows = list(read_jsonl(PREPARED_DIR / f"{kind}_{split}.jsonl"))
-            docs = embedder.encode_documents([r["text"] for r in rows], batch_size=batch) if rows else []
-            vectors = np.vstack([d.vector for d in docs]).astype(np.float32) if docs else np.zeros((0, embedder.dim), np.float32)
+            docs = (
+                embedder.encode_documents([r["text"] for r in rows], batch_size=batch)
+                if rows
+                else []
+            )
+            vectors = (
+                np.vstack([d.vector for d in docs]).astype(np.float32)
+                if docs
+                else np.zeros((0, embedder.dim), np.float32)
+            )
             buf = _npy_bytes(vectors)
             write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", buf)
             report[f"{kind}_{split}"] = len(rows)
@@ -47,7 +64,10 @@ def _npy_bytes(array: np.ndarray) -> bytes:
 def main(argv: list[str] | None = None) -> None:
     argparse.ArgumentParser(description=__doc__).parse_args(argv)
     report = run(load_params())
-    print(f"embedded with {report['model_id']}: " + ", ".join(f"{k}={v}" for k, v in report.items() if "_" in k and k != "model_id"))
+    print(
+        f"embedded with {report['model_id']}: "
+        + ", ".join(f"{k}={v}" for k, v in report.items() if "_" in k and k != "model_id")
+    )
 
 
 if __name__ == "__main__":

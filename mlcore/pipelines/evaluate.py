@@ -29,17 +29,22 @@ def evaluate_kind(kind: str) -> tuple[dict, list[dict]]:
     # Accuracy counts an "uncertain" answer as wrong; the top guess is scored separately.
     top = [p.top[0][0] for p in predictions]
     answered = [p.label is not None for p in predictions]
-    baseline = tfidf_svm_baseline(random_state=0).fit([r["text"] for r in train_rows],
-                                                      [r["label"] for r in train_rows])
+    baseline = tfidf_svm_baseline(random_state=0).fit(
+        [r["text"] for r in train_rows], [r["label"] for r in train_rows]
+    )
     base_pred = list(baseline.predict([r["text"] for r in test_rows]))
     labels = sorted(set(truth) | set(top))
-    correct_answered = [t == p.label for t, p in zip(truth, predictions, strict=True) if p.label is not None]
+    correct_answered = [
+        t == p.label for t, p in zip(truth, predictions, strict=True) if p.label is not None
+    ]
     metrics = {
         "test": len(test_rows),
         "accuracy": accuracy_score(truth, top),
         "macro_f1": f1_score(truth, top, average="macro", labels=labels, zero_division=0),
         "baseline_accuracy": accuracy_score(truth, base_pred),
-        "baseline_macro_f1": f1_score(truth, base_pred, average="macro", labels=labels, zero_division=0),
+        "baseline_macro_f1": f1_score(
+            truth, base_pred, average="macro", labels=labels, zero_division=0
+        ),
         "coverage": float(np.mean(answered)),
         "answered_accuracy": float(np.mean(correct_answered)) if correct_answered else 0.0,
     }
@@ -70,10 +75,21 @@ def run(params: dict) -> dict:
     if ranking:
         metrics["ranking"] = ranking
     write_json(REPORTS_DIR / "metrics.json", metrics)
-    flat = {f"{kind}_{k}": v for kind, m in metrics.items() if kind in SINGULAR.values() for k, v in m.items()}
-    data_hash = json.loads((MODEL_DIR / "resume_classifier" / "manifest.json").read_text()).get("data_hash", "")
-    write_bundle(MODEL_DIR, metrics=flat, params={k: params.get(k) for k in ("data", "prepare", "embed", "train")},
-                 data_hash=data_hash)
+    flat = {
+        f"{kind}_{k}": v
+        for kind, m in metrics.items()
+        if kind in SINGULAR.values()
+        for k, v in m.items()
+    }
+    data_hash = json.loads((MODEL_DIR / "resume_classifier" / "manifest.json").read_text()).get(
+        "data_hash", ""
+    )
+    write_bundle(
+        MODEL_DIR,
+        metrics=flat,
+        params={k: params.get(k) for k in ("data", "prepare", "embed", "train")},
+        data_hash=data_hash,
+    )
     return metrics
 
 
@@ -83,8 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     for kind in SINGULAR.values():
         m = metrics[kind]
         if m.get("test"):
-            print(f"{kind}: accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} "
-                  f"(baseline {m['baseline_macro_f1']:.3f}, {m['macro_f1_gain_points']:+.1f} points) on {m['test']}")
+            print(
+                f"{kind}: accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} "
+                f"(baseline {m['baseline_macro_f1']:.3f}, {m['macro_f1_gain_points']:+.1f} points) on {m['test']}"
+            )
 
 
 if __name__ == "__main__":

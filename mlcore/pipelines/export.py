@@ -39,14 +39,22 @@ def html_text(html: str) -> str:
 
 def demo_rows(demo_dir: Path) -> tuple[list[dict], list[dict]]:
     jobs = [
-        {"id": f"demo-job:{j['id']}", "text": f"{j['title']}\n{html_text(j['description_html'])}",
-         "label": j.get("category", ""), "source": "demo"}
+        {
+            "id": f"demo-job:{j['id']}",
+            "text": f"{j['title']}\n{html_text(j['description_html'])}",
+            "label": j.get("category", ""),
+            "source": "demo",
+        }
         for j in json.loads((demo_dir / "jobs.json").read_text(encoding="utf-8"))
     ]
     labels = json.loads((demo_dir / "resumes" / "labels.json").read_text(encoding="utf-8"))
     resumes = [
-        {"id": f"demo-resume:{p.name}", "text": p.read_text(encoding="utf-8"), "label": labels.get(p.name, ""),
-         "source": "demo"}
+        {
+            "id": f"demo-resume:{p.name}",
+            "text": p.read_text(encoding="utf-8"),
+            "label": labels.get(p.name, ""),
+            "source": "demo",
+        }
         for p in sorted((demo_dir / "resumes").glob("*.txt"))
     ]
     return resumes, jobs
@@ -58,13 +66,23 @@ def shared_rows(data_dir: Path) -> tuple[list[dict], list[dict]]:
     if not data_dir.is_dir():
         raise PipelineError(f"data.shared_dir {data_dir} does not exist.")
     resumes = [
-        {"id": f"livecareer:{d.source_id}", "text": d.text, "label": d.label, "group": d.group_id,
-         "source": "livecareer"}
+        {
+            "id": f"livecareer:{d.source_id}",
+            "text": d.text,
+            "label": d.label,
+            "group": d.group_id,
+            "source": "livecareer",
+        }
         for d in load_livecareer_resumes(data_dir)
     ]
     jobs = [
-        {"id": f"google:{d.source_id}", "text": d.text, "label": GOOGLE_TO_PROJECT[d.label], "group": d.group_id,
-         "source": "google"}
+        {
+            "id": f"google:{d.source_id}",
+            "text": d.text,
+            "label": GOOGLE_TO_PROJECT[d.label],
+            "group": d.group_id,
+            "source": "google",
+        }
         for d in load_google_jobs(data_dir)
     ]
     return resumes, jobs
@@ -78,7 +96,12 @@ def snapshot_rows(snapshots_dir: Path, demo_dir: Path) -> tuple[list[dict], list
                 row = json.loads(line)
                 latest[f"{row['source']}:{row['external_id']}"] = row  # later partitions win
     jobs = [
-        {"id": key, "text": f"{r['title']}\n{r['text']}", "label": r.get("category", ""), "source": r["source"]}
+        {
+            "id": key,
+            "text": f"{r['title']}\n{r['text']}",
+            "label": r.get("category", ""),
+            "source": r["source"],
+        }
         for key, r in sorted(latest.items())
     ]
     resumes, _ = demo_rows(demo_dir)

@@ -23,7 +23,11 @@ def run(params: dict) -> dict:
             rows += r
             vectors.append(v)
         matrix = np.vstack(vectors)
-        index = VectorIndex(matrix.shape[1], model_id=model_id, approx_threshold=int(p.get("approx_threshold", 50_000)))
+        index = VectorIndex(
+            matrix.shape[1],
+            model_id=model_id,
+            approx_threshold=int(p.get("approx_threshold", 50_000)),
+        )
         index.add(np.arange(len(rows), dtype=np.int64), matrix)
         index.save(INDEX_DIR / kind)
         write_json(INDEX_DIR / f"{kind}_ids.json", [r["id"] for r in rows])

@@ -11,10 +11,22 @@ from collections import Counter
 
 import numpy as np
 
-from mlcore.pipelines.common import KINDS, PREPARED_DIR, RAW_DIR, PipelineError, load_params, read_jsonl, text_hash, write_json, write_jsonl
+from mlcore.pipelines.common import (
+    KINDS,
+    PREPARED_DIR,
+    RAW_DIR,
+    PipelineError,
+    load_params,
+    read_jsonl,
+    text_hash,
+    write_json,
+    write_jsonl,
+)
 
 
-def split_rows(rows: list[dict], *, test_size: float, seed: int, min_per_class: int) -> tuple[list, list, dict]:
+def split_rows(
+    rows: list[dict], *, test_size: float, seed: int, min_per_class: int
+) -> tuple[list, list, dict]:
     """Drop empty texts, duplicates and rare classes; split groups per class with a fixed seed."""
     seen: set[str] = set()
     kept = []
@@ -45,8 +57,14 @@ def split_rows(rows: list[dict], *, test_size: float, seed: int, min_per_class: 
         n_test = max(1, round(len(groups) * test_size)) if len(groups) > 1 else 0
         for i, group in enumerate(groups):
             (test if i < n_test else train).extend(by_label[label][group])
-    stats = {"documents": len(kept), "train": len(train), "test": len(test), "categories": len(by_label),
-             "dropped_rare_categories": rare, "duplicates_dropped": len(rows) - len(kept)}
+    stats = {
+        "documents": len(kept),
+        "train": len(train),
+        "test": len(test),
+        "categories": len(by_label),
+        "dropped_rare_categories": rare,
+        "duplicates_dropped": len(rows) - len(kept),
+    }
     return sorted(train, key=lambda r: r["id"]), sorted(test, key=lambda r: r["id"]), stats
 
 
@@ -55,8 +73,12 @@ def run(params: dict) -> dict:
     report = {}
     for kind in KINDS:
         rows = list(read_jsonl(RAW_DIR / f"{kind}.jsonl"))
-        train, test, stats = split_rows(rows, test_size=float(p.get("test_size", 0.2)), seed=int(p.get("seed", 42)),
-                                        min_per_class=int(p.get("min_per_class", 2)))
+        train, test, stats = split_rows(
+            rows,
+            test_size=float(p.get("test_size", 0.2)),
+            seed=int(p.get("seed", 42)),
+            min_per_class=int(p.get("min_per_class", 2)),
+        )
         write_jsonl(PREPARED_DIR / f"{kind}_train.jsonl", train)
         write_jsonl(PREPARED_DIR / f"{kind}_test.jsonl", test)
         report[kind] = stats
@@ -67,7 +89,9 @@ def run(params: dict) -> dict:
 def main(argv: list[str] | None = None) -> None:
     argparse.ArgumentParser(description=__doc__).parse_args(argv)
     for kind, stats in run(load_params()).items():
-        print(f"{kind}: {stats['train']} train / {stats['test']} test in {stats['categories']} categories")
+        print(
+            f"{kind}: {stats['train']} train / {stats['test']} test in {stats['categories']} categories"
+        )
 
 
 if __name__ == "__main__":

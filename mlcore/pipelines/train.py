@@ -10,7 +10,14 @@ import numpy as np
 from mlcore.artifacts import save_artifact
 from mlcore.classifiers import CategoryClassifier
 from mlcore.embeddings.pca import PCAReducer
-from mlcore.pipelines.common import EMBEDDINGS_DIR, MODEL_DIR, PREPARED_DIR, PipelineError, load_params, read_jsonl
+from mlcore.pipelines.common import (
+    EMBEDDINGS_DIR,
+    MODEL_DIR,
+    PREPARED_DIR,
+    PipelineError,
+    load_params,
+    read_jsonl,
+)
 
 KIND_PART = {"resumes": "resume_classifier", "jobs": "job_classifier"}
 
@@ -19,7 +26,9 @@ def load_split(kind: str, split: str) -> tuple[list[dict], np.ndarray]:
     rows = list(read_jsonl(PREPARED_DIR / f"{kind}_{split}.jsonl"))
     vectors = np.load(EMBEDDINGS_DIR / f"{kind}_{split}.npy", allow_pickle=False)
     if len(rows) != len(vectors):
-        raise PipelineError(f"{kind}_{split}: {len(rows)} texts but {len(vectors)} vectors; re-run `embed`.")
+        raise PipelineError(
+            f"{kind}_{split}: {len(rows)} texts but {len(vectors)} vectors; re-run `embed`."
+        )
     return rows, vectors
 
 
@@ -39,7 +48,9 @@ def run(params: dict) -> dict:
         rows, vectors = load_split(kind, "train")
         labels = [r["label"] for r in rows]
         if len(set(labels)) < 2:
-            raise PipelineError(f"{kind}: need at least two categories to train, got {sorted(set(labels))}.")
+            raise PipelineError(
+                f"{kind}: need at least two categories to train, got {sorted(set(labels))}."
+            )
         clf = CategoryClassifier(**classifier_params(params, labels))
         clf.fit([r["text"] for r in rows], labels, embeddings=vectors)
         import json
@@ -48,13 +59,24 @@ def run(params: dict) -> dict:
         clf.embedder_model_id_ = model_id
         clf.save(MODEL_DIR / part, overwrite=True)
         all_train.append(vectors)
-        summary[kind] = {"train": len(rows), "categories": len(set(labels)), "cv_accuracy": clf.cv_accuracy_}
+        summary[kind] = {
+            "train": len(rows),
+            "categories": len(set(labels)),
+            "cv_accuracy": clf.cv_accuracy_,
+        }
     stacked = np.vstack(all_train)
-    n_components = min(int(params.get("train", {}).get("pca_components", 128)), stacked.shape[0], stacked.shape[1])
+    n_components = min(
+        int(params.get("train", {}).get("pca_components", 128)), stacked.shape[0], stacked.shape[1]
+    )
     pca = PCAReducer(n_components=n_components, random_state=0).fit(stacked)
     arrays = {f"{name}.npy": value for name, value in pca.to_arrays().items()}
-    save_artifact(MODEL_DIR / "pca", arrays, kind="pca", params={"n_components": n_components,
-                  "embedder_model_id": model_id}, overwrite=True)
+    save_artifact(
+        MODEL_DIR / "pca",
+        arrays,
+        kind="pca",
+        params={"n_components": n_components, "embedder_model_id": model_id},
+        overwrite=True,
+    )
     summary["pca_components"] = n_components
     return summary
 

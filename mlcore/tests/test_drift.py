@@ -301,16 +301,20 @@ def test_data_drift_is_quiet_on_same_distribution_texts_and_loud_on_longer_noisi
     assert means["window"] > 2 * means["reference"]
 
 
-def test_data_drift_counts_the_embedding_as_one_more_column():
+def test_data_drift_counts_the_embedding_as_one_more_column_and_keeps_numpys_global_seed():
     embedder = HashingEmbedder(dim=64)
     ref = prose(100, seed=4)
     win = [t.replace("python", "pastry").replace("java", "grill") for t in prose(60, seed=5)]
+    np.random.seed(5)
+    expected = np.random.random()
+    np.random.seed(5)
     result = data_drift(
         ref,
         win,
         reference_embeddings=embedder.encode(ref),
         window_embeddings=embedder.encode(win),
     )
+    assert np.random.random() == expected  # Evidently reseeds the global RNG; we restore it
     columns = {c["column"]: c for c in result.details["columns"]}
     assert result.details["n_columns"] == 5
     embedding = columns["embedding"]

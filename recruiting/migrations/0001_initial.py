@@ -2,278 +2,659 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import recruiting.models
 from django.conf import settings
 from django.db import migrations, models
 
+import recruiting.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('django_celery_beat', '0019_alter_periodictasks_options'),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='JobSource',
+            name="JobSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('greenhouse', 'Greenhouse job board'), ('lever', 'Lever postings'), ('rss', 'RSS / Atom feed'), ('json', 'JSON feed (field map)'), ('filedrop', 'File drop folder (CSV/JSON)')], max_length=20)),
-                ('url', models.CharField(blank=True, help_text='Feed URL, API base URL or drop folder.', max_length=500)),
-                ('board_token', models.CharField(blank=True, help_text='Greenhouse board token or Lever site.', max_length=100)),
-                ('field_map', models.JSONField(blank=True, default=dict, help_text='JSON feeds: dotted paths per field.')),
-                ('schedule', models.CharField(default='0 */6 * * *', help_text='Crontab: minute hour day-of-month month day-of-week.', max_length=100)),
-                ('enabled', models.BooleanField(default=True)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_run_state', models.CharField(choices=[('never', 'Never run'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='never', max_length=20)),
-                ('etag', models.CharField(blank=True, max_length=300)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('periodic_task', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='django_celery_beat.periodictask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("greenhouse", "Greenhouse job board"),
+                            ("lever", "Lever postings"),
+                            ("rss", "RSS / Atom feed"),
+                            ("json", "JSON feed (field map)"),
+                            ("filedrop", "File drop folder (CSV/JSON)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True,
+                        help_text="Feed URL, API base URL or drop folder.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "board_token",
+                    models.CharField(
+                        blank=True,
+                        help_text="Greenhouse board token or Lever site.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "field_map",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="JSON feeds: dotted paths per field."
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.CharField(
+                        default="0 */6 * * *",
+                        help_text="Crontab: minute hour day-of-month month day-of-week.",
+                        max_length=100,
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_run_state",
+                    models.CharField(
+                        choices=[
+                            ("never", "Never run"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="never",
+                        max_length=20,
+                    ),
+                ),
+                ("etag", models.CharField(blank=True, max_length=300)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                (
+                    "periodic_task",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="django_celery_beat.periodictask",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('external_id', models.CharField(blank=True, default='', max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('company', models.CharField(blank=True, max_length=200)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('remote', models.BooleanField(default=False)),
-                ('description_text', models.TextField(blank=True)),
-                ('description_html', models.TextField(blank=True, help_text='Sanitised HTML, safe to display.')),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], db_index=True, default='open', max_length=10)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('years_required', models.FloatField(blank=True, null=True)),
-                ('category_confidence', models.FloatField(blank=True, null=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to='recruiting.category')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='recruiting.jobsource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("external_id", models.CharField(blank=True, default="", max_length=200)),
+                ("title", models.CharField(max_length=300)),
+                ("company", models.CharField(blank=True, max_length=200)),
+                ("location", models.CharField(blank=True, max_length=200)),
+                ("remote", models.BooleanField(default=False)),
+                ("description_text", models.TextField(blank=True)),
+                (
+                    "description_html",
+                    models.TextField(blank=True, help_text="Sanitised HTML, safe to display."),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("years_required", models.FloatField(blank=True, null=True)),
+                ("category_confidence", models.FloatField(blank=True, null=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to="recruiting.category",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to="recruiting.jobsource",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-posted_at', '-id'],
+                "ordering": ["-posted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IngestionRun',
+            name="IngestionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'Skipped (another run was in progress)')], db_index=True, default='queued', max_length=10)),
-                ('trigger', models.CharField(default='schedule', help_text='schedule, manual, command, api', max_length=20)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('closed', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='recruiting.jobsource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped (another run was in progress)"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        default="schedule",
+                        help_text="schedule, manual, command, api",
+                        max_length=20,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("closed", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="recruiting.jobsource",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Resume',
+            name="Resume",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sha256', models.CharField(max_length=64)),
-                ('original_file', models.FileField(blank=True, max_length=300, storage=recruiting.models.private_storage, upload_to=recruiting.models.resume_upload_path)),
-                ('original_filename', models.CharField(blank=True, max_length=255)),
-                ('file_kind', models.CharField(blank=True, max_length=10)),
-                ('file_size', models.PositiveBigIntegerField(default=0)),
-                ('candidate_name', models.CharField(blank=True, max_length=200)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=64)),
-                ('links', models.JSONField(blank=True, default=list)),
-                ('text', models.TextField(blank=True)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('sections', models.JSONField(blank=True, default=list)),
-                ('years_experience', models.FloatField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be processed'), ('processing', 'Processing'), ('ready', 'Ready'), ('needs_ocr', 'Needs OCR (no text layer)'), ('failed', 'Failed')], db_index=True, default='pending', max_length=20)),
-                ('steps', models.JSONField(blank=True, default=dict)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('category_confidence', models.FloatField(blank=True, null=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resumes', to='recruiting.category')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resumes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "original_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        storage=recruiting.models.private_storage,
+                        upload_to=recruiting.models.resume_upload_path,
+                    ),
+                ),
+                ("original_filename", models.CharField(blank=True, max_length=255)),
+                ("file_kind", models.CharField(blank=True, max_length=10)),
+                ("file_size", models.PositiveBigIntegerField(default=0)),
+                ("candidate_name", models.CharField(blank=True, max_length=200)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=64)),
+                ("links", models.JSONField(blank=True, default=list)),
+                ("text", models.TextField(blank=True)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("sections", models.JSONField(blank=True, default=list)),
+                ("years_experience", models.FloatField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be processed"),
+                            ("processing", "Processing"),
+                            ("ready", "Ready"),
+                            ("needs_ocr", "Needs OCR (no text layer)"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("steps", models.JSONField(blank=True, default=dict)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("category_confidence", models.FloatField(blank=True, null=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resumes",
+                        to="recruiting.category",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resumes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ResumeEmbedding',
+            name="ResumeEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model_id', models.CharField(max_length=100)),
-                ('dim', models.PositiveIntegerField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('vector', models.BinaryField()),
-                ('chunks', models.BinaryField(blank=True, default=b'')),
-                ('chunk_spans', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('resume', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='embeddings', to='recruiting.resume')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model_id", models.CharField(max_length=100)),
+                ("dim", models.PositiveIntegerField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("vector", models.BinaryField()),
+                ("chunks", models.BinaryField(blank=True, default=b"")),
+                ("chunk_spans", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "resume",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="embeddings",
+                        to="recruiting.resume",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('kind', models.CharField(choices=[('technical', 'Technical'), ('tool', 'Tool'), ('soft', 'Soft / transversal'), ('language', 'Language'), ('certification', 'Certification'), ('domain', 'Domain knowledge')], default='technical', max_length=20)),
-                ('source', models.CharField(choices=[('onet', 'O*NET'), ('esco', 'ESCO'), ('project', 'Project'), ('user', 'Added by a user')], default='project', max_length=20)),
-                ('requires_context', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("technical", "Technical"),
+                            ("tool", "Tool"),
+                            ("soft", "Soft / transversal"),
+                            ("language", "Language"),
+                            ("certification", "Certification"),
+                            ("domain", "Domain knowledge"),
+                        ],
+                        default="technical",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("onet", "O*NET"),
+                            ("esco", "ESCO"),
+                            ("project", "Project"),
+                            ("user", "Added by a user"),
+                        ],
+                        default="project",
+                        max_length=20,
+                    ),
+                ),
+                ("requires_context", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='skill_name_unique_ci'), models.CheckConstraint(condition=models.Q(('kind__in', ['technical', 'tool', 'soft', 'language', 'certification', 'domain'])), name='skill_kind_valid')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="skill_name_unique_ci"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "technical",
+                                    "tool",
+                                    "soft",
+                                    "language",
+                                    "certification",
+                                    "domain",
+                                ],
+                            )
+                        ),
+                        name="skill_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ResumeSkill',
+            name="ResumeSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spans', models.JSONField(default=list)),
-                ('resume', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resume_skills', to='recruiting.resume')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resume_skills', to='recruiting.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spans", models.JSONField(default=list)),
+                (
+                    "resume",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resume_skills",
+                        to="recruiting.resume",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resume_skills",
+                        to="recruiting.skill",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='resume',
-            name='skills',
-            field=models.ManyToManyField(related_name='resumes', through='recruiting.ResumeSkill', to='recruiting.skill'),
+            model_name="resume",
+            name="skills",
+            field=models.ManyToManyField(
+                related_name="resumes", through="recruiting.ResumeSkill", to="recruiting.skill"
+            ),
         ),
         migrations.CreateModel(
-            name='JobSkill',
+            name="JobSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requirement', models.CharField(choices=[('required', 'Must have'), ('nice', 'Nice to have')], default='required', max_length=10)),
-                ('origin', models.CharField(choices=[('extracted', 'Found in the description'), ('recruiter', 'Set by a recruiter')], default='extracted', max_length=10)),
-                ('spans', models.JSONField(blank=True, default=list)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_skills', to='recruiting.job')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_skills', to='recruiting.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.CharField(
+                        choices=[("required", "Must have"), ("nice", "Nice to have")],
+                        default="required",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("extracted", "Found in the description"),
+                            ("recruiter", "Set by a recruiter"),
+                        ],
+                        default="extracted",
+                        max_length=10,
+                    ),
+                ),
+                ("spans", models.JSONField(blank=True, default=list)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="job_skills",
+                        to="recruiting.job",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="job_skills",
+                        to="recruiting.skill",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='job',
-            name='skills',
-            field=models.ManyToManyField(related_name='jobs', through='recruiting.JobSkill', to='recruiting.skill'),
+            model_name="job",
+            name="skills",
+            field=models.ManyToManyField(
+                related_name="jobs", through="recruiting.JobSkill", to="recruiting.skill"
+            ),
         ),
         migrations.CreateModel(
-            name='JobEmbedding',
+            name="JobEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model_id', models.CharField(max_length=100)),
-                ('dim', models.PositiveIntegerField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('vector', models.BinaryField()),
-                ('chunks', models.BinaryField(blank=True, default=b'')),
-                ('chunk_spans', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='embeddings', to='recruiting.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model_id", models.CharField(max_length=100)),
+                ("dim", models.PositiveIntegerField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("vector", models.BinaryField()),
+                ("chunks", models.BinaryField(blank=True, default=b"")),
+                ("chunk_spans", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="embeddings",
+                        to="recruiting.job",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('job', 'model_id'), name='job_embedding_unique_model')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "model_id"), name="job_embedding_unique_model"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='jobsource',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['greenhouse', 'lever', 'rss', 'json', 'filedrop'])), name='jobsource_kind_valid'),
+            model_name="jobsource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["greenhouse", "lever", "rss", "json", "filedrop"])
+                ),
+                name="jobsource_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ingestionrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'running')), fields=('source',), name='ingestionrun_one_running_per_source'),
+            model_name="ingestionrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "running")),
+                fields=("source",),
+                name="ingestionrun_one_running_per_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ingestionrun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'succeeded', 'failed', 'skipped'])), name='ingestionrun_status_valid'),
+            model_name="ingestionrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["queued", "running", "succeeded", "failed", "skipped"])
+                ),
+                name="ingestionrun_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resumeembedding',
-            constraint=models.UniqueConstraint(fields=('resume', 'model_id'), name='resume_embedding_unique_model'),
+            model_name="resumeembedding",
+            constraint=models.UniqueConstraint(
+                fields=("resume", "model_id"), name="resume_embedding_unique_model"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resumeskill',
-            constraint=models.UniqueConstraint(fields=('resume', 'skill'), name='resume_skill_unique'),
+            model_name="resumeskill",
+            constraint=models.UniqueConstraint(
+                fields=("resume", "skill"), name="resume_skill_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resume',
-            constraint=models.UniqueConstraint(fields=('owner', 'sha256'), name='resume_unique_file_per_owner'),
+            model_name="resume",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "sha256"), name="resume_unique_file_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resume',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'processing', 'ready', 'needs_ocr', 'failed'])), name='resume_status_valid'),
+            model_name="resume",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "processing", "ready", "needs_ocr", "failed"])
+                ),
+                name="resume_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='resume',
-            constraint=models.CheckConstraint(condition=models.Q(('category_confidence__isnull', True), models.Q(('category_confidence__gte', 0), ('category_confidence__lte', 1)), _connector='OR'), name='resume_category_confidence_range'),
+            model_name="resume",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("category_confidence__isnull", True),
+                    models.Q(("category_confidence__gte", 0), ("category_confidence__lte", 1)),
+                    _connector="OR",
+                ),
+                name="resume_category_confidence_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jobskill',
-            constraint=models.UniqueConstraint(fields=('job', 'skill'), name='job_skill_unique'),
+            model_name="jobskill",
+            constraint=models.UniqueConstraint(fields=("job", "skill"), name="job_skill_unique"),
         ),
         migrations.AddConstraint(
-            model_name='jobskill',
-            constraint=models.CheckConstraint(condition=models.Q(('requirement__in', ['required', 'nice'])), name='jobskill_requirement_valid'),
+            model_name="jobskill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requirement__in", ["required", "nice"])),
+                name="jobskill_requirement_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['status', 'category'], name='recruiting__status_2d276e_idx'),
+            model_name="job",
+            index=models.Index(fields=["status", "category"], name="recruiting__status_2d276e_idx"),
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['posted_at'], name='recruiting__posted__ab52ac_idx'),
+            model_name="job",
+            index=models.Index(fields=["posted_at"], name="recruiting__posted__ab52ac_idx"),
         ),
         migrations.AddConstraint(
-            model_name='job',
-            constraint=models.UniqueConstraint(condition=models.Q(('source__isnull', False)), fields=('source', 'external_id'), name='job_unique_source_external_id'),
+            model_name="job",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source__isnull", False)),
+                fields=("source", "external_id"),
+                name="job_unique_source_external_id",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'closed'])), name='job_status_valid'),
+            model_name="job",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "closed"])), name="job_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('status', 'open')), models.Q(('closed_at__isnull', False), ('status', 'closed')), _connector='OR'), name='job_closed_at_matches_status'),
+            model_name="job",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", True), ("status", "open")),
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    _connector="OR",
+                ),
+                name="job_closed_at_matches_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='job',
-            constraint=models.CheckConstraint(condition=models.Q(('category_confidence__isnull', True), models.Q(('category_confidence__gte', 0), ('category_confidence__lte', 1)), _connector='OR'), name='job_category_confidence_range'),
+            model_name="job",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("category_confidence__isnull", True),
+                    models.Q(("category_confidence__gte", 0), ("category_confidence__lte", 1)),
+                    _connector="OR",
+                ),
+                name="job_category_confidence_range",
+            ),
         ),
     ]

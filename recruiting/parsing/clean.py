@@ -38,9 +38,7 @@ def _char_ok(ch: str) -> bool:
     cat = unicodedata.category(ch)
     if cat == "Cc":
         return ch in "\n\t"
-    if cat in ("Cf", "Cs", "Co", "Cn"):
-        return False
-    return True
+    return cat not in ("Cf", "Cs", "Co", "Cn")
 
 
 def clean_text(raw: str) -> str:

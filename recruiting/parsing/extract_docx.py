@@ -20,18 +20,24 @@ __all__ = ["extract_docx"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_W = "{%s}" % W
+_W = f"{{{W}}}"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
-    _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent",
+    _W + "p",
+    _W + "tbl",
+    _W + "tr",
+    _W + "tc",
+    _W + "sdt",
+    _W + "sdtContent",
 )
 _T, _TAB, _BR, _CR, _TXBX = _W + "t", _W + "tab", _W + "br", _W + "cr", _W + "txbxContent"
 _NO_BREAK_HYPHEN, _SOFT_HYPHEN, _SYM = _W + "noBreakHyphen", _W + "softHyphen", _W + "sym"
 _DEL, _MOVE_FROM = _W + "del", _W + "moveFrom"
-_FALLBACK = "{%s}Fallback" % MC
+_FALLBACK = f"{{{MC}}}Fallback"
 _CUSTOM_XML = _W + "customXml"
 _SMART_TAG = _W + "smartTag"
 _VMERGE = _W + "vMerge"
 _VAL = _W + "val"
+_CONTAINERS = (_SDT, _SDT_CONTENT, _CUSTOM_XML, _SMART_TAG, _W + "body")
 
 
 def extract_docx(data: bytes, limits: FileLimits) -> str:
@@ -62,7 +68,7 @@ def extract_docx(data: bytes, limits: FileLimits) -> str:
     return "\n".join(blocks)
 
 
-def _header_footer_elements(document) -> tuple[list, list]:  # noqa: ANN001
+def _header_footer_elements(document) -> tuple[list, list]:
     """Distinct header/footer parts: the ones shown on page 1 go before the body, the
     running ones of later pages ("Name - Page 2 of 3") and all footers after it."""
     before, after, seen = [], [], set()
@@ -94,7 +100,7 @@ def _header_footer_elements(document) -> tuple[list, list]:  # noqa: ANN001
     return before, after
 
 
-def _walk_block(container, out: list[str]) -> None:  # noqa: ANN001
+def _walk_block(container, out: list[str]) -> None:
     """Append the text of block-level children (p, tbl, sdt, ...) in document order."""
     for child in container.iterchildren():
         tag = child.tag
@@ -102,13 +108,11 @@ def _walk_block(container, out: list[str]) -> None:  # noqa: ANN001
             _paragraph(child, out)
         elif tag == _TBL:
             _table(child, out)
-        elif tag in (_SDT, _SDT_CONTENT, _CUSTOM_XML, _SMART_TAG) or tag.endswith("}sdtContent"):
-            _walk_block(child, out)
-        elif tag == _W + "body":
+        elif tag in _CONTAINERS or tag.endswith("}sdtContent"):
             _walk_block(child, out)
 
 
-def _table(tbl, out: list[str]) -> None:  # noqa: ANN001
+def _table(tbl, out: list[str]) -> None:
     for tr in tbl.iterchildren(_TR):
         cells: list[str] = []
         for tc in tr.iterchildren(_TC):
@@ -129,7 +133,7 @@ def _table(tbl, out: list[str]) -> None:  # noqa: ANN001
             out.extend(cells)
 
 
-def _paragraph(p, out: list[str]) -> None:  # noqa: ANN001
+def _paragraph(p, out: list[str]) -> None:
     parts: list[str] = []
     boxes: list = []
     _runs_text(p, parts, boxes)
@@ -138,7 +142,7 @@ def _paragraph(p, out: list[str]) -> None:  # noqa: ANN001
         _walk_block(box, out)
 
 
-def _runs_text(element, parts: list[str], boxes: list) -> None:  # noqa: ANN001
+def _runs_text(element, parts: list[str], boxes: list) -> None:
     for child in element.iterchildren():
         tag = child.tag
         if not isinstance(tag, str):  # comments, processing instructions

@@ -11,6 +11,7 @@ per page; coordinates are PDF points with the origin at the top-left of the page
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Iterable
 
 from .pdf_layout import Word
@@ -36,9 +37,7 @@ def pdfplumber_words(data: bytes, pages: Iterable[int]) -> list[list[Word]]:
         for index in pages:
             page = pdf.pages[index]
             words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-            out.append(
-                [Word(w["x0"], w["x1"], w["top"], w["bottom"], w["text"]) for w in words]
-            )
+            out.append([Word(w["x0"], w["x1"], w["top"], w["bottom"], w["text"]) for w in words])
             page.close()
     return out
 
@@ -139,7 +138,7 @@ def pypdfium2_words(data: bytes, pages: Iterable[int]) -> list[list[Word]]:
         pdf.close()
 
 
-def _pdfium_words(textpage, page_height: float, raw) -> list[Word]:  # noqa: ANN001
+def _pdfium_words(textpage, page_height: float, raw) -> list[Word]:
     """Group PDFium characters into words.
 
     PDFium's own spaces are unreliable both ways: it drops spaces whose glyph overlaps
@@ -192,7 +191,7 @@ def _pdfium_words(textpage, page_height: float, raw) -> list[Word]:  # noqa: ANN
 
 
 def _split_run(run: list[tuple]) -> list[Word]:
-    gaps = [b[1] - a[2] for a, b in zip(run, run[1:], strict=False)]
+    gaps = [b[1] - a[2] for a, b in itertools.pairwise(run)]
     heights = sorted(g[4] - g[3] for g in run)
     height = heights[len(heights) // 2] or 1.0
     letter_gap = sorted(gaps)[len(gaps) // 2] if gaps else 0.0

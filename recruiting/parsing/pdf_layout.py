@@ -35,6 +35,7 @@ exceeds ``PARAGRAPH_GAP`` line heights, so headings stay on their own line.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from statistics import median
 
@@ -103,7 +104,7 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 def line_text(line: list[Word]) -> str:
     """Join a line's words; undo letter-spacing ("S K I L L S", "R O D N E Y")."""
     if len(line) >= 4 and sum(len(w.text) == 1 for w in line) >= 0.6 * len(line):
-        gaps = [b.x0 - a.x1 for a, b in zip(line, line[1:], strict=False)]
+        gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(line)]
         single_gaps = [
             g
             for g, a, b in zip(gaps, line, line[1:], strict=False)
@@ -286,9 +287,7 @@ def order_words(words: list[Word], depth: int = 0) -> list[list[list[Word]]]:
     return [group_lines(words)]
 
 
-def _split_at(
-    words: list[Word], gl: float, gr: float, depth: int
-) -> list[list[list[Word]]] | None:
+def _split_at(words: list[Word], gl: float, gr: float, depth: int) -> list[list[list[Word]]] | None:
     """Blocks for a split at the gutter [gl, gr], or None if no band splits there."""
     blocks: list[list[list[Word]]] = []
     split_any = False

@@ -124,8 +124,17 @@ def check_pdf(data: bytes, limits: FileLimits, deadline: float | None = None) ->
         ) from exc
     except RecursionError as exc:
         raise ParseError("corrupt", "The PDF structure is nested too deeply.") from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            AssertionError, OSError, NotImplementedError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        AssertionError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
         raise ParseError("corrupt", f"The PDF is damaged and cannot be read ({exc}).") from exc
 
 
@@ -135,7 +144,7 @@ def _page_bomb(count: int, limits: FileLimits) -> ParseError:
     )
 
 
-def _page_count(reader, limits: FileLimits) -> int:  # noqa: ANN001
+def _page_count(reader, limits: FileLimits) -> int:
     try:
         declared = int(reader.trailer["/Root"]["/Pages"]["/Count"])
     except (KeyError, TypeError, ValueError):
@@ -147,15 +156,13 @@ def _page_count(reader, limits: FileLimits) -> int:  # noqa: ANN001
     try:
         real = len(reader.pages)
     except LimitReachedError as exc:
-        raise ParseError(
-            "page_bomb", f"The PDF page tree is larger than allowed ({exc})."
-        ) from exc
+        raise ParseError("page_bomb", f"The PDF page tree is larger than allowed ({exc}).") from exc
     if real > limits.max_pages:
         raise _page_bomb(real, limits)
     return real
 
 
-def _check_page(page, index: int, budget: _Budget) -> None:  # noqa: ANN001
+def _check_page(page, index: int, budget: _Budget) -> None:
     from pypdf.generic import ArrayObject
 
     contents = page.get("/Contents")
@@ -180,11 +187,11 @@ def _check_page(page, index: int, budget: _Budget) -> None:  # noqa: ANN001
         )
 
 
-def _resolve(obj):  # noqa: ANN001, ANN202
+def _resolve(obj):
     return obj.get_object() if obj is not None else None
 
 
-def _forms(resources) -> dict:  # noqa: ANN001
+def _forms(resources) -> dict:
     xobjects = _resolve(resources.get("/XObject")) if resources else None
     if not xobjects:
         return {}
@@ -213,7 +220,7 @@ def _expand_forms(data: bytes, forms: dict, budget: _Budget, depth: int) -> int:
     return total
 
 
-def _form_effective(ref, budget: _Budget, depth: int) -> int:  # noqa: ANN001
+def _form_effective(ref, budget: _Budget, depth: int) -> int:
     key = _key(ref)
     if key in budget.seen:
         return budget.seen[key]
@@ -226,12 +233,12 @@ def _form_effective(ref, budget: _Budget, depth: int) -> int:  # noqa: ANN001
     return effective
 
 
-def _key(ref) -> int:  # noqa: ANN001
+def _key(ref) -> int:
     idnum = getattr(ref, "idnum", None)
     return idnum if idnum is not None else id(_resolve(ref))
 
 
-def _check_resources(resources, budget: _Budget, depth: int) -> None:  # noqa: ANN001
+def _check_resources(resources, budget: _Budget, depth: int) -> None:
     """Decode (and so measure) what the extractor reads from a resource dictionary."""
     if not resources or depth > _MAX_DEPTH:
         if depth > _MAX_DEPTH:
@@ -254,7 +261,7 @@ def _check_resources(resources, budget: _Budget, depth: int) -> None:  # noqa: A
         _check_font(ref, budget, depth)
 
 
-def _check_font(ref, budget: _Budget, depth: int) -> None:  # noqa: ANN001
+def _check_font(ref, budget: _Budget, depth: int) -> None:
     key = ("font", _key(ref))
     if key in budget.seen:
         return
@@ -281,7 +288,7 @@ def _check_font(ref, budget: _Budget, depth: int) -> None:  # noqa: ANN001
         _check_resources(_resolve(font.get("/Resources")), budget, depth + 1)
 
 
-def _decode(stream, budget: _Budget, *, content: bool, where: str) -> bytes:  # noqa: ANN001
+def _decode(stream, budget: _Budget, *, content: bool, where: str) -> bytes:
     """Decode one stream with pypdf, never producing more than the remaining budget."""
     from pypdf import apply_configuration
     from pypdf.errors import LimitReachedError

@@ -13,23 +13,77 @@ __all__ = ["extract_html", "extract_txt"]
 def extract_txt(data: bytes) -> str:
     text = decode_text(data)
     if text is None:
-        raise ParseError("unsupported_type", "The file does not decode as text in any common encoding.")
+        raise ParseError(
+            "unsupported_type", "The file does not decode as text in any common encoding."
+        )
     return text
 
 
 # Elements whose start/end is a line break in the rendered page.
 _BLOCK = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol",
-    "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title",
-    "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
 }
 # Elements whose content is never shown.
 _HIDDEN = {"script", "style", "head", "noscript", "template", "svg", "math", "iframe", "object"}
 _VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
 }
 
 
@@ -45,7 +99,7 @@ class _TextExtractor(HTMLParser):
     def _hidden(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         tag = tag.lower()
         attrs_d = {k.lower(): (v or "") for k, v in attrs}
         style = attrs_d.get("style", "").replace(" ", "").lower()
@@ -67,14 +121,14 @@ class _TextExtractor(HTMLParser):
         if tag == "li":
             self.parts.append("• ")
 
-    def handle_startendtag(self, tag, attrs):  # noqa: ANN001
+    def handle_startendtag(self, tag, attrs):
         tag = tag.lower()
         if tag in _VOID:
             self.handle_starttag(tag, attrs)
         elif not self._hidden and tag in _BLOCK:
             self.parts.append("\n")
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         tag = tag.lower()
         if tag in _VOID or all(t != tag for t, _ in self.stack):
             return
@@ -85,7 +139,7 @@ class _TextExtractor(HTMLParser):
         if not self._hidden and tag in _BLOCK and tag not in ("td", "th"):
             self.parts.append("\n")
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if self._hidden:
             return
         if any(t == "pre" for t, _ in self.stack):

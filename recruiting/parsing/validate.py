@@ -40,7 +40,14 @@ _SAFE_STEM_CHARS = 80
 _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 # Windows device names are unsafe as a base name on some systems.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def check_filename(filename: str) -> str:
@@ -55,7 +62,8 @@ def check_filename(filename: str) -> str:
     if len(filename) > _MAX_FILENAME_CHARS:
         raise ParseError(
             "bad_filename",
-            f"The file name is {len(filename)} characters long; the limit is {_MAX_FILENAME_CHARS}.",
+            f"The file name is {len(filename)} characters long; "
+            f"the limit is {_MAX_FILENAME_CHARS}.",
         )
     for ch in filename:
         if ch == "\x00":
@@ -77,9 +85,7 @@ def check_filename(filename: str) -> str:
 
 def _safe_base_name(base: str) -> str:
     # Transliterate (é -> e), then keep [A-Za-z0-9._-] only.
-    ascii_name = (
-        unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    )
+    ascii_name = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
     stem, ext = os.path.splitext(ascii_name)
     ext = _UNSAFE_RUN.sub("", ext)[:10].lower()
     stem = _UNSAFE_RUN.sub("_", stem).strip("._-")[:_SAFE_STEM_CHARS].rstrip("._-")
@@ -133,7 +139,7 @@ def detect_kind(data: bytes) -> str:
     if head.startswith(_PDF_MAGIC) or _PDF_MAGIC in head:
         return "pdf"
     if data.startswith(_OLE2_MAGIC):
-        if _ENCRYPTED_OOXML in data[:1024 * 1024]:
+        if _ENCRYPTED_OOXML in data[: 1024 * 1024]:
             raise ParseError(
                 "encrypted", "The document is password-protected; upload an unprotected copy."
             )
@@ -176,7 +182,9 @@ def _sniff_zip(data: bytes) -> str:
             elif any(n.startswith("ppt/") for n in names):
                 what = "a PowerPoint file"
     except zipfile.BadZipFile as exc:
-        raise ParseError("corrupt", f"The file looks like a ZIP/DOCX but is damaged: {exc}.") from exc
+        raise ParseError(
+            "corrupt", f"The file looks like a ZIP/DOCX but is damaged: {exc}."
+        ) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise ParseError("corrupt", f"The ZIP container cannot be read: {exc}.") from exc
     raise ParseError("unsupported_type", f"The file is {what}, not a Word .docx document.")
@@ -298,15 +306,19 @@ def check_extension(safe_filename: str, kind: str) -> str | None:
     if expected is None:
         if ext == ".doc":
             raise ParseError(
-                "unsupported_type", "Legacy Word .doc files are not supported; save as .docx or PDF."
+                "unsupported_type",
+                "Legacy Word .doc files are not supported; save as .docx or PDF.",
             )
         raise ParseError(
-            "unsupported_type", f"Files ending in {ext} are not accepted; accepted types are {_ALLOWED}."
+            "unsupported_type",
+            f"Files ending in {ext} are not accepted; accepted types are {_ALLOWED}.",
         )
     if expected == kind:
         return None
     if expected in _TEXT_KINDS and kind in _TEXT_KINDS:
-        return f"The file is named {ext} but contains {kind.upper()}; it was read as {kind.upper()}."
+        return (
+            f"The file is named {ext} but contains {kind.upper()}; it was read as {kind.upper()}."
+        )
     raise ParseError(
         "type_mismatch",
         f"The file is named {ext} but its content is {kind.upper()}; "

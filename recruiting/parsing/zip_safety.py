@@ -43,7 +43,7 @@ class _CountingTarget:
         self.budget = budget
         self.limit = limit
 
-    def start(self, tag, attrs):  # noqa: ANN001
+    def start(self, tag, attrs):
         self.budget[0] += 1
         if self.budget[0] > self.limit:
             raise ParseError(
@@ -52,10 +52,10 @@ class _CountingTarget:
                 "that is far beyond any resume.",
             )
 
-    def end(self, tag):  # noqa: ANN001
+    def end(self, tag):
         return None
 
-    def data(self, data):  # noqa: ANN001
+    def data(self, data):
         return None
 
     def close(self):
@@ -203,4 +203,6 @@ def _feed(parser: DefusedXMLParser | None, chunk: bytes | None, name: str) -> No
     except ParseError:
         raise
     except Exception as exc:  # xml.etree.ElementTree.ParseError and expat errors
-        raise ParseError("corrupt", f"The DOCX part {name!r} is not well-formed XML: {exc}.") from exc
+        raise ParseError(
+            "corrupt", f"The DOCX part {name!r} is not well-formed XML: {exc}."
+        ) from exc

@@ -13,7 +13,11 @@ _ACTIONS = ["view", "add", "change"]
 
 def recruiters_group_ensure() -> Group:
     group, _ = Group.objects.get_or_create(name=RECRUITERS)
-    codenames = [f"{a}_{m}" for m in _MODELS for a in _ACTIONS] + ["view_category", "view_skill", "view_jobsource"]
+    codenames = [f"{a}_{m}" for m in _MODELS for a in _ACTIONS] + [
+        "view_category",
+        "view_skill",
+        "view_jobsource",
+    ]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     return group
 

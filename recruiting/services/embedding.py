@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +16,45 @@ from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
 _lock = threading.Lock()
 _embedder: Embedder | None = None
 
+SENTENCE_MEMO_ITEMS = 50_000  # ~75 MB of 384-d float32 vectors
+
+
+class SentenceMemo:
+    """Remembers short-text vectors in memory (an LRU), so explanations do not re-encode the
+    same job and resume sentences on every page view. Documents pass through to the cache."""
+
+    def __init__(self, embedder: Embedder, *, max_items: int = SENTENCE_MEMO_ITEMS):
+        self.embedder = embedder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        self.max_items = max_items
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                vec = self._memo.get(text)
+                if vec is None:
+                    todo.setdefault(text, []).append(i)
+                else:
+                    self._memo.move_to_end(text)
+                    out[i] = vec
+        if todo:
+            fresh = self.embedder.encode(list(todo), batch_size=batch_size)
+            with self._lock:
+                for (text, rows), vec in zip(todo.items(), fresh, strict=True):
+                    out[rows] = vec
+                    self._memo[text] = vec
+                while len(self._memo) > self.max_items:
+                    self._memo.popitem(last=False)
+        return out
+
+    def encode_documents(self, texts: Sequence[str], *, batch_size: int = 32):
+        return self.embedder.encode_documents(texts, batch_size=batch_size)
+
 
 def embedder_get() -> Embedder:
     """The process-wide embedder (settings.EMBEDDER), behind an on-disk cache keyed by content."""
@@ -23,7 +63,7 @@ def embedder_get() -> Embedder:
         if _embedder is None:
             base = get_embedder(settings.EMBEDDER, precision=settings.EMBEDDER_PRECISION)
             cache = EmbeddingCache(settings.ARTIFACTS_DIR / "embedding-cache")
-            _embedder = CachedEmbedder(base, cache)
+            _embedder = SentenceMemo(CachedEmbedder(base, cache))
         return _embedder
 
 
@@ -34,12 +74,16 @@ def embedder_reset() -> None:
         _embedder = None
 
 
-def embeddings_store(*, model, owner_field: str, objects: Sequence, texts: Sequence[str]) -> list[DocumentEmbedding]:
+def embeddings_store(
+    *, model, owner_field: str, objects: Sequence, texts: Sequence[str]
+) -> list[DocumentEmbedding]:
     """Encode ``texts`` and replace each object's stored embedding for the current model."""
     embedder = embedder_get()
     docs = embedder.encode_documents(list(texts))
     with transaction.atomic():
-        model.objects.filter(**{f"{owner_field}__in": objects, "model_id": embedder.model_id}).delete()
+        model.objects.filter(
+            **{f"{owner_field}__in": objects, "model_id": embedder.model_id}
+        ).delete()
         model.objects.bulk_create(
             [
                 model(

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobSource
 from recruiting.services import jobs as job_services
-from recruiting.sources import FetchPolicy, SourceConfig, SourceError, TransientSourceError, fetch_postings
+from recruiting.sources import (
+    FetchPolicy,
+    SourceConfig,
+    SourceError,
+    TransientSourceError,
+    fetch_postings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +37,12 @@ def fetch_policy() -> FetchPolicy:
 
 def source_config(source: JobSource) -> SourceConfig:
     return SourceConfig(
-        kind=source.kind, url=source.url, board_token=source.board_token, field_map=dict(source.field_map or {}),
-        etag=source.etag, last_modified=source.last_modified,
+        kind=source.kind,
+        url=source.url,
+        board_token=source.board_token,
+        field_map=dict(source.field_map or {}),
+        etag=source.etag,
+        last_modified=source.last_modified,
     )
 
 
@@ -49,12 +59,13 @@ def _claim(run: IngestionRun) -> bool:
     """Queued -> running. The partial unique index allows one running run per source."""
     try:
         with transaction.atomic():
-            claimed = IngestionRun.objects.filter(pk=run.pk, status=IngestionRun.Status.QUEUED).update(
-                status=IngestionRun.Status.RUNNING, started_at=timezone.now()
-            )
+            claimed = IngestionRun.objects.filter(
+                pk=run.pk, status=IngestionRun.Status.QUEUED
+            ).update(status=IngestionRun.Status.RUNNING, started_at=timezone.now())
     except IntegrityError:
         IngestionRun.objects.filter(pk=run.pk).update(
-            status=IngestionRun.Status.SKIPPED, finished_at=timezone.now(),
+            status=IngestionRun.Status.SKIPPED,
+            finished_at=timezone.now(),
             message="Another run of this source was in progress.",
         )
         JobSource.objects.filter(pk=run.source_id).update(last_run_state=JobSource.RunState.SKIPPED)
@@ -90,7 +101,9 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
         return _finish(run, status=IngestionRun.Status.FAILED, message=str(exc))
     if result.not_modified:
         _update_source(source, result)
-        return _finish(run, status=IngestionRun.Status.SUCCEEDED, message="Not modified since the last run.")
+        return _finish(
+            run, status=IngestionRun.Status.SUCCEEDED, message="Not modified since the last run."
+        )
 
     errors = [{"external_id": e.external_id, "message": e.message} for e in result.errors]
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": len(result.errors)}
@@ -102,9 +115,16 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
                 source=source, posting=posting, category_slug=posting.raw_category
             )
         except Exception as exc:  # one malformed posting is recorded; the rest go in
-            logger.warning("posting %s of source %s failed: %s", posting.external_id, source.pk, exc)
+            logger.warning(
+                "posting %s of source %s failed: %s", posting.external_id, source.pk, exc
+            )
             counts["failed"] += 1
-            errors.append({"external_id": posting.external_id, "message": f"{type(exc).__name__}: {exc}"[:500]})
+            errors.append(
+                {
+                    "external_id": posting.external_id,
+                    "message": f"{type(exc).__name__}: {exc}"[:500],
+                }
+            )
             continue
         counts[outcome] += 1
         if outcome != job_services.UNCHANGED:
@@ -121,7 +141,9 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
     closed = 0
     if result.complete_listing:
         # A posting that exists at the source but failed to parse is not missing: keep it open.
-        seen = {p.external_id for p in result.postings} | {e.external_id for e in result.errors if e.external_id}
+        seen = {p.external_id for p in result.postings} | {
+            e.external_id for e in result.errors if e.external_id
+        }
         closed = job_services.jobs_close_missing(source=source, seen_ids=seen)
     _update_source(source, result)
     IngestionRun.objects.filter(pk=run.pk).update(closed=closed, errors=errors[:200], **counts)
@@ -129,7 +151,9 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
     if counts["created"] or counts["updated"] or closed:
         from recruiting.services.snapshots import snapshot_append
 
-        snapshot_append(run=run, jobs=Job.objects.filter(source=source, updated_at__gte=run.started_at))
+        snapshot_append(
+            run=run, jobs=Job.objects.filter(source=source, updated_at__gte=run.started_at)
+        )
     return _finish(run, status=IngestionRun.Status.SUCCEEDED)
 
 
@@ -142,20 +166,29 @@ def _is_stale(run: IngestionRun) -> bool:
 
 def _update_source(source: JobSource, result) -> None:
     JobSource.objects.filter(pk=source.pk).update(
-        etag=(result.etag or source.etag)[:300], last_modified=(result.last_modified or source.last_modified)[:100]
+        etag=(result.etag or source.etag)[:300],
+        last_modified=(result.last_modified or source.last_modified)[:100],
     )
 
 
 def _finish(run: IngestionRun, *, status: str, message: str = "") -> IngestionRun:
     now = timezone.now()
-    IngestionRun.objects.filter(pk=run.pk).update(status=status, finished_at=now, message=message[:2000])
-    state = JobSource.RunState.SUCCEEDED if status == IngestionRun.Status.SUCCEEDED else JobSource.RunState.FAILED
+    IngestionRun.objects.filter(pk=run.pk).update(
+        status=status, finished_at=now, message=message[:2000]
+    )
+    state = (
+        JobSource.RunState.SUCCEEDED
+        if status == IngestionRun.Status.SUCCEEDED
+        else JobSource.RunState.FAILED
+    )
     JobSource.objects.filter(pk=run.source_id).update(last_run_at=now, last_run_state=state)
     run.refresh_from_db()
     return run
 
 
-def ingestion_run_now(*, source: JobSource, trigger: str = "command", progress=None) -> IngestionRun:
+def ingestion_run_now(
+    *, source: JobSource, trigger: str = "command", progress=None
+) -> IngestionRun:
     """Create and carry out a run in this process (management command, demo loader)."""
     run = IngestionRun.objects.create(source=source, trigger=trigger)
     return ingestion_run(run_id=run.pk, progress=progress)

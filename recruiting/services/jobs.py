@@ -33,7 +33,9 @@ _REQUIRED_HEADING = re.compile(
 _YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
 
 
-def content_hash_of(*, title: str, company: str, location: str, remote: bool, text: str, url: str) -> str:
+def content_hash_of(
+    *, title: str, company: str, location: str, remote: bool, text: str, url: str
+) -> str:
     payload = "\x1f".join([title, company, location, str(remote), text, url])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -52,10 +54,16 @@ def nice_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def job_upsert(*, source: JobSource, posting: NormalizedPosting, category_slug: str = "") -> tuple[Job, str]:
+def job_upsert(
+    *, source: JobSource, posting: NormalizedPosting, category_slug: str = ""
+) -> tuple[Job, str]:
     """Insert or update one posting; an unchanged content hash changes nothing."""
     job = Job.objects.filter(source=source, external_id=posting.external_id).first()
-    if job is not None and job.content_hash == posting.content_hash and job.status == Job.Status.OPEN:
+    if (
+        job is not None
+        and job.content_hash == posting.content_hash
+        and job.status == Job.Status.OPEN
+    ):
         return job, UNCHANGED
     outcome = CREATED if job is None else UPDATED
     job = job or Job(source=source, external_id=posting.external_id)
@@ -82,21 +90,40 @@ def job_upsert(*, source: JobSource, posting: NormalizedPosting, category_slug: 
     return job, outcome
 
 
-def job_create(*, owner, title: str, description: str, company: str = "", location: str = "",
-               remote: bool = False, url: str = "", must_have: Sequence[str] = (),
-               nice_to_have: Sequence[str] = ()) -> Job:
+def job_create(
+    *,
+    owner,
+    title: str,
+    description: str,
+    company: str = "",
+    location: str = "",
+    remote: bool = False,
+    url: str = "",
+    must_have: Sequence[str] = (),
+    nice_to_have: Sequence[str] = (),
+) -> Job:
     """A job entered by a recruiter (API or page): description is plain text or HTML."""
     if not title.strip():
-        raise ApplicationError("A job needs a title.", code="invalid", extra={"fields": {"title": ["Required."]}})
+        raise ApplicationError(
+            "A job needs a title.", code="invalid", extra={"fields": {"title": ["Required."]}}
+        )
     html = description_to_html(description)
     text = html_to_text(html)
     job = Job(
-        owner=owner, external_id=uuid.uuid4().hex, title=title.strip()[:300], company=company[:200],
-        location=location[:200], remote=remote, url=url, description_html=html, description_text=text,
+        owner=owner,
+        external_id=uuid.uuid4().hex,
+        title=title.strip()[:300],
+        company=company[:200],
+        location=location[:200],
+        remote=remote,
+        url=url,
+        description_html=html,
+        description_text=text,
         years_required=years_required_of(text),
     )
-    job.content_hash = content_hash_of(title=job.title, company=company, location=location, remote=remote,
-                                       text=text, url=url)
+    job.content_hash = content_hash_of(
+        title=job.title, company=company, location=location, remote=remote, text=text, url=url
+    )
     with transaction.atomic():
         job.full_clean()
         job.save()
@@ -109,8 +136,14 @@ def job_create(*, owner, title: str, description: str, company: str = "", locati
     return job
 
 
-def job_update(*, job: Job, must_have: Sequence[str] | None = None, nice_to_have: Sequence[str] | None = None,
-               description: str | None = None, **fields) -> Job:
+def job_update(
+    *,
+    job: Job,
+    must_have: Sequence[str] | None = None,
+    nice_to_have: Sequence[str] | None = None,
+    description: str | None = None,
+    **fields,
+) -> Job:
     """Change a job's fields; a new description re-extracts skills and re-embeds."""
     for name in ("title", "company", "location", "remote", "url"):
         if name in fields:
@@ -119,8 +152,14 @@ def job_update(*, job: Job, must_have: Sequence[str] | None = None, nice_to_have
         job.description_html = description_to_html(description)
         job.description_text = html_to_text(job.description_html)
         job.years_required = years_required_of(job.description_text)
-    job.content_hash = content_hash_of(title=job.title, company=job.company, location=job.location,
-                                       remote=job.remote, text=job.description_text, url=job.url)
+    job.content_hash = content_hash_of(
+        title=job.title,
+        company=job.company,
+        location=job.location,
+        remote=job.remote,
+        text=job.description_text,
+        url=job.url,
+    )
     with transaction.atomic():
         job.full_clean()
         job.save()
@@ -140,7 +179,11 @@ def job_extract_skills(job: Job) -> None:
     offset = len(job.title) + 1
     nice = nice_spans(text)
     ids = skill_ids_by_name(m.name for m in matches)
-    kept = set(JobSkill.objects.filter(job=job, origin=JobSkill.Origin.RECRUITER).values_list("skill_id", flat=True))
+    kept = set(
+        JobSkill.objects.filter(job=job, origin=JobSkill.Origin.RECRUITER).values_list(
+            "skill_id", flat=True
+        )
+    )
     JobSkill.objects.filter(job=job, origin=JobSkill.Origin.EXTRACTED).delete()
     rows = []
     for m in matches:
@@ -151,7 +194,8 @@ def job_extract_skills(job: Job) -> None:
         in_nice = any(a <= first < b for a, b in nice)
         rows.append(
             JobSkill(
-                job=job, skill_id=skill_id,
+                job=job,
+                skill_id=skill_id,
                 requirement=JobSkill.Requirement.NICE if in_nice else JobSkill.Requirement.REQUIRED,
                 origin=JobSkill.Origin.EXTRACTED,
                 # Spans are stored against description_text (the title line is not part of it).
@@ -176,8 +220,14 @@ def job_set_skills(*, job: Job, required: Sequence[str], nice: Sequence[str]) ->
     ids = skill_ids_by_name([*req, *opt])
     JobSkill.objects.filter(job=job).delete()
     JobSkill.objects.bulk_create(
-        [JobSkill(job=job, skill_id=ids[n.lower()], requirement="required", origin="recruiter") for n in req]
-        + [JobSkill(job=job, skill_id=ids[n.lower()], requirement="nice", origin="recruiter") for n in opt]
+        [
+            JobSkill(job=job, skill_id=ids[n.lower()], requirement="required", origin="recruiter")
+            for n in req
+        ]
+        + [
+            JobSkill(job=job, skill_id=ids[n.lower()], requirement="nice", origin="recruiter")
+            for n in opt
+        ]
     )
     Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
     return job
@@ -187,12 +237,16 @@ def jobs_embed(jobs: list[Job]) -> None:
     """Embed jobs in one batch; jobs whose content already has a vector are skipped."""
     model_id = embedder_get().model_id
     have = set(
-        JobEmbedding.objects.filter(job__in=jobs, model_id=model_id).values_list("job_id", "content_hash")
+        JobEmbedding.objects.filter(job__in=jobs, model_id=model_id).values_list(
+            "job_id", "content_hash"
+        )
     )
     todo = [j for j in jobs if (j.pk, j.content_hash) not in have]
     if todo:
         embeddings_store(
-            model=JobEmbedding, owner_field="job", objects=todo,
+            model=JobEmbedding,
+            owner_field="job",
+            objects=todo,
             texts=[f"{j.title}\n{j.description_text}" for j in todo],
         )
     ids = [j.pk for j in jobs]
@@ -222,7 +276,8 @@ def jobs_close_missing(*, source: JobSource, seen_ids: set[str]) -> int:
     missing = Job.objects.open().filter(source=source).exclude(external_id__in=seen_ids)
     ids = list(missing.values_list("id", flat=True))
     if ids:
-        Job.objects.filter(pk__in=ids).update(status=Job.Status.CLOSED, closed_at=timezone.now(),
-                                              updated_at=timezone.now())
+        Job.objects.filter(pk__in=ids).update(
+            status=Job.Status.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
+        )
         transaction.on_commit(lambda: documents_removed.send(sender=Job, kind="job", ids=ids))
     return len(ids)

@@ -80,13 +80,19 @@ def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]]) -> list[UploadO
         try:
             resume, created = resume_create(owner=owner, data=data, filename=filename)
         except ApplicationError as exc:
-            outcomes.append(UploadOutcome(filename=filename, resume=None, created=False, error=exc.message, code=exc.code))
+            outcomes.append(
+                UploadOutcome(
+                    filename=filename, resume=None, created=False, error=exc.message, code=exc.code
+                )
+            )
         else:
             outcomes.append(UploadOutcome(filename=filename, resume=resume, created=created))
     return outcomes
 
 
-def _resume_store(*, owner, parsed: ParsedResume, data: bytes, filename: str) -> tuple[Resume, bool]:
+def _resume_store(
+    *, owner, parsed: ParsedResume, data: bytes, filename: str
+) -> tuple[Resume, bool]:
     contacts = parsed.contacts
     resume = Resume(
         owner=owner,
@@ -107,7 +113,9 @@ def _resume_store(*, owner, parsed: ParsedResume, data: bytes, filename: str) ->
     )
     if parsed.status == "needs_ocr":
         resume.status = Resume.Status.NEEDS_OCR
-        resume.error = "The PDF has no text layer (a scan or image): it needs OCR before it can be matched."
+        resume.error = (
+            "The PDF has no text layer (a scan or image): it needs OCR before it can be matched."
+        )
     try:
         with transaction.atomic():
             resume.full_clean(exclude=["original_file"], validate_unique=False)
@@ -140,13 +148,17 @@ def _delete_stored_file(resume: Resume) -> None:
 
 def _resume_extract_skills(resume: Resume) -> None:
     taxonomy = taxonomy_get()
-    contexts = [(s["start"], s["end"]) for s in resume.sections if s["name"] in {"skills", "certifications"}]
+    contexts = [
+        (s["start"], s["end"]) for s in resume.sections if s["name"] in {"skills", "certifications"}
+    ]
     matches = taxonomy.extract(resume.text, contexts=contexts)
     ids = skill_ids_by_name(m.name for m in matches)
     ResumeSkill.objects.filter(resume=resume).delete()
     ResumeSkill.objects.bulk_create(
         [
-            ResumeSkill(resume=resume, skill_id=ids[m.name.lower()], spans=[list(s) for s in m.spans])
+            ResumeSkill(
+                resume=resume, skill_id=ids[m.name.lower()], spans=[list(s) for s in m.spans]
+            )
             for m in matches
             if m.name.lower() in ids
         ]
@@ -158,7 +170,8 @@ def _resume_extract_skills(resume: Resume) -> None:
 def resume_process(*, resume_id: int) -> Resume | None:
     """Embed a parsed resume and mark it ready; safe to run twice (skips an unchanged embedding)."""
     claimed = Resume.objects.filter(
-        pk=resume_id, status__in=[Resume.Status.PENDING, Resume.Status.PROCESSING, Resume.Status.FAILED]
+        pk=resume_id,
+        status__in=[Resume.Status.PENDING, Resume.Status.PROCESSING, Resume.Status.FAILED],
     ).update(status=Resume.Status.PROCESSING)
     resume = Resume.objects.filter(pk=resume_id).first()
     if resume is None or not claimed:
@@ -170,7 +183,8 @@ def resume_process(*, resume_id: int) -> Resume | None:
     except Exception as exc:
         logger.exception("resume %s failed to process", resume_id)
         Resume.objects.filter(pk=resume_id).update(
-            status=Resume.Status.FAILED, error=f"Processing failed: {type(exc).__name__}: {exc}"[:2000]
+            status=Resume.Status.FAILED,
+            error=f"Processing failed: {type(exc).__name__}: {exc}"[:2000],
         )
         raise
     resume.refresh_from_db()
@@ -181,7 +195,9 @@ def resumes_embed(resumes: list[Resume]) -> None:
     """Embed resumes in one batch (the skipped ones already have a vector for this content)."""
     todo = [r for r in resumes if not _has_current_embedding(r)]
     if todo:
-        embeddings_store(model=ResumeEmbedding, owner_field="resume", objects=todo, texts=[r.text for r in todo])
+        embeddings_store(
+            model=ResumeEmbedding, owner_field="resume", objects=todo, texts=[r.text for r in todo]
+        )
     ids = [r.pk for r in resumes]
     for r in resumes:
         r.steps = {**r.steps, "embedding": "ok"}

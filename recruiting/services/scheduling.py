@@ -19,9 +19,13 @@ def parse_crontab(expr: str) -> dict[str, str]:
     parts = expr.split()
     if len(parts) != 5:
         raise ValidationError(
-            {"schedule": f"A crontab has 5 fields (minute hour day-of-month month day-of-week); got {len(parts)}."}
+            {
+                "schedule": f"A crontab has 5 fields (minute hour day-of-month month day-of-week); got {len(parts)}."
+            }
         )
-    fields = dict(zip(["minute", "hour", "day_of_month", "month_of_year", "day_of_week"], parts, strict=True))
+    fields = dict(
+        zip(["minute", "hour", "day_of_month", "month_of_year", "day_of_week"], parts, strict=True)
+    )
     try:
         from celery.schedules import crontab
 
@@ -40,7 +44,9 @@ def source_save(*, source: JobSource) -> JobSource:
     schedule, _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")
     task = source.periodic_task
     if task is None:
-        task = PeriodicTask.objects.filter(name=_task_name(source)).first() or PeriodicTask(name=_task_name(source))
+        task = PeriodicTask.objects.filter(name=_task_name(source)).first() or PeriodicTask(
+            name=_task_name(source)
+        )
     task.task = TASK_NAME
     task.crontab = schedule
     task.interval = None

@@ -35,7 +35,10 @@ def taxonomy_get() -> SkillTaxonomy:
         if _cached is None or _cached[0] != key:
             entries = [
                 SkillEntry(
-                    name=s.name, aliases=tuple(s.aliases or ()), kind=s.kind, requires_context=s.requires_context
+                    name=s.name,
+                    aliases=tuple(s.aliases or ()),
+                    kind=s.kind,
+                    requires_context=s.requires_context,
                 )
                 for s in Skill.objects.only("name", "aliases", "kind", "requires_context")
             ]
@@ -46,7 +49,4 @@ def taxonomy_get() -> SkillTaxonomy:
 def skill_ids_by_name(names) -> dict[str, int]:
     """Canonical names (any case) -> Skill ids."""
     lowered = {n.lower() for n in names}
-    return {
-        name.lower(): pk
-        for pk, name in Skill.objects.named(lowered).values_list("id", "name")
-    }
+    return {name.lower(): pk for pk, name in Skill.objects.named(lowered).values_list("id", "name")}

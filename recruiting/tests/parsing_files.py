@@ -158,7 +158,7 @@ def blank_pdf(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
-def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner") -> bytes:
+def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner") -> bytes:  # noqa: S107
     """A text PDF encrypted by pypdf (RC4-128, no extra crypto library needed)."""
     from pypdf import PdfReader, PdfWriter
 
@@ -176,7 +176,8 @@ def many_pages_pdf(count: int = 10_000, declared: int | None = None) -> bytes:
     kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(count))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count if declared is None else declared),
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (kids, count if declared is None else declared),
         pdf_stream(b""),
     ]
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"
@@ -225,7 +226,7 @@ def form_bomb_pdf(fan_out: int = 1000, levels: int = 3) -> bytes:
     )
     for level in range(1, levels + 1):
         below = 3 + level  # object number of the form one level down
-        content = (b"/X Do\n" * fan_out)
+        content = b"/X Do\n" * fan_out
         objects.append(
             pdf_stream(
                 zlib.compress(content),
@@ -302,9 +303,10 @@ def rewrite_zip(
     """Copy a ZIP, replacing some entries (bytes, or a writer callback) and adding others."""
     replace = replace or {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             new = replace.get(info.filename)
             if new is None:
@@ -418,7 +420,7 @@ def run_bounded(fn: Callable[[], object]) -> Outcome:
     value, error = None, None
     try:
         value = fn()
-    except BaseException as exc:  # noqa: BLE001 - reported to the caller
+    except BaseException as exc:
         error = exc
     finally:
         _, peak = tracemalloc.get_traced_memory()

@@ -28,7 +28,9 @@ def live_env(tmp_path):
     require_service("Redis", "127.0.0.1", 6379)
     require_service("PostgreSQL", "127.0.0.1", 5432)
     if connection.vendor != "postgresql":
-        message = "live worker tests share the test database with other processes: they need PostgreSQL"
+        message = (
+            "live worker tests share the test database with other processes: they need PostgreSQL"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -58,7 +60,11 @@ def live_env(tmp_path):
 def start(env: dict, *args: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", *args],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -79,7 +85,9 @@ def wait_for(predicate, *, timeout: float, what: str, logs: list[Path] = ()):
         if value:
             return value
         time.sleep(0.5)
-    tails = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs if p.exists())
+    tails = "\n".join(
+        f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in logs if p.exists()
+    )
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{tails}")
 
 
@@ -87,10 +95,16 @@ def write_drop(folder: Path, n: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     postings = [
         {
-            "id": f"live-{i:05d}", "title": f"Backend Engineer {i}", "company": "Acme", "location": "Remote",
-            "remote": True, "description_html": f"<p>Build Python and Django services ({i}). Requirements: "
-            "<ul><li>PostgreSQL</li><li>Docker</li></ul></p>", "url": f"https://jobs.example.com/{i}",
-            "posted_at": "2026-11-01T09:00:00Z", "category": "",
+            "id": f"live-{i:05d}",
+            "title": f"Backend Engineer {i}",
+            "company": "Acme",
+            "location": "Remote",
+            "remote": True,
+            "description_html": f"<p>Build Python and Django services ({i}). Requirements: "
+            "<ul><li>PostgreSQL</li><li>Docker</li></ul></p>",
+            "url": f"https://jobs.example.com/{i}",
+            "posted_at": "2026-11-01T09:00:00Z",
+            "category": "",
         }
         for i in range(n)
     ]
@@ -103,15 +117,23 @@ def test_beat_fires_the_source_schedule_and_a_worker_ingests_it(live_env, tmp_pa
 
     drop = tmp_path / "drop"
     write_drop(drop, 5)
-    source = source_save(source=JobSource(name="Live drop", kind="filedrop", url=str(drop), schedule="* * * * *"))
+    source = source_save(
+        source=JobSource(name="Live drop", kind="filedrop", url=str(drop), schedule="* * * * *")
+    )
     logs = [tmp_path / "worker.log", tmp_path / "beat.log"]
-    worker = start(live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0])
-    beat = start(live_env, "beat", "-l", "info", "--schedule", str(tmp_path / "beat-schedule"), log=logs[1])
+    worker = start(
+        live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0]
+    )
+    beat = start(
+        live_env, "beat", "-l", "info", "--schedule", str(tmp_path / "beat-schedule"), log=logs[1]
+    )
     try:
         # crontab "* * * * *" fires at the next minute boundary.
         run = wait_for(
             lambda: IngestionRun.objects.filter(source=source, status="succeeded").first(),
-            timeout=150, what="a scheduled ingestion run to succeed", logs=logs,
+            timeout=150,
+            what="a scheduled ingestion run to succeed",
+            logs=logs,
         )
     finally:
         stop(beat)
@@ -130,25 +152,39 @@ def test_a_worker_killed_mid_ingestion_loses_and_duplicates_nothing(live_env, tm
     n = 1500
     drop = tmp_path / "drop"
     write_drop(drop, n)
-    source = source_save(source=JobSource(name="Kill drop", kind="filedrop", url=str(drop), enabled=False))
+    source = source_save(
+        source=JobSource(name="Kill drop", kind="filedrop", url=str(drop), enabled=False)
+    )
     run = IngestionRun.objects.create(source=source, trigger="test")
     producer = Celery("producer", broker=live_env["CELERY_BROKER_URL"])
     producer.conf.task_serializer = "json"
     producer.send_task("recruiting.tasks.ingest_source_task", args=[run.pk])
 
     logs = [tmp_path / "worker1.log", tmp_path / "worker2.log"]
-    first = start(live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0])
+    first = start(
+        live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0]
+    )
     try:
-        wait_for(lambda: IngestionRun.objects.get(pk=run.pk).processed >= 50, timeout=120,
-                 what="the first worker to be part-way through the run", logs=logs)
+        wait_for(
+            lambda: IngestionRun.objects.get(pk=run.pk).processed >= 50,
+            timeout=120,
+            what="the first worker to be part-way through the run",
+            logs=logs,
+        )
         stop(first, signal.SIGKILL)
         killed_at = Job.objects.filter(source=source).count()
         assert 0 < killed_at < n, "the worker must die mid-run for this test to mean anything"
-        second = start(live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[1])
+        second = start(
+            live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[1]
+        )
         try:
             final = wait_for(
-                lambda: IngestionRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).first(),
-                timeout=240, what="the redelivered run to finish", logs=logs,
+                lambda: IngestionRun.objects.filter(
+                    pk=run.pk, status__in=["succeeded", "failed"]
+                ).first(),
+                timeout=240,
+                what="the redelivered run to finish",
+                logs=logs,
             )
         finally:
             stop(second)

@@ -32,7 +32,9 @@ def test_the_same_external_id_in_two_sources_is_allowed(source):
 def test_a_closed_job_without_a_closing_date_is_refused(source):
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.create(source=source, external_id="b", title="X", status="closed")
-    Job.objects.create(source=source, external_id="b", title="X", status="closed", closed_at=timezone.now())
+    Job.objects.create(
+        source=source, external_id="b", title="X", status="closed", closed_at=timezone.now()
+    )
 
 
 def test_only_one_run_per_source_can_be_running(source):
@@ -44,7 +46,9 @@ def test_only_one_run_per_source_can_be_running(source):
 
 def test_an_unknown_status_is_refused_by_the_database(source):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Job.objects.filter(pk=Job.objects.create(source=source, external_id="c", title="X").pk).update(status="gone")
+        Job.objects.filter(
+            pk=Job.objects.create(source=source, external_id="c", title="X").pk
+        ).update(status="gone")
 
 
 def test_skill_names_are_unique_whatever_their_case():
@@ -58,7 +62,9 @@ def test_skill_names_are_unique_whatever_their_case():
 def test_the_api_turns_a_constraint_violation_into_a_400_with_a_message():
     from config.exceptions import api_exception_handler
 
-    response = api_exception_handler(IntegrityError('duplicate key value violates "job_unique"'), {})
+    response = api_exception_handler(
+        IntegrityError('duplicate key value violates "job_unique"'), {}
+    )
     assert response.status_code == 400
     assert b"conflicts with existing data" in response.content
 
@@ -69,6 +75,8 @@ def test_pages_turn_a_constraint_violation_into_a_400_page(rf, recruiter):
     request = rf.get("/jobs/")
     request.user = recruiter
     request.htmx = False
-    response = ApplicationErrorMiddleware(lambda r: None).process_exception(request, IntegrityError("boom"))
+    response = ApplicationErrorMiddleware(lambda r: None).process_exception(
+        request, IntegrityError("boom")
+    )
     assert response.status_code == 400
     assert b"conflicts with existing data" in response.content

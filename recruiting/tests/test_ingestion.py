@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def posting(i: int, **overrides) -> dict:
     return {
-        "id": f"p-{i}", "title": f"Python Developer {i}", "company": "Acme", "location": "Berlin",
-        "remote": False, "url": f"https://jobs.example.com/{i}", "posted_at": "2026-10-01T08:00:00Z",
+        "id": f"p-{i}",
+        "title": f"Python Developer {i}",
+        "company": "Acme",
+        "location": "Berlin",
+        "remote": False,
+        "url": f"https://jobs.example.com/{i}",
+        "posted_at": "2026-10-01T08:00:00Z",
         "category": "information-technology",
         "description_html": "<p>We build Django services.</p><h3>Requirements</h3><ul><li>Python</li>"
         "<li>PostgreSQL</li><li>3+ years of experience</li></ul><h3>Nice to have</h3><ul><li>Kubernetes</li></ul>",
@@ -42,7 +47,9 @@ def run(source, django_capture_on_commit_callbacks) -> IngestionRun:
         return ingestion_run_now(source=source, trigger="test")
 
 
-def test_a_first_run_creates_every_posting_with_skills_and_an_embedding(drop_source, django_capture_on_commit_callbacks):
+def test_a_first_run_creates_every_posting_with_skills_and_an_embedding(
+    drop_source, django_capture_on_commit_callbacks
+):
     result = run(drop_source, django_capture_on_commit_callbacks)
     assert result.status == "succeeded"
     assert (result.created, result.updated, result.unchanged, result.failed) == (3, 0, 0, 0)
@@ -55,7 +62,9 @@ def test_a_first_run_creates_every_posting_with_skills_and_an_embedding(drop_sou
     assert JobEmbedding.objects.filter(job=job).count() == 1
 
 
-def test_running_the_same_feed_twice_changes_nothing_the_second_time(drop_source, django_capture_on_commit_callbacks):
+def test_running_the_same_feed_twice_changes_nothing_the_second_time(
+    drop_source, django_capture_on_commit_callbacks
+):
     run(drop_source, django_capture_on_commit_callbacks)
     before = {j.pk: j.updated_at for j in Job.objects.all()}
     embeddings = set(JobEmbedding.objects.values_list("id", flat=True))
@@ -68,7 +77,9 @@ def test_running_the_same_feed_twice_changes_nothing_the_second_time(drop_source
     assert set(JobEmbedding.objects.values_list("id", flat=True)) == embeddings
 
 
-def test_a_changed_posting_is_updated_and_a_missing_one_is_closed(drop_source, django_capture_on_commit_callbacks, tmp_path):
+def test_a_changed_posting_is_updated_and_a_missing_one_is_closed(
+    drop_source, django_capture_on_commit_callbacks, tmp_path
+):
     run(drop_source, django_capture_on_commit_callbacks)
     drop(tmp_path / "drop", [posting(0, title="Senior Python Developer"), posting(1)])
     result = run(drop_source, django_capture_on_commit_callbacks)
@@ -78,7 +89,9 @@ def test_a_changed_posting_is_updated_and_a_missing_one_is_closed(drop_source, d
     assert closed.status == "closed" and closed.closed_at is not None
 
 
-def test_one_malformed_posting_is_recorded_and_the_others_go_in(drop_source, django_capture_on_commit_callbacks, tmp_path):
+def test_one_malformed_posting_is_recorded_and_the_others_go_in(
+    drop_source, django_capture_on_commit_callbacks, tmp_path
+):
     drop(tmp_path / "drop", [posting(0), {"id": "bad", "title": ""}, posting(1)])
     result = run(drop_source, django_capture_on_commit_callbacks)
     assert result.status == "succeeded"
@@ -95,7 +108,9 @@ def test_a_second_run_while_one_is_running_is_recorded_as_skipped(drop_source):
     assert Job.objects.count() == 0
 
 
-def test_an_unreadable_source_fails_the_run_and_leaves_existing_jobs_untouched(drop_source, django_capture_on_commit_callbacks):
+def test_an_unreadable_source_fails_the_run_and_leaves_existing_jobs_untouched(
+    drop_source, django_capture_on_commit_callbacks
+):
     run(drop_source, django_capture_on_commit_callbacks)
     drop_source.url = "/nonexistent/folder"
     drop_source.save()
@@ -131,7 +146,11 @@ def test_ingestion_from_a_greenhouse_board_over_http(skills, django_capture_on_c
     from recruiting.tests.feedserver import FeedServer
 
     with FeedServer() as server:
-        source = source_save(source=JobSource(name="GH", kind="greenhouse", url=server.url(""), board_token="northwind"))
+        source = source_save(
+            source=JobSource(
+                name="GH", kind="greenhouse", url=server.url(""), board_token="northwind"
+            )
+        )
         result = run(source, django_capture_on_commit_callbacks)
     assert result.status == "succeeded", result.message
     assert result.created >= 3

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from recruiting.parsing import Contacts, FileLimits, ParsedResume, Section, parse_resume
+from recruiting.parsing import (
+    Contacts,
+    FileLimits,
+    ParsedResume,
+    ParseError,
+    Section,
+    parse_resume,
+)
 from recruiting.tests import parsing_files as files
 
 TODAY = dt.date(2025, 1, 15)
@@ -25,7 +35,10 @@ def check_sample(parsed: ParsedResume) -> None:
     assert parsed.contacts.name == "Jane Q. Doe"
     assert parsed.contacts.emails == ("jane.doe@example.com",)
     assert parsed.contacts.phones == ("+49 30 1234 5678",)
-    assert parsed.contacts.links == ("https://linkedin.com/in/janedoe", "https://github.com/janedoe")
+    assert parsed.contacts.links == (
+        "https://linkedin.com/in/janedoe",
+        "https://github.com/janedoe",
+    )
     # Jan 2018 - Jan 2025 (7 y) + 03/2014 - 12/2017 (3 y 9 m); education 2010-2014 ignored.
     assert parsed.years_experience == 10.8
 
@@ -116,7 +129,7 @@ def test_pdf_two_columns_come_out_column_by_column():
     right = ["EXPERIENCE", "Built batch", "Owned the warehouse", "EDUCATION", "BSc Informatics"]
     positions = [text.index(t) for t in left + right]
     assert positions == sorted(positions), text
-    assert [s.name for s in parsed.sections] == ["skills", "skills", "experience", "education"]
+    assert [s.name for s in parsed.sections] == ["skills", "other", "experience", "education"]
     assert parsed.years_experience == 6.0  # Jan 2019 - Jan 2025; education ignored
 
 
@@ -132,3 +145,19 @@ def test_same_bytes_same_hash_and_result():
     b = parse_resume(SAMPLE_TEXT.encode(), "b.txt", today=TODAY)
     assert a.sha256 == b.sha256
     assert a.text == b.text and a.sections == b.sections
+
+
+def test_parsing_package_does_not_import_django():
+    code = (
+        "import sys, recruiting.parsing, recruiting.parsing.extract_pdf, "
+        "recruiting.parsing.extract_docx, recruiting.parsing.text_formats; "
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_deadline_is_enforced_with_a_timeout_code():
+    with pytest.raises(ParseError) as info:
+        parse_resume(files.text_pdf(files.SAMPLE_LINES), "cv.pdf", limits=FileLimits(timeout_s=0))
+    assert info.value.code == "timeout"

@@ -40,7 +40,9 @@ def files_on_disk() -> list[Path]:
 
 
 def upload(api, *files: tuple[str, bytes]):
-    return api.post("/api/v1/resumes/", {"file": [_named(n, d) for n, d in files]}, format="multipart")
+    return api.post(
+        "/api/v1/resumes/", {"file": [_named(n, d) for n, d in files]}, format="multipart"
+    )
 
 
 def _named(name: str, data: bytes) -> io.BytesIO:
@@ -76,7 +78,9 @@ def test_the_same_file_twice_returns_the_existing_resume(api_client, skills):
     assert Resume.objects.count() == 1
 
 
-def test_a_file_whose_bytes_are_not_what_its_name_says_is_refused_and_nothing_is_stored(api_client, skills):
+def test_a_file_whose_bytes_are_not_what_its_name_says_is_refused_and_nothing_is_stored(
+    api_client, skills
+):
     before = files_on_disk()
     response = upload(api_client, ("cv.pdf", RESUME))
     assert response.status_code == 400
@@ -87,7 +91,12 @@ def test_a_file_whose_bytes_are_not_what_its_name_says_is_refused_and_nothing_is
 
 
 def test_one_bad_file_in_a_pile_is_reported_and_the_others_go_in(api_client, skills):
-    response = upload(api_client, ("jane.txt", RESUME), ("empty.txt", b""), ("bob.txt", RESUME.replace(b"Jane", b"Bob")))
+    response = upload(
+        api_client,
+        ("jane.txt", RESUME),
+        ("empty.txt", b""),
+        ("bob.txt", RESUME.replace(b"Jane", b"Bob")),
+    )
     assert response.status_code == 201
     results = response.json()["results"]
     assert [bool(r["id"]) for r in results] == [True, False, True]
@@ -103,12 +112,16 @@ def test_a_file_over_the_size_limit_gets_a_400_naming_the_limit(api_client, skil
 
 
 def test_pasted_text_becomes_a_resume(api_client, skills):
-    response = api_client.post("/api/v1/resumes/", {"text": RESUME.decode(), "name": "Jane E."}, format="json")
+    response = api_client.post(
+        "/api/v1/resumes/", {"text": RESUME.decode(), "name": "Jane E."}, format="json"
+    )
     assert response.status_code == 201
     assert Resume.objects.get().candidate_name == "Jane E."
 
 
-def test_recruiters_see_only_their_own_resumes_and_anonymous_users_nothing(api_client, other_recruiter, anon_api, skills):
+def test_recruiters_see_only_their_own_resumes_and_anonymous_users_nothing(
+    api_client, other_recruiter, anon_api, skills
+):
     rid = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]["id"]
     from rest_framework.test import APIClient
 
@@ -120,7 +133,9 @@ def test_recruiters_see_only_their_own_resumes_and_anonymous_users_nothing(api_c
     assert api_client.get(f"/api/v1/resumes/{rid}/").json()["email"] == "jane@example.com"
 
 
-def test_deleting_a_resume_erases_its_row_file_skills_and_embedding(api_client, skills, django_capture_on_commit_callbacks):
+def test_deleting_a_resume_erases_its_row_file_skills_and_embedding(
+    api_client, skills, django_capture_on_commit_callbacks
+):
     before = set(files_on_disk())
     with django_capture_on_commit_callbacks(execute=True):
         rid = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]["id"]
@@ -135,7 +150,8 @@ def test_deleting_a_resume_erases_its_row_file_skills_and_embedding(api_client, 
 
 def test_the_upload_page_accepts_many_files_and_reports_each(recruiter_client, skills):
     response = recruiter_client.post(
-        "/resumes/upload/", {"files": [_named("jane.txt", RESUME), _named("bad.docx", b"not a zip")]}
+        "/resumes/upload/",
+        {"files": [_named("jane.txt", RESUME), _named("bad.docx", b"not a zip")]},
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -151,6 +167,8 @@ def test_ingest_resumes_command_walks_a_folder_and_prints_a_summary(tmp_path, re
     (tmp_path / "a" / "b" / "bob.txt").write_bytes(RESUME.replace(b"Jane", b"Bob"))
     (tmp_path / "a" / "b" / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
     out, err = io.StringIO(), io.StringIO()
-    call_command("ingest_resumes", str(tmp_path), "--owner", "rita", stdout=out, stderr=err, verbosity=0)
+    call_command(
+        "ingest_resumes", str(tmp_path), "--owner", "rita", stdout=out, stderr=err, verbosity=0
+    )
     assert "3 files: 2 created, 1 failed." in out.getvalue()
     assert "broken.pdf" in err.getvalue()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         group.add_argument("--source", help="Name of the source.")
         group.add_argument("--all", action="store_true", help="Every enabled source.")
 
-    def handle(self, *args, source: str | None, all: bool, **options) -> None:  # noqa: A002
+    def handle(self, *args, source: str | None, all: bool, **options) -> None:
         if all:
             sources = list(JobSource.objects.filter(enabled=True))
         else:
@@ -35,8 +35,10 @@ class Command(BaseCommand):
 
             run = ingestion_run_now(source=src, trigger="command", progress=progress)
             bar.close()
-            line = (f"{src.name}: {run.get_status_display()} - {run.created} new, {run.updated} changed, "
-                    f"{run.unchanged} unchanged, {run.closed} closed, {run.failed} failed")
+            line = (
+                f"{src.name}: {run.get_status_display()} - {run.created} new, {run.updated} changed, "
+                f"{run.unchanged} unchanged, {run.closed} closed, {run.failed} failed"
+            )
             if run.message:
                 line += f" ({run.message})"
             self.stdout.write(line)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("directory", type=Path)
-        parser.add_argument("--owner", default="recruiter", help="Username that will own the resumes.")
+        parser.add_argument(
+            "--owner", default="recruiter", help="Username that will own the resumes."
+        )
 
     def handle(self, *args, directory: Path, owner: str, **options) -> None:
         if not directory.is_dir():
@@ -27,7 +29,9 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=owner).first()
         if user is None:
             raise CommandError(f"No user named {owner!r}; pass --owner.")
-        files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        files = sorted(
+            p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+        )
         counts: Counter[str] = Counter()
         failures: list[str] = []
         for path in tqdm(files, desc="resumes", unit="file", disable=options["verbosity"] == 0):

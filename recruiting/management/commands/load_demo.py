@@ -23,18 +23,25 @@ class Command(BaseCommand):
     help = "Load categories, skills, demo jobs (via a file-drop source) and demo resumes; create demo logins."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "match-demo-2026"))
+        parser.add_argument(
+            "--password", default=os.environ.get("DEMO_PASSWORD", "match-demo-2026")
+        )
 
     def handle(self, *args, password: str, **options) -> None:
         if not Category.objects.exists():
             call_command("loaddata", "fixtures/categories.json", verbosity=0)
         if not Skill.objects.exists():
             call_command("loaddata", "fixtures/skills.json", verbosity=0)
-        recruiter = recruiter_create(username="recruiter", password=password, email="recruiter@example.com")
+        recruiter = recruiter_create(
+            username="recruiter", password=password, email="recruiter@example.com"
+        )
         recruiter_create(username="admin", password=password, email="admin@example.com", staff=True)
 
         source = JobSource.objects.filter(name="Demo job board").first() or JobSource(
-            name="Demo job board", kind=JobSource.Kind.FILEDROP, url=str(DEMO_DIR), schedule="0 6 * * *"
+            name="Demo job board",
+            kind=JobSource.Kind.FILEDROP,
+            url=str(DEMO_DIR),
+            schedule="0 6 * * *",
         )
         source.url = str(DEMO_DIR)
         source_save(source=source)
@@ -54,4 +61,8 @@ class Command(BaseCommand):
             if label and resume.category_id is None:
                 Resume.objects.filter(pk=resume.pk).update(category=label, category_confidence=1.0)
         self.stdout.write(f"Resumes: {created} new, {Resume.objects.count()} in total.")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins: recruiter / {password} (recruiter), admin / {password} (admin)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo logins: recruiter / {password} (recruiter), admin / {password} (admin)"
+            )
+        )

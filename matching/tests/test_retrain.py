@@ -1,0 +1,173 @@
+"""Retraining through the Celery task: `dvc repro` on the demo data, the registry and its gate,
+rollback, and the faults that must leave the active model alone."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from matching.models import ModelVersion, RetrainRun
+from matching.services.retrain import retrain_enqueue
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_pipeline_root(target: Path, *, embed_model: str = "hashing", demo_filter=None) -> Path:
+    """A copy of the pipeline (code, dvc.yaml, params, demo data) in its own DVC project."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        ROOT / "mlcore", target / "mlcore", ignore=shutil.ignore_patterns("__pycache__", "tests")
+    )
+    shutil.copytree(ROOT / "fixtures" / "demo", target / "fixtures" / "demo")
+    shutil.copy(ROOT / "dvc.yaml", target / "dvc.yaml")
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    params["embed"]["model"] = embed_model
+    (target / "params.yaml").write_text(yaml.safe_dump(params))
+    if demo_filter:
+        demo_filter(target / "fixtures" / "demo")
+    dvc = Path(sys.executable).parent / "dvc"
+    subprocess.run([str(dvc), "init", "--no-scm", "-q"], cwd=target, check=True)
+    subprocess.run([str(dvc), "config", "core.analytics", "false"], cwd=target, check=True)
+    return target
+
+
+@pytest.fixture
+def pipeline_root(tmp_path, settings):
+    settings.PIPELINE_ROOT = make_pipeline_root(tmp_path / "pipeline")
+    return settings.PIPELINE_ROOT
+
+
+def retrain(django_capture_on_commit_callbacks) -> RetrainRun:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = retrain_enqueue(trigger="test")
+    run.refresh_from_db()
+    return run
+
+
+def test_a_retrain_runs_the_pipeline_registers_a_version_and_activates_it(
+    pipeline_root, django_capture_on_commit_callbacks
+):
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "succeeded", run.message + run.log_tail
+    version = run.model_version
+    assert version.is_active and version.status == "active"
+    assert version.metrics["resume_macro_f1"] >= 0
+    assert {"resume_classifier", "job_classifier", "pca"} <= set(version.manifest["parts"])
+    assert Path(version.artifact_path, "bundle", "manifest.json").is_file()
+    assert (pipeline_root / "reports" / "metrics.json").is_file()
+    # Nothing changed: a second `dvc repro` reuses every stage.
+    second = retrain(django_capture_on_commit_callbacks)
+    assert second.status == "succeeded"
+    assert "didn't change, skipping" in second.log_tail
+    assert ModelVersion.objects.filter(is_active=True).count() == 1
+
+
+def test_admins_roll_back_to_an_earlier_version_through_the_api(
+    pipeline_root, django_capture_on_commit_callbacks, staff
+):
+    from rest_framework.test import APIClient
+
+    first = retrain(django_capture_on_commit_callbacks).model_version
+    second = retrain(django_capture_on_commit_callbacks).model_version
+    assert ModelVersion.objects.active() == second
+    api = APIClient()
+    api.force_authenticate(staff)
+    response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
+    assert response.status_code == 200, response.content
+    assert ModelVersion.objects.active() == first
+    second.refresh_from_db()
+    assert second.status == "retired"
+
+
+def test_recruiters_cannot_activate_model_versions(
+    pipeline_root, django_capture_on_commit_callbacks, api_client
+):
+    version = retrain(django_capture_on_commit_callbacks).model_version
+    assert api_client.post(f"/api/v1/model-versions/{version.pk}/activate/").status_code == 403
+
+
+def test_a_corrupt_artifact_is_refused_and_the_previous_version_stays_active(
+    pipeline_root, django_capture_on_commit_callbacks, staff
+):
+    from rest_framework.test import APIClient
+
+    first = retrain(django_capture_on_commit_callbacks).model_version
+    second = retrain(django_capture_on_commit_callbacks).model_version
+    coef = next(Path(first.artifact_path, "resume_classifier").glob("coef*.npy"))
+    coef.write_bytes(coef.read_bytes()[:-7] + b"garbage")
+    api = APIClient()
+    api.force_authenticate(staff)
+    response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
+    assert response.status_code == 400
+    assert "cannot be activated" in response.json()["message"]
+    assert ModelVersion.objects.active() == second
+    first.refresh_from_db()
+    assert first.status == "broken"
+
+
+def test_a_worse_model_is_kept_inactive_with_the_reason(
+    pipeline_root, django_capture_on_commit_callbacks
+):
+    good = retrain(django_capture_on_commit_callbacks).model_version
+    ModelVersion.objects.filter(pk=good.pk).update(metrics={**good.metrics, "resume_macro_f1": 1.5})
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "succeeded"
+    assert run.model_version.status == "rejected"
+    assert "resume_macro_f1" in run.model_version.reason
+    assert ModelVersion.objects.active().pk == good.pk
+
+
+def test_a_retrain_with_too_little_data_fails_with_the_reason_and_changes_nothing(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    def keep_three_resumes(demo: Path) -> None:
+        for path in sorted((demo / "resumes").glob("*.txt"))[3:]:
+            path.unlink()
+
+    settings.PIPELINE_ROOT = make_pipeline_root(tmp_path / "small", demo_filter=keep_three_resumes)
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "failed"
+    assert "too little data" in run.message
+    assert ModelVersion.objects.count() == 0
+
+
+def test_two_retrains_never_overlap(pipeline_root):
+    from matching.services.retrain import retrain_run
+
+    RetrainRun.objects.create(status="running")
+    queued = RetrainRun.objects.create()
+    assert retrain_run(run_id=queued.pk).status == "skipped"
+
+
+def test_a_missing_dvc_project_fails_the_run_cleanly(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.PIPELINE_ROOT = tmp_path / "nothing-here"
+    settings.PIPELINE_ROOT.mkdir()
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "failed"
+    assert run.message
+    assert ModelVersion.objects.count() == 0
+
+
+def test_new_uploads_are_classified_by_the_active_model(
+    pipeline_root, django_capture_on_commit_callbacks, recruiter, skills
+):
+    from recruiting.models import Category
+    from recruiting.services.resumes import resume_create_from_text
+
+    retrain(django_capture_on_commit_callbacks)
+    for slug in ("information-technology", "accountant", "chef"):
+        Category.objects.get_or_create(slug=slug, defaults={"name": slug.title()})
+    text = (ROOT / "fixtures" / "demo" / "resumes" / "it-01-maria-keller.txt").read_text()
+    with django_capture_on_commit_callbacks(execute=True):
+        resume, _ = resume_create_from_text(owner=recruiter, text=text.replace("Maria", "Marta"))
+    resume.refresh_from_db()
+    assert resume.category_confidence is not None
