@@ -150,7 +150,7 @@ def free_text_requirements(
     required = canon(must_have)
     if not required:
         required = tuple(m.name for m in taxonomy.extract(text, contexts=[(0, len(text))]))
-    from recruiting.services.jobs import years_required_of
+    from mlcore.jobtext import years_required_of
 
     doc = embedder_get().encode_documents([text])[0]
     return Requirements(

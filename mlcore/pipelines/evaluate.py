@@ -12,7 +12,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from mlcore.classifiers import CategoryClassifier, tfidf_svm_baseline
 from mlcore.pipelines.bundle import write_bundle
-from mlcore.pipelines.common import MODEL_DIR, REPORTS_DIR, ROOT, load_params, write_json
+from mlcore.pipelines.common import MODEL_DIR, REPORTS_DIR, ROOT, PipelineError, load_params, write_json
 from mlcore.pipelines.train import KIND_PART, load_split
 
 SINGULAR = {"resumes": "resume", "jobs": "job"}
@@ -54,15 +54,21 @@ def evaluate_kind(kind: str) -> tuple[dict, list[dict]]:
 
 
 def ranking_metrics(params: dict) -> dict:
-    """Ranking quality on the exported labelled sets, when they are there (data.source=shared)."""
+    """Ranking quality on the labelled sets exported by scripts/export_ranking_sets.py, when
+    `evaluate.ranking` is on (it needs ../shared/data and a few minutes)."""
     ranking_dir = ROOT / "data" / "raw" / "ranking"
-    if not params.get("evaluate", {}).get("ranking", True) or not ranking_dir.is_dir():
+    if not params.get("evaluate", {}).get("ranking", False):
         return {}
-    try:
-        from mlcore.pipelines.ranking import evaluate_ranking_from_params
-    except ImportError:
-        return {}
-    return evaluate_ranking_from_params(ranking_dir, params)
+    if not ranking_dir.is_dir():
+        raise PipelineError(f"evaluate.ranking is on but {ranking_dir} is missing: run scripts/export_ranking_sets.py.")
+    from mlcore.pipelines.embed import embedder_from
+    from mlcore.pipelines.ranking import evaluate_ranking, taxonomy_from_fixture
+    from mlcore.retrieval.scorer import ScoreWeights
+
+    return evaluate_ranking(
+        ranking_dir, embedder=embedder_from(params), taxonomy=taxonomy_from_fixture(ROOT / "fixtures" / "skills.json"),
+        weights=ScoreWeights.from_mapping(params.get("match", {}).get("weights")),
+    )
 
 
 def run(params: dict) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ import numpy as np
 
 from mlcore.embeddings.base import Embedder
 from mlcore.embeddings.text import has_words
+from mlcore.jobtext import split_requirements, years_required_of
 from mlcore.retrieval.lexical import BM25Index, tokenize
 from mlcore.retrieval.scorer import MatchSignals, ScoreWeights, score
 from mlcore.skills import SkillEntry, SkillTaxonomy
@@ -74,20 +74,6 @@ METHODS: tuple[str, ...] = (
 SKILL_SECTIONS = frozenset({"skills", "certifications"})
 RRF_K = 60
 BLEND_LEXICAL_WEIGHT = 0.3
-
-# Mirrors recruiting/services/jobs.py (mlcore may not import the app): the same headings mark
-# "nice to have" skills and the same pattern reads "3+ years" out of a description.
-_NICE_HEADING = re.compile(
-    r"^\W*(nice[\s-]to[\s-]have|preferred|bonus|pluses|a plus|desirable|good to have|"
-    r"preferred qualifications)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_REQUIRED_HEADING = re.compile(
-    r"^\W*(requirements|required|must[\s-]have|minimum qualifications|qualifications|"
-    r"what you bring|responsibilities|what you will do|about the role)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
 
 
 # -- metrics (each works on one list; the *_rows helpers on many lists at once) -----------------
@@ -442,24 +428,10 @@ def taxonomy_from_fixture(path: str | os.PathLike[str]) -> SkillTaxonomy:
     )
 
 
-def years_required_of(text: str) -> float | None:
-    """The fewest years a description asks for ("3+ years", "2-4 yrs"), as the app reads it."""
-    years = [int(m.group(1)) for m in _YEARS.finditer(text) if 0 < int(m.group(1)) <= 30]
-    return float(min(years)) if years else None
-
-
 def job_requirements(job: JobText, taxonomy: SkillTaxonomy) -> tuple[tuple[str, ...], ...]:
-    """``(required, nice)`` skill names found in a job, split by "nice to have" headings."""
-    text = job.full_text
-    nice_spans = []
-    for m in _NICE_HEADING.finditer(text):
-        nxt = _REQUIRED_HEADING.search(text, m.end())
-        nice_spans.append((m.start(), nxt.start() if nxt else len(text)))
-    required, nice = [], []
-    for match in taxonomy.extract(text, contexts=[(0, len(text))]):
-        first = match.spans[0][0]
-        (nice if any(a <= first < b for a, b in nice_spans) else required).append(match.name)
-    return tuple(required), tuple(nice)
+    """``(required, nice)`` skill names found in a job, read as the app reads it."""
+    required, nice = split_requirements(job.full_text, taxonomy)
+    return tuple(m.name for m in required), tuple(m.name for m in nice)
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Sequence
 
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from mlcore.jobtext import split_requirements, years_required_of
 from recruiting.models import Job, JobEmbedding, JobSkill, JobSource
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
@@ -20,38 +20,12 @@ from recruiting.sources.sanitize import description_to_html, html_to_text
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-# Headings after which listed skills are "nice to have" rather than required.
-_NICE_HEADING = re.compile(
-    r"^\W*(nice[\s-]to[\s-]have|preferred|bonus|pluses|a plus|desirable|good to have|preferred qualifications)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_REQUIRED_HEADING = re.compile(
-    r"^\W*(requirements|required|must[\s-]have|minimum qualifications|qualifications|what you bring|"
-    r"responsibilities|what you will do|about the role)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
-
 
 def content_hash_of(
     *, title: str, company: str, location: str, remote: bool, text: str, url: str
 ) -> str:
     payload = "\x1f".join([title, company, location, str(remote), text, url])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def years_required_of(text: str) -> float | None:
-    years = [int(m.group(1)) for m in _YEARS.finditer(text) if 0 < int(m.group(1)) <= 30]
-    return float(min(years)) if years else None
-
-
-def nice_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the text that sit under a "nice to have" heading."""
-    spans = []
-    for m in _NICE_HEADING.finditer(text):
-        nxt = _REQUIRED_HEADING.search(text, m.end())
-        spans.append((m.start(), nxt.start() if nxt else len(text)))
-    return spans
 
 
 def job_upsert(
@@ -175,10 +149,10 @@ def job_update(
 def job_extract_skills(job: Job) -> None:
     """Skills found in the description; recruiter-set skills are kept as they are."""
     text = f"{job.title}\n{job.description_text}"
-    matches = taxonomy_get().extract(text, contexts=[(0, len(text))])
     offset = len(job.title) + 1
-    nice = nice_spans(text)
-    ids = skill_ids_by_name(m.name for m in matches)
+    # The title is a skills context too: "Go Developer" asks for Go.
+    required, nice = split_requirements(text, taxonomy_get(), extra_contexts=[(0, offset)])
+    ids = skill_ids_by_name(m.name for m in [*required, *nice])
     kept = set(
         JobSkill.objects.filter(job=job, origin=JobSkill.Origin.RECRUITER).values_list(
             "skill_id", flat=True
@@ -186,22 +160,25 @@ def job_extract_skills(job: Job) -> None:
     )
     JobSkill.objects.filter(job=job, origin=JobSkill.Origin.EXTRACTED).delete()
     rows = []
-    for m in matches:
-        skill_id = ids.get(m.name.lower())
-        if skill_id is None or skill_id in kept:
-            continue
-        first = m.spans[0][0]
-        in_nice = any(a <= first < b for a, b in nice)
-        rows.append(
-            JobSkill(
-                job=job,
-                skill_id=skill_id,
-                requirement=JobSkill.Requirement.NICE if in_nice else JobSkill.Requirement.REQUIRED,
-                origin=JobSkill.Origin.EXTRACTED,
-                # Spans are stored against description_text (the title line is not part of it).
-                spans=[[a - offset, b - offset] for a, b in m.spans if a >= offset],
+    for requirement, matches in (
+        (JobSkill.Requirement.REQUIRED, required),
+        (JobSkill.Requirement.NICE, nice),
+    ):
+        for m in matches:
+            skill_id = ids.get(m.name.lower())
+            if skill_id is None or skill_id in kept:
+                continue
+            kept.add(skill_id)
+            rows.append(
+                JobSkill(
+                    job=job,
+                    skill_id=skill_id,
+                    requirement=requirement,
+                    origin=JobSkill.Origin.EXTRACTED,
+                    # Spans are stored against description_text (the title line is not part of it).
+                    spans=[[a - offset, b - offset] for a, b in m.spans if a >= offset],
+                )
             )
-        )
     JobSkill.objects.bulk_create(rows)
 
 

@@ -1,0 +1,49 @@
+"""Reading job descriptions: skill sections, nice-to-have sections and years of experience."""
+
+from mlcore.jobtext import nice_spans, skill_contexts, split_requirements, years_required_of
+from mlcore.skills import SkillEntry, SkillTaxonomy
+
+JD = """Backend Engineer
+We are a small team in Berlin. You will go live with new services every week.
+
+Responsibilities
+- Build APIs in Python.
+
+Requirements
+- 3+ years with Python and Go
+- PostgreSQL
+
+Nice to have
+- Kubernetes, Terraform, R
+
+Benefits
+- Remote days
+"""
+
+TAXONOMY = SkillTaxonomy.from_entries(
+    [SkillEntry("Python"), SkillEntry("Go", requires_context=True), SkillEntry("PostgreSQL"),
+     SkillEntry("Kubernetes"), SkillEntry("Terraform"), SkillEntry("R", requires_context=True)]
+)
+
+
+def test_years_are_the_smallest_number_asked_for_including_entry_level_ranges():
+    assert years_required_of("3+ years of Python, 5 years overall") == 3
+    assert years_required_of("0-2 years of experience") == 0
+    assert years_required_of("2–4 yrs") == 2
+    assert years_required_of("no number here") is None
+
+
+def test_skill_contexts_cover_requirement_and_nice_sections_but_not_prose_or_benefits():
+    contexts = skill_contexts(JD)
+    inside = lambda word: any(a <= JD.index(word) < b for a, b in contexts)  # noqa: E731
+    assert inside("PostgreSQL") and inside("Terraform")
+    assert not inside("go live") and not inside("Remote days")
+    assert len(nice_spans(JD)) == 1
+
+
+def test_ambiguous_names_count_only_in_the_skill_sections_and_nice_ones_are_split_off():
+    required, nice = split_requirements(JD, TAXONOMY)
+    assert [m.name for m in required] == ["Python", "Go", "PostgreSQL"]
+    go = next(m for m in required if m.name == "Go")
+    assert all(JD[a:b] == "Go" for a, b in go.spans)
+    assert [m.name for m in nice] == ["Kubernetes", "Terraform", "R"]
