@@ -207,3 +207,16 @@ class JobSkillAdmin(admin.ModelAdmin):
     search_fields = ["skill__name", "job__title"]
     raw_id_fields = ["job", "skill"]
     list_select_related = ["job", "skill"]
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "object_type", "object_id", "actor"]
+    list_filter = ["action", "object_type"]
+    readonly_fields = [f.name for f in models.AuditEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

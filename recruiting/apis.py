@@ -186,7 +186,7 @@ class ResumeViewSet(
         return Response({"results": results}, status=code)
 
     def perform_destroy(self, instance: Resume) -> None:
-        resume_services.resume_delete(resume=instance)
+        resume_services.resume_delete(resume=instance, actor=self.request.user)
 
 
 def _read_capped(upload) -> bytes:

@@ -24,9 +24,16 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files with no URL at all: views stream them to the users allowed to see them."""
+
+    def url(self, name: str) -> str:
+        raise ValueError("private files have no URL; stream them through a view")
+
+
 def private_storage() -> FileSystemStorage:
     """Resume files live outside every public URL; views stream them to allowed users."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 def resume_upload_path(instance: Resume, filename: str) -> str:
@@ -462,3 +469,27 @@ class IngestionRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record: never any personal data, only ids and the action."""
+
+    class Action(models.TextChoices):
+        ERASED = "resume.erased", "Candidate erased"
+        ANONYMISED = "resume.anonymised", "Candidate anonymised (retention)"
+        FILE_DOWNLOADED = "resume.file_downloaded", "Original file downloaded"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} #{self.object_id}"

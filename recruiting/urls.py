@@ -12,6 +12,7 @@ urlpatterns = [
     path("resumes/", views.resume_list, name="resume_list"),
     path("resumes/upload/", views.resume_upload, name="resume_upload"),
     path("resumes/<int:pk>/", views.resume_detail, name="resume_detail"),
+    path("resumes/<int:pk>/file/", views.resume_file, name="resume_file"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/runs/<int:pk>/", views.ingestion_run_detail, name="run_detail"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
@@ -12,7 +12,15 @@ from django.views.decorators.http import require_http_methods
 from config.exceptions import ApplicationError
 from recruiting import selectors
 from recruiting.forms import JobFilterForm, ResumeFilterForm, ResumeUploadForm
-from recruiting.models import IngestionRun, Job, JobSkill, JobSource, Resume, ResumeSkill
+from recruiting.models import (
+    AuditEvent,
+    IngestionRun,
+    Job,
+    JobSkill,
+    JobSource,
+    Resume,
+    ResumeSkill,
+)
 from recruiting.services import resumes as resume_services
 
 PAGE_SIZE = 25
@@ -129,3 +137,23 @@ def ingestion_run_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             response.status_code = 286  # htmx stops polling on 286
         return response
     return TemplateResponse(request, "recruiting/run_detail.html", {"run": run})
+
+
+def resume_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original upload, to its owner or staff only, always as a download (never rendered)."""
+    resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
+    if not resume.original_file:
+        raise Http404("This resume has no stored file.")
+    AuditEvent.objects.create(
+        actor=request.user,
+        action=AuditEvent.Action.FILE_DOWNLOADED,
+        object_type="resume",
+        object_id=resume.pk,
+    )
+    name = f"resume-{resume.pk}.{resume.file_kind or 'bin'}"
+    return FileResponse(
+        resume.original_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/octet-stream",
+    )

@@ -12,7 +12,14 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from mlcore.classifiers import CategoryClassifier, tfidf_svm_baseline
 from mlcore.pipelines.bundle import write_bundle
-from mlcore.pipelines.common import MODEL_DIR, REPORTS_DIR, ROOT, PipelineError, load_params, write_json
+from mlcore.pipelines.common import (
+    MODEL_DIR,
+    REPORTS_DIR,
+    ROOT,
+    PipelineError,
+    load_params,
+    write_json,
+)
 from mlcore.pipelines.train import KIND_PART, load_split
 
 SINGULAR = {"resumes": "resume", "jobs": "job"}
@@ -60,13 +67,17 @@ def ranking_metrics(params: dict) -> dict:
     if not params.get("evaluate", {}).get("ranking", False):
         return {}
     if not ranking_dir.is_dir():
-        raise PipelineError(f"evaluate.ranking is on but {ranking_dir} is missing: run scripts/export_ranking_sets.py.")
+        raise PipelineError(
+            f"evaluate.ranking is on but {ranking_dir} is missing: run scripts/export_ranking_sets.py."
+        )
     from mlcore.pipelines.embed import embedder_from
     from mlcore.pipelines.ranking import evaluate_ranking, taxonomy_from_fixture
     from mlcore.retrieval.scorer import ScoreWeights
 
     return evaluate_ranking(
-        ranking_dir, embedder=embedder_from(params), taxonomy=taxonomy_from_fixture(ROOT / "fixtures" / "skills.json"),
+        ranking_dir,
+        embedder=embedder_from(params),
+        taxonomy=taxonomy_from_fixture(ROOT / "fixtures" / "skills.json"),
         weights=ScoreWeights.from_mapping(params.get("match", {}).get("weights")),
     )
 

@@ -21,8 +21,14 @@ Benefits
 """
 
 TAXONOMY = SkillTaxonomy.from_entries(
-    [SkillEntry("Python"), SkillEntry("Go", requires_context=True), SkillEntry("PostgreSQL"),
-     SkillEntry("Kubernetes"), SkillEntry("Terraform"), SkillEntry("R", requires_context=True)]
+    [
+        SkillEntry("Python"),
+        SkillEntry("Go", requires_context=True),
+        SkillEntry("PostgreSQL"),
+        SkillEntry("Kubernetes"),
+        SkillEntry("Terraform"),
+        SkillEntry("R", requires_context=True),
+    ]
 )
 
 

@@ -55,6 +55,14 @@ class SentenceMemo:
     def encode_documents(self, texts: Sequence[str], *, batch_size: int = 32):
         return self.embedder.encode_documents(texts, batch_size=batch_size)
 
+    def forget_within(self, text: str) -> int:
+        """Drop every remembered sentence that comes from ``text`` (erasure)."""
+        with self._lock:
+            gone = [key for key in self._memo if key and key in text]
+            for key in gone:
+                del self._memo[key]
+        return len(gone)
+
 
 def embedder_get() -> Embedder:
     """The process-wide embedder (settings.EMBEDDER), behind an on-disk cache keyed by content."""
@@ -99,3 +107,18 @@ def embeddings_store(
             ]
         )
     return docs
+
+
+def embedding_cache_forget(text: str) -> None:
+    """Drop a document's cached vectors (every model) from the on-disk cache, and its sentences
+    from this process's memo."""
+    from mlcore.embeddings.cache import text_sha256
+
+    with _lock:
+        if isinstance(_embedder, SentenceMemo):
+            _embedder.forget_within(text)
+    sha = text_sha256(text)
+    root = settings.ARTIFACTS_DIR / "embedding-cache"
+    if root.exists():
+        for path in root.rglob(f"{sha}*"):
+            path.unlink(missing_ok=True)
