@@ -78,7 +78,8 @@ def concrete_urls(world) -> list[str]:
         if "/resumes/" in path and str(world["job"].pk) in path and "/jobs/" not in path:
             path = path.replace(str(world["job"].pk), str(world["resume"].pk))
         urls.append(path)
-    return sorted(set(urls)) + [
+    return [
+        *sorted(set(urls)),
         "/admin/",
         "/admin/recruiting/resume/",
         "/admin/matching/modelversion/",
