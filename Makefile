@@ -9,7 +9,7 @@ STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/re
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest clean
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest evaluate repro dvc-remote clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -58,9 +58,24 @@ worker: venv ## A Celery worker (needs CELERY_BROKER_URL)
 beat: venv ## Celery beat with the database scheduler (needs CELERY_BROKER_URL)
 	$(STACK_ENV) $(VENV)/bin/celery -A config beat -l info
 
-bench: venv ## Benchmarks: embedding throughput and search latency (ratios and medians)
+bench: venv ## Benchmarks: embedding throughput, search and match latency (ratios and medians)
 	$(PY) bench/bench_embeddings.py
 	$(PY) bench/bench_search.py
+	$(PY) bench/bench_match.py
+
+bench-ingest: venv ## Ingestion throughput: 1,000 postings and 300 resumes, with time shares
+	$(PY) bench/bench_ingest.py
+
+evaluate: venv ## Quality on ../shared/data: classifiers, ranking and drift against baselines
+	$(PY) bench/eval_classifiers.py --data-dir ../shared/data
+	$(PY) bench/eval_ranking.py --data-dir ../shared/data
+	$(PY) bench/eval_drift.py --data-dir ../shared/data --repeats 20
+
+repro: venv ## Run the DVC pipeline (dvc repro) on the data that params.yaml names
+	DVC_NO_ANALYTICS=1 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/dvc repro
+
+dvc-remote: venv ## Point DVC at DVC_REMOTE_URL (default: a local folder .dvc/storage)
+	$(VENV)/bin/dvc remote add --local --force -d storage $${DVC_REMOTE_URL:-$(CURDIR)/.dvc/storage}
 
 clean: ## Remove the SQLite demo database, media and artifacts
 	rm -rf db.sqlite3 db.sqlite3-* media artifacts staticfiles
