@@ -19,13 +19,15 @@ from matching.services import matching as match_services
 from matching.services.registry import model_version_activate
 from recruiting.models import Job, Resume
 
+MAX_ID = 2**63 - 1  # the largest id the database can hold
+
 
 class MatchQuerySerializer(serializers.Serializer):
     k = serializers.IntegerField(min_value=1, max_value=match_services.MAX_K, default=10)
     category = serializers.SlugField(required=False)
     open_only = serializers.BooleanField(required=False, default=True)
     remote = serializers.BooleanField(required=False, allow_null=True, default=None)
-    source = serializers.IntegerField(required=False)
+    source = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     skill = serializers.CharField(required=False, max_length=120)
     location = serializers.CharField(required=False, max_length=200)
     posted_after = serializers.DateTimeField(required=False)
@@ -206,10 +208,10 @@ class RankJobSerializer(serializers.Serializer):
 
 
 class RankRequestSerializer(serializers.Serializer):
-    job_id = serializers.IntegerField(required=False)
+    job_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     job = RankJobSerializer(required=False)
     resume_ids = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
 
     def validate(self, attrs):
@@ -293,8 +295,8 @@ class ClassifyView(MatchThrottleMixin, APIView):
 
 
 class ExplainQuerySerializer(serializers.Serializer):
-    job = serializers.IntegerField()
-    resume = serializers.IntegerField()
+    job = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    resume = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ExplainView(MatchThrottleMixin, APIView):
@@ -333,6 +335,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
 class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Shortlist or reject a candidate for a job; one decision per recruiter and pair (updated in place)."""
 
+    lookup_value_regex = r"\d+"
     serializer_class = FeedbackSerializer
     filterset_fields = ["job", "resume", "decision"]
 
@@ -376,6 +379,8 @@ class ModelVersionSerializer(serializers.ModelSerializer):
 
 class ModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """The model registry (admins): list versions, activate one or roll back to an earlier one."""
+
+    lookup_value_regex = r"\d+"
 
     queryset = ModelVersion.objects.all()
     serializer_class = ModelVersionSerializer

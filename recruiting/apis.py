@@ -33,11 +33,13 @@ class SkillSerializer(serializers.ModelSerializer):
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
 
 
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     queryset = Skill.objects.all()
     serializer_class = SkillSerializer
     filterset_fields = ["kind", "source"]
@@ -52,7 +54,7 @@ class ResumeSkillSerializer(serializers.Serializer):
 
 
 class ResumeSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     skills = ResumeSkillSerializer(source="resume_skills", many=True, read_only=True)
 
     class Meta:
@@ -90,7 +92,7 @@ class ResumeTextSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class UploadResultSerializer(serializers.Serializer):
+class UploadResultSerializer(serializers.Serializer):  # one file of an upload
     filename = serializers.CharField()
     id = serializers.IntegerField(allow_null=True)
     created = serializers.BooleanField()
@@ -107,6 +109,7 @@ class ResumeViewSet(
 ):
     """Candidates: upload files or text, list, read and erase. Recruiters see their own."""
 
+    lookup_value_regex = r"\d+"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["status"]
 
@@ -136,7 +139,12 @@ class ResumeViewSet(
             "application/json": ResumeTextSerializer,
         },
         responses={
-            201: UploadResultSerializer(many=True),
+            201: inline_serializer(
+                "UploadResponse", {"results": UploadResultSerializer(many=True)}
+            ),
+            200: inline_serializer(
+                "UploadExisting", {"results": UploadResultSerializer(many=True)}
+            ),
             400: OpenApiResponse(description="Every file refused"),
         },
         description="Upload one or many files (`file`, repeated) or JSON `{text, name}`. The same file twice "
@@ -222,7 +230,8 @@ class JobSkillSerializer(serializers.ModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True, help_text="The posting's page, or empty.")
     skills = JobSkillSerializer(source="job_skills", many=True, read_only=True)
 
     class Meta:
@@ -283,6 +292,7 @@ class CanEditJob(permissions.BasePermission):
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Jobs from every source and those recruiters create; filters: status, remote, category, skill, dates."""
 
+    lookup_value_regex = r"\d+"
     queryset = Job.objects.select_related("category").prefetch_related("job_skills__skill")
     serializer_class = JobSerializer
     filterset_class = JobFilter
@@ -374,6 +384,8 @@ class IngestionRunSerializer(serializers.ModelSerializer):
 class JobSourceViewSet(viewsets.ModelViewSet):
     """Job sources and their crontab schedules (admins only); `run` queues an ingestion now."""
 
+    lookup_value_regex = r"\d+"
+
     queryset = JobSource.objects.all()
     serializer_class = JobSourceSerializer
     permission_classes = [permissions.IsAdminUser]
@@ -410,6 +422,7 @@ class JobSourceViewSet(viewsets.ModelViewSet):
 
 
 class IngestionRunViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"\d+"
     queryset = IngestionRun.objects.select_related("source")
     serializer_class = IngestionRunSerializer
     permission_classes = [permissions.IsAdminUser]
