@@ -400,17 +400,32 @@ def check_mapping(args, embedder) -> dict:
     proba = clf.predict_proba([d.text for d in jobs], embeddings=emb_j)
     votes: dict[str, Counter] = defaultdict(Counter)
     for d, row in zip(jobs, proba, strict=True):
-        votes[d.label][clf.classes_[row.argmax()]] += 1
+        votes[d.label][str(clf.classes_[row.argmax()])] += 1
+    overall = Counter()
+    for counter in votes.values():
+        overall.update(counter)
+    n_all = sum(overall.values())
+    # Resumes and postings are written differently, so a few categories collect votes from every
+    # family (a domain shift); lift = a category's share among a family's votes over its share
+    # among all votes shows which category a family is specifically drawn to.
     out = {}
     for fam in sorted(votes, key=lambda f: -sum(votes[f].values())):
-        common = votes[fam].most_common(3)
-        agree = votes[fam][GOOGLE_TO_PROJECT[fam]] / sum(votes[fam].values())
+        n = sum(votes[fam].values())
+        lift = {c: (k / n) / (overall[c] / n_all) for c, k in votes[fam].items()}
+        mapped = GOOGLE_TO_PROJECT[fam]
+        best_lift = max(lift, key=lambda c: (votes[fam][c] >= 2, lift[c]))
         out[fam] = {
-            "mapped_to": GOOGLE_TO_PROJECT[fam],
-            "share_agreeing": agree,
-            "top_votes": common,
+            "mapped_to": mapped,
+            "postings": n,
+            "share_voting_mapped": votes[fam][mapped] / n,
+            "lift_mapped": lift.get(mapped, 0.0),
+            "highest_lift": [best_lift, lift[best_lift]],
+            "votes": dict(votes[fam].most_common()),
         }
-        print(f"  {fam:34s} -> {GOOGLE_TO_PROJECT[fam]:22s} agree {agree:5.0%}  votes {common}")
+        print(
+            f"  {fam:34s} n={n:3d} -> {mapped:22s} votes {votes[fam][mapped] / n:4.0%} "
+            f"lift {lift.get(mapped, 0.0):4.1f} | highest lift: {best_lift} {lift[best_lift]:.1f}"
+        )
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
 from recruiting.signals import documents_embedded, documents_removed
 
 logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: something a person could read
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
         parsed = parse_resume(data, filename, limits=file_limits())
     except ParseError as exc:
         raise ApplicationError(str(exc), code=exc.code) from exc
+    if parsed.status != "needs_ocr" and not _WORD.search(parsed.text):
+        raise ApplicationError(
+            "The document has no readable words (only symbols or emoji).", code="empty"
+        )
     return _resume_store(owner=owner, parsed=parsed, data=data, filename=parsed.safe_filename)
 
 

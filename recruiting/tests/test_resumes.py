@@ -172,3 +172,12 @@ def test_ingest_resumes_command_walks_a_folder_and_prints_a_summary(tmp_path, re
     )
     assert "3 files: 2 created, 1 failed." in out.getvalue()
     assert "broken.pdf" in err.getvalue()
+
+
+def test_a_text_of_only_symbols_or_emoji_is_refused_with_a_400(api_client, skills):
+    response = api_client.post(
+        "/api/v1/resumes/", {"text": "\U0001f44d\U0001f3fb !!! ###"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "empty"
+    assert Resume.objects.count() == 0
