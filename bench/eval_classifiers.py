@@ -33,6 +33,7 @@ from mlcore.classifiers import (  # noqa: E402
     CategoryClassifier,
     coverage_curve,
     tfidf_svm_baseline,
+    view_vectors,
 )
 from mlcore.classifiers.calibration import fit_temperature, softmax  # noqa: E402
 from mlcore.classifiers.features import TfidfBlocks, text_views  # noqa: E402
@@ -117,6 +118,20 @@ def embed_documents(embedder, texts: Sequence[str], *, label: str, batch: int = 
     return out
 
 
+def embedding_blocks(embedder, texts: Sequence[str], *, label: str) -> dict[str, np.ndarray]:
+    """Document, title-line and recent-role embeddings of every text (all cached)."""
+    views = text_views(texts)
+    return {
+        "document": embed_documents(embedder, texts, label=label),
+        "title": view_vectors(embedder, views["title"]),
+        "role": view_vectors(embedder, views["role"]),
+    }
+
+
+def take(blocks: dict[str, np.ndarray] | None, rows) -> dict[str, np.ndarray] | None:
+    return None if blocks is None else {k: v[rows] for k, v in blocks.items()}
+
+
 # -- metrics -----------------------------------------------------------------------------------
 def scores(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict:
     """Accuracy, macro-F1 (over the categories in the test split) and the confusion matrix."""
@@ -140,6 +155,24 @@ def scores(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) 
             "labels": list(labels),
             "matrix": confusion_matrix(y_true, y_pred, labels=list(labels)).tolist(),
         },
+    }
+
+
+def calibration_figures(proba: np.ndarray, classes, y_true: Sequence[str]) -> dict:
+    """Log-loss and expected calibration error (15 equal-width confidence bins) on the test."""
+    index = {c: i for i, c in enumerate(classes)}
+    p_true = np.array([proba[i, index[y]] if y in index else 0.0 for i, y in enumerate(y_true)])
+    conf = proba.max(axis=1)
+    correct = np.asarray(classes)[proba.argmax(axis=1)] == np.asarray(y_true)
+    bins = np.minimum((conf * 15).astype(int), 14)
+    ece = sum(
+        abs(conf[bins == b].mean() - correct[bins == b].mean()) * (bins == b).mean()
+        for b in range(15)
+        if (bins == b).any()
+    )
+    return {
+        "log_loss": float(-np.mean(np.log(np.clip(p_true, 1e-12, None)))),
+        "ece": float(ece),
     }
 
 
@@ -303,6 +336,23 @@ def standard_variants(with_emb: bool) -> list[Variant]:
     return vs
 
 
+def view_embedding_variants(with_emb: bool) -> list[Variant]:
+    """A grid over the weights of the title and role embeddings (needs embeddings)."""
+    if not with_emb:
+        raise SystemExit("the view-embedding variants need an embedder")
+    tr = {"body": 1.0, "title": 0.5, "role": 1.0}
+    vs = [Variant("no view embeddings, e=1", {**tr, "emb": 1.0})]
+    for e in (0.5, 1.0):
+        for te in (0.25, 0.5, 1.0):
+            for re_ in (0.25, 0.5, 1.0):
+                weights = {**tr, "emb": e, "temb": te, "remb": re_}
+                vs.append(Variant(f"e={e} temb={te} remb={re_}", weights))
+    return vs
+
+
+VARIANT_SETS = {"standard": standard_variants, "view-embeddings": view_embedding_variants}
+
+
 # -- main --------------------------------------------------------------------------------------
 def evaluate_task(task: str, args, embedder) -> dict:
     data = load_task(task, args.data_dir)
@@ -317,9 +367,7 @@ def evaluate_task(task: str, args, embedder) -> dict:
         f"{len(train)} train / {len(test)} test"
     )
 
-    emb = None
-    if embedder is not None:
-        emb = embed_documents(embedder, texts, label=task)
+    emb = None if embedder is None else embedding_blocks(embedder, texts, label=task)
 
     t0 = time.perf_counter()
     base = tfidf_svm_baseline(random_state=args.seed).fit(tr_texts, tr_y)
@@ -329,11 +377,11 @@ def evaluate_task(task: str, args, embedder) -> dict:
     params = dict(args.params)
     if emb is None:
         params["use_embeddings"] = False
-    clf = CategoryClassifier(random_state=args.seed, **params)
+    clf = CategoryClassifier(embedder=embedder, random_state=args.seed, **params)
     t0 = time.perf_counter()
-    clf.fit(tr_texts, tr_y, embeddings=None if emb is None else emb[train])
+    clf.fit(tr_texts, tr_y, embeddings=take(emb, train))
     fit_s = time.perf_counter() - t0
-    proba = clf.predict_proba(te_texts, embeddings=None if emb is None else emb[test])
+    proba = clf.predict_proba(te_texts, embeddings=take(emb, test))
     top = clf.classes_[proba.argmax(axis=1)]
     conf = proba.max(axis=1)
     project_scores = scores(te_y, list(top), all_labels)
@@ -349,6 +397,7 @@ def evaluate_task(task: str, args, embedder) -> dict:
         cv_answered_accuracy=clf.cv_answered_accuracy_,
         coverage_curve=[p.__dict__ for p in curve],
         fit_seconds=round(fit_s, 2),
+        **calibration_figures(proba, clf.classes_, te_y),
     )
     report = {
         "task": task,
@@ -369,13 +418,8 @@ def evaluate_task(task: str, args, embedder) -> dict:
         y_all = np.unique(labels, return_inverse=True)[1]
         dense = {}
         if emb is not None:
-            views = text_views(texts)
-            dense = {
-                "emb": emb,
-                "temb": embedder.encode(views["title"]),
-                "remb": embedder.encode(views["role"]),
-            }
-        vs = standard_variants(emb is not None)
+            dense = {"emb": emb["document"], "temb": emb["title"], "remb": emb["role"]}
+        vs = VARIANT_SETS[args.variant_set](emb is not None)
         cv = run_variants(texts, y_all, dense, train, test, vs, args.seed)
         report["variants"] = cv
         best = max(cv, key=lambda k: cv[k]["cv_macro_f1"])
@@ -390,11 +434,11 @@ def check_mapping(args, embedder) -> dict:
     params = dict(args.params)
     emb_r = emb_j = None
     if embedder is not None:
-        emb_r = embed_documents(embedder, [d.text for d in resumes], label="resumes")
-        emb_j = embed_documents(embedder, [d.text for d in jobs], label="jobs")
+        emb_r = embedding_blocks(embedder, [d.text for d in resumes], label="resumes")
+        emb_j = embedding_blocks(embedder, [d.text for d in jobs], label="jobs")
     else:
         params["use_embeddings"] = False
-    clf = CategoryClassifier(random_state=args.seed, **params).fit(
+    clf = CategoryClassifier(embedder=embedder, random_state=args.seed, **params).fit(
         [d.text for d in resumes], [d.label for d in resumes], embeddings=emb_r
     )
     proba = clf.predict_proba([d.text for d in jobs], embeddings=emb_j)
@@ -472,6 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--params", type=json.loads, default={}, help="CategoryClassifier params as JSON"
     )
     ap.add_argument("--variants", action="store_true", help="also compare variants by CV on train")
+    ap.add_argument("--variant-set", choices=sorted(VARIANT_SETS), default="standard")
     ap.add_argument(
         "--check-mapping", action="store_true", help="resume classifier votes on Google families"
     )
@@ -501,6 +546,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for c in p["coverage_curve"]
         )
         print(f"{r['task']} coverage/accuracy by threshold: {curve}")
+        print(
+            f"{r['task']} calibration on the test split: ECE {p['ece']:.3f}, "
+            f"log-loss {p['log_loss']:.3f} (temperature {p['temperature']:.3f}); "
+            f"fit {p['fit_seconds']:.0f} s with the out-of-fold calibration"
+        )
         if "variants" in r:
             print(f"{r['task']} variants: 5-fold CV on the training split (chooses) | test split")
             print(f"    {'cv F1':>6s} {'cv acc':>6s} | {'test F1':>7s} {'test acc':>8s}  variant")

@@ -9,6 +9,7 @@ from mlcore.classifiers.model import (
     Prediction,
     document_vectors,
     predictions_from_proba,
+    view_vectors,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "predictions_from_proba",
     "recent_role",
     "tfidf_svm_baseline",
+    "view_vectors",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +22,12 @@ from sklearn.svm import LinearSVC
 
 from mlcore.artifacts import ArtifactError, Manifest, data_fingerprint, load_artifact, save_artifact
 from mlcore.classifiers.calibration import choose_threshold, fit_temperature, softmax
-from mlcore.classifiers.features import TfidfBlocks
+from mlcore.classifiers.features import TfidfBlocks, text_views
 from mlcore.embeddings.base import Embedder
 from mlcore.embeddings.text import has_words
 
 ARTIFACT_KIND = "category-classifier"
+EMBEDDING_BLOCKS = ("document", "title", "role")
 MODELS = ("svm", "logreg")
 
 
@@ -55,20 +56,28 @@ class Prediction:
 
 
 class CategoryClassifier(BaseEstimator):
-    """Linear classifier over a document embedding and TF-IDF blocks of three text views.
+    """Linear classifier over embeddings and TF-IDF blocks of three text views.
+
+    The views of a text are its whole body, its first line (a resume's job title) and its most
+    recent role (see ``features.recent_role``). Each view gives an L2-normalised TF-IDF block;
+    the body also gives the pooled document embedding, the title and the role a short-text
+    embedding each. Every block is scaled by its weight and the blocks are joined.
 
     Parameters
     ----------
     embedder : Embedder or None
-        Computes document embeddings when ``fit``/``predict`` get none; unused when
+        Computes the embeddings that ``fit``/``predict`` are not given; unused when
         ``use_embeddings`` is False. Not saved with the model (its ``model_id`` is).
     use_embeddings : bool
-        Include the document embedding in the features.
+        Include the embedding blocks in the features.
     embedding_weight : float
-        Factor on the (unit-length) embedding block.
+        Factor on the (unit-length) document embedding.
+    title_embedding_weight, role_embedding_weight : float
+        Factors on the (unit-length) embeddings of the title line and of the most recent role;
+        0 leaves them out.
     body_weight, title_weight, role_weight : float
-        Factors on the L2-normalised TF-IDF blocks of the whole text, its first line and its
-        most recent role (see ``features.recent_role``); 0 leaves a view out.
+        Factors on the TF-IDF blocks of the body, the title line and the most recent role;
+        0 leaves a view out.
     max_features : int or None
         Vocabulary cap of the body block.
     model : {"svm", "logreg"}
@@ -101,7 +110,9 @@ class CategoryClassifier(BaseEstimator):
     cv_accuracy_, cv_coverage_, cv_answered_accuracy_ : float
         Out-of-fold accuracy, and share answered / accuracy on answered at ``threshold_``.
     embedding_dim_ : int
-        Width of the embedding block (0 without embeddings).
+        Width of each embedding block (0 without embeddings).
+    embedding_blocks_ : tuple of str
+        The embedding blocks in use, in feature order ("document", "title", "role").
     embedder_model_id_ : str
         ``model_id`` of the embedder the model was trained with ("" without embeddings).
     data_hash_ : str
@@ -114,6 +125,8 @@ class CategoryClassifier(BaseEstimator):
         embedder: Embedder | None = None,
         use_embeddings: bool = True,
         embedding_weight: float = 1.0,
+        title_embedding_weight: float = 0.5,
+        role_embedding_weight: float = 0.5,
         body_weight: float = 1.0,
         title_weight: float = 0.5,
         role_weight: float = 1.0,
@@ -130,6 +143,8 @@ class CategoryClassifier(BaseEstimator):
         self.embedder = embedder
         self.use_embeddings = use_embeddings
         self.embedding_weight = embedding_weight
+        self.title_embedding_weight = title_embedding_weight
+        self.role_embedding_weight = role_embedding_weight
         self.body_weight = body_weight
         self.title_weight = title_weight
         self.role_weight = role_weight
@@ -144,29 +159,64 @@ class CategoryClassifier(BaseEstimator):
         self.random_state = random_state
 
     # -- features ---------------------------------------------------------------------------
-    def _embeddings(
-        self, texts: Sequence[str], embeddings: np.ndarray | None, dim: int | None
-    ) -> np.ndarray:
-        if embeddings is not None:
-            emb = np.asarray(embeddings, dtype=np.float32)
-            if emb.ndim != 2 or emb.shape[0] != len(texts):
-                raise ValueError(
-                    f"embeddings must have shape (n_texts, dim) = ({len(texts)}, dim), "
-                    f"got {emb.shape}"
-                )
-        else:
-            if self.embedder is None:
-                raise ValueError("use_embeddings=True needs an embedder or precomputed embeddings")
-            emb = document_vectors(self.embedder, texts)
-        if dim is not None and emb.shape[1] != dim:
-            raise ValueError(f"embeddings have dim {emb.shape[1]}, the model was fitted on {dim}")
-        return emb
+    def _block_weights(self) -> dict[str, float]:
+        weights = {
+            "document": self.embedding_weight,
+            "title": self.title_embedding_weight,
+            "role": self.role_embedding_weight,
+        }
+        return {k: float(w) for k, w in weights.items() if w}
 
-    def _features(self, texts: Sequence[str], embeddings: np.ndarray | None) -> sp.csr_matrix:
+    def _embedding_blocks(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | Mapping[str, np.ndarray] | None,
+        blocks: Sequence[str],
+        dim: int | None,
+    ) -> dict[str, np.ndarray]:
+        """The embedding blocks ``blocks`` of ``texts``: given ones checked, missing ones computed."""
+        given = {"document": embeddings} if isinstance(embeddings, np.ndarray) else embeddings
+        given = dict(given or {})
+        unknown = set(given) - set(EMBEDDING_BLOCKS)
+        if unknown:
+            raise ValueError(f"unknown embedding blocks {sorted(unknown)}; use {EMBEDDING_BLOCKS}")
+        views = None
+        out = {}
+        for name in blocks:
+            if given.get(name) is not None:
+                emb = np.asarray(given[name], dtype=np.float32)
+                if emb.ndim != 2 or emb.shape[0] != len(texts):
+                    raise ValueError(
+                        f"{name} embeddings must have shape (n_texts, dim) = ({len(texts)}, dim), "
+                        f"got {emb.shape}"
+                    )
+            elif self.embedder is None:
+                raise ValueError(
+                    f"use_embeddings=True needs an embedder or precomputed {name} embeddings"
+                )
+            elif name == "document":
+                emb = document_vectors(self.embedder, texts)
+            else:
+                views = views or text_views(texts)
+                emb = view_vectors(self.embedder, views[name])
+            if dim is not None and emb.shape[1] != dim:
+                raise ValueError(
+                    f"{name} embeddings have dim {emb.shape[1]}, the model was fitted on {dim}"
+                )
+            dim = int(emb.shape[1])
+            out[name] = emb
+        return out
+
+    def _features(
+        self, texts: Sequence[str], embeddings: np.ndarray | Mapping[str, np.ndarray] | None
+    ) -> sp.csr_matrix:
         parts = [self.tfidf_.transform(texts)]
-        if self.embedding_dim_:
-            emb = self._embeddings(texts, embeddings, self.embedding_dim_)
-            parts.append(sp.csr_matrix(emb * self.embedding_weight))
+        if self.embedding_blocks_:
+            weights = self._block_weights()
+            dense = self._embedding_blocks(
+                texts, embeddings, self.embedding_blocks_, self.embedding_dim_
+            )
+            parts += [sp.csr_matrix(dense[b] * weights[b]) for b in self.embedding_blocks_]
         return sp.hstack(parts, format="csr")
 
     def _linear_model(self) -> LinearSVC | LogisticRegression:
@@ -190,7 +240,11 @@ class CategoryClassifier(BaseEstimator):
 
     # -- fitting ----------------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], *, embeddings: np.ndarray | None = None
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        embeddings: np.ndarray | Mapping[str, np.ndarray] | None = None,
     ) -> CategoryClassifier:
         """Fit on texts and their category labels.
 
@@ -199,9 +253,10 @@ class CategoryClassifier(BaseEstimator):
         texts : sequence of str
         labels : sequence of str
             At least two distinct categories.
-        embeddings : ndarray of shape (n_texts, dim), optional
-            Precomputed document embeddings (e.g. from a cache); computed with ``embedder``
-            otherwise.
+        embeddings : ndarray of shape (n_texts, dim) or mapping, optional
+            Precomputed embeddings (e.g. from a cache): an array holds the document embeddings;
+            a mapping may hold "document", "title" and "role" arrays. Missing blocks are
+            computed with ``embedder``.
 
         Returns
         -------
@@ -218,20 +273,22 @@ class CategoryClassifier(BaseEstimator):
         if self.model not in MODELS:
             raise ValueError(f"model must be one of {MODELS}, got {self.model!r}")
 
-        emb = self._embeddings(texts, embeddings, None) if self.use_embeddings else None
-        self.embedding_dim_ = 0 if emb is None else int(emb.shape[1])
-        self.embedder_model_id_ = (
-            str(getattr(self.embedder, "model_id", "")) if emb is not None else ""
-        )
+        weights = self._block_weights() if self.use_embeddings else {}
+        dense = self._embedding_blocks(texts, embeddings, list(weights), None) if weights else {}
+        self.embedding_blocks_ = tuple(dense)
+        self.embedding_dim_ = next(iter(dense.values())).shape[1] if dense else 0
+        self.embedder_model_id_ = str(getattr(self.embedder, "model_id", "")) if dense else ""
         # The vectorisers see the whole training split once; the folds below reuse them, so
         # out-of-fold scores know the fold's vocabulary (a small optimism, ~5x faster fits).
         self.tfidf_ = TfidfBlocks(
             {"body": self.body_weight, "title": self.title_weight, "role": self.role_weight},
             max_features=self.max_features,
         )
-        X = self.tfidf_.fit_transform(texts)
-        if emb is not None:
-            X = sp.hstack([X, sp.csr_matrix(emb * self.embedding_weight)], format="csr")
+        X = sp.hstack(
+            [self.tfidf_.fit_transform(texts)]
+            + [sp.csr_matrix(dense[b] * weights[b]) for b in self.embedding_blocks_],
+            format="csr",
+        )
 
         oof = self._out_of_fold_scores(X, y)
         if oof is None:
@@ -296,7 +353,10 @@ class CategoryClassifier(BaseEstimator):
             raise ValueError("this CategoryClassifier is not fitted yet: call fit() or load()")
 
     def decision_function(
-        self, texts: Sequence[str], *, embeddings: np.ndarray | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        embeddings: np.ndarray | Mapping[str, np.ndarray] | None = None,
     ) -> np.ndarray:
         """Raw linear scores, shape ``(n_texts, n_classes)``."""
         self._check_fitted()
@@ -304,21 +364,27 @@ class CategoryClassifier(BaseEstimator):
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def predict_proba(
-        self, texts: Sequence[str], *, embeddings: np.ndarray | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        embeddings: np.ndarray | Mapping[str, np.ndarray] | None = None,
     ) -> np.ndarray:
         """Calibrated probabilities, shape ``(n_texts, n_classes)``, columns in ``classes_``."""
         return softmax(self.decision_function(texts, embeddings=embeddings), self.temperature_)
 
     def predict(
-        self, texts: Sequence[str], *, embeddings: np.ndarray | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        embeddings: np.ndarray | Mapping[str, np.ndarray] | None = None,
     ) -> list[Prediction]:
         """The category of each text, or ``label=None`` when its confidence is under threshold.
 
         Parameters
         ----------
         texts : sequence of str
-        embeddings : ndarray of shape (n_texts, dim), optional
-            Precomputed document embeddings from the same embedder as in ``fit``.
+        embeddings : ndarray of shape (n_texts, dim) or mapping, optional
+            Precomputed embeddings from the same embedder as in ``fit`` (see ``fit``).
 
         Returns
         -------
@@ -354,6 +420,7 @@ class CategoryClassifier(BaseEstimator):
             "temperature": self.temperature_,
             "threshold": self.threshold_,
             "embedding_dim": self.embedding_dim_,
+            "embedding_blocks": list(self.embedding_blocks_),
             "embedder_model_id": self.embedder_model_id_,
         }
         files: dict[str, bytes | np.ndarray] = {
@@ -403,6 +470,9 @@ class CategoryClassifier(BaseEstimator):
             clf.temperature_ = float(state["temperature"])
             clf.threshold_ = float(state["threshold"])
             clf.embedding_dim_ = int(state["embedding_dim"])
+            clf.embedding_blocks_ = tuple(str(b) for b in state["embedding_blocks"])
+            if not set(clf.embedding_blocks_) <= set(EMBEDDING_BLOCKS):
+                raise ValueError(f"unknown embedding blocks {clf.embedding_blocks_}")
             clf.embedder_model_id_ = str(state["embedder_model_id"])
             clf.coef_ = np.asarray(files["coef.npy"], dtype=np.float64)
             clf.intercept_ = np.asarray(files["intercept.npy"], dtype=np.float64)
@@ -411,7 +481,8 @@ class CategoryClassifier(BaseEstimator):
             raise ArtifactError(
                 f"artifact {directory}: classifier state is incomplete ({exc})"
             ) from exc
-        n_classes, n_features = len(clf.classes_), clf.tfidf_.n_features_ + clf.embedding_dim_
+        n_classes = len(clf.classes_)
+        n_features = clf.tfidf_.n_features_ + clf.embedding_dim_ * len(clf.embedding_blocks_)
         if clf.coef_.shape != (n_classes, n_features) or clf.intercept_.shape != (n_classes,):
             raise ArtifactError(
                 f"artifact {directory}: coefficients of shape {clf.coef_.shape} do not fit "
@@ -448,6 +519,15 @@ def document_vectors(
     if idx:
         docs = embedder.encode_documents([texts[i] for i in idx], batch_size=batch_size)
         out[idx] = np.stack([d.vector for d in docs])
+    return out
+
+
+def view_vectors(embedder: Embedder, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    """Short-text embeddings (titles, role snippets); a text without words gets zeros."""
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    idx = [i for i, t in enumerate(texts) if has_words(t)]
+    if idx:
+        out[idx] = embedder.encode([texts[i] for i in idx], batch_size=batch_size)
     return out
 
 

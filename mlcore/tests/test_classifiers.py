@@ -12,8 +12,10 @@ from mlcore.classifiers import (
     Prediction,
     choose_threshold,
     coverage_curve,
+    document_vectors,
     first_line,
     recent_role,
+    view_vectors,
 )
 from mlcore.classifiers.calibration import fit_temperature, softmax
 from mlcore.embeddings import HashingEmbedder
@@ -74,8 +76,9 @@ def test_fit_returns_self_with_learned_attributes_ending_in_underscore(embedder)
     clf = CategoryClassifier(embedder=embedder, cv=3)
     assert clf.fit(texts, labels) is clf
     assert list(clf.classes_) == sorted(VOCAB)
-    assert clf.coef_.shape == (4, clf.tfidf_.n_features_ + 64)
+    assert clf.coef_.shape == (4, clf.tfidf_.n_features_ + 3 * 64)
     assert clf.embedding_dim_ == 64
+    assert clf.embedding_blocks_ == ("document", "title", "role")
     assert clf.embedder_model_id_ == "hashing-v1-64"
     assert clf.temperature_ > 0
     assert not hasattr(CategoryClassifier(), "classes_")
@@ -103,13 +106,14 @@ def test_predictions_carry_sorted_top_categories_and_probabilities_sum_to_one(fi
 def test_prediction_below_the_threshold_is_uncertain_not_a_wrong_label(embedder):
     texts, labels = synthetic(10, seed=0, noise=0.9)
     clf = CategoryClassifier(embedder=embedder, uncertain_threshold=0.6, cv=3).fit(texts, labels)
-    # Common words only: nothing points at a category.
-    vague = "Summary\nteam work company managed responsible daily customers reports"
-    (pred,) = clf.predict([vague])
-    assert pred.confidence < 0.6
-    assert pred.label is None
-    assert pred.uncertain
-    assert pred.top[0][0] in VOCAB  # the best guesses are still there for a human to look at
+    # Held-out texts made almost only of words every category shares.
+    vague, _ = synthetic(5, seed=8, noise=0.99, structured=False)
+    preds = clf.predict(vague)
+    unsure = [p for p in preds if p.confidence < 0.6]
+    assert unsure, "some vague texts should fall under the threshold"
+    assert all(p.label is None and p.uncertain for p in unsure)
+    assert all(p.label == p.top[0][0] for p in preds if p.confidence >= 0.6)
+    assert all(p.top[0][0] in VOCAB for p in unsure)  # best guesses stay visible to a human
     (clear,) = clf.predict(["SOUS CHEF\nkitchen menu sauce pastry grill recipes plating"])
     assert clear.label == "chef"
 
@@ -129,14 +133,36 @@ def test_text_without_words_gets_no_label(fitted):
     assert pred.label is None
 
 
+def _precomputed(embedder, texts):
+    return {
+        "document": document_vectors(embedder, texts),
+        "title": view_vectors(embedder, [first_line(t) for t in texts]),
+        "role": view_vectors(embedder, [recent_role(t) for t in texts]),
+    }
+
+
 def test_precomputed_embeddings_give_the_same_predictions_as_the_embedder(embedder):
     texts, labels = synthetic(8, seed=2)
-    emb = np.stack([d.vector for d in embedder.encode_documents(texts)])
     a = CategoryClassifier(embedder=embedder, cv=3).fit(texts, labels)
-    b = CategoryClassifier(cv=3).fit(texts, labels, embeddings=emb)
+    b = CategoryClassifier(cv=3).fit(texts, labels, embeddings=_precomputed(embedder, texts))
     new, _ = synthetic(2, seed=9)
-    new_emb = np.stack([d.vector for d in embedder.encode_documents(new)])
-    assert np.allclose(a.predict_proba(new), b.predict_proba(new, embeddings=new_emb))
+    assert np.allclose(
+        a.predict_proba(new), b.predict_proba(new, embeddings=_precomputed(embedder, new))
+    )
+
+
+def test_missing_embedding_blocks_are_computed_by_the_embedder(embedder):
+    texts, labels = synthetic(8, seed=2)
+    a = CategoryClassifier(embedder=embedder, cv=3).fit(texts, labels)
+    only_doc = document_vectors(embedder, texts)
+    b = CategoryClassifier(embedder=embedder, cv=3).fit(texts, labels, embeddings=only_doc)
+    assert np.allclose(a.coef_, b.coef_)
+
+
+def test_embedding_blocks_without_embedder_or_arrays_are_an_error():
+    texts, labels = synthetic(4, seed=2)
+    with pytest.raises(ValueError, match="needs an embedder"):
+        CategoryClassifier(cv=3).fit(texts, labels)
 
 
 def test_embeddings_of_the_wrong_shape_are_refused(fitted):

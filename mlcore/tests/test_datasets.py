@@ -83,6 +83,16 @@ def _shared(folder: str) -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="module")
+def livecareer():
+    return load_livecareer_resumes(_shared("livecareer_resumes"))
+
+
+@pytest.fixture(scope="module")
+def google_jobs():
+    return load_google_jobs(_shared("google_job_skills"))
+
+
 def test_google_map_covers_all_23_google_categories_with_project_slugs():
     assert set(GOOGLE_TO_PROJECT) == set(GOOGLE_CATEGORIES)
     assert set(GOOGLE_TO_PROJECT.values()) <= set(PROJECT_CATEGORIES)
@@ -116,8 +126,8 @@ def test_repair_mojibake_restores_bullets_and_accents_but_keeps_correct_text():
 
 
 @pytest.mark.shared_data
-def test_livecareer_loader_returns_1875_resumes_in_the_documented_categories():
-    data = load_livecareer_resumes(_shared("livecareer_resumes"))
+def test_livecareer_loader_returns_1875_resumes_in_the_documented_categories(livecareer):
+    data = livecareer
     assert len(data) == 1875
     assert Counter(d.label for d in data) == LIVECAREER_COUNTS
     assert len({d.source_id for d in data}) == 1875
@@ -126,20 +136,20 @@ def test_livecareer_loader_returns_1875_resumes_in_the_documented_categories():
 
 
 @pytest.mark.shared_data
-def test_livecareer_loader_can_drop_the_title_line():
-    data_dir = _shared("livecareer_resumes")
-    full = load_livecareer_resumes(data_dir)
-    dropped = load_livecareer_resumes(data_dir, drop_first_line=True)
+def test_livecareer_loader_can_drop_the_title_line(livecareer):
+    full = livecareer
+    dropped = load_livecareer_resumes(_shared("livecareer_resumes"), drop_first_line=True)
     assert [d.label for d in dropped] == [d.label for d in full]
     changed = [(f, d) for f, d in zip(full, dropped, strict=True) if f.text.strip()]
     assert all(len(d.text) < len(f.text) for f, d in changed)
-    assert all(f.text.lstrip().startswith(f.text.strip().splitlines()[0]) for f, _ in changed)
+    titles = [f.text.strip().splitlines()[0] for f, _ in changed]
+    assert not any(d.text.startswith(t) for t, (_, d) in zip(titles, changed, strict=True))
     assert [d.group_id for d in dropped] == [d.group_id for d in full]
 
 
 @pytest.mark.shared_data
-def test_google_loader_returns_1250_postings_with_google_categories():
-    data = load_google_jobs(_shared("google_job_skills"))
+def test_google_loader_returns_1250_postings_with_google_categories(google_jobs):
+    data = google_jobs
     assert len(data) == 1250
     assert Counter(d.label for d in data) == GOOGLE_CATEGORIES
     assert all(d.text.strip() for d in data)
@@ -148,9 +158,8 @@ def test_google_loader_returns_1250_postings_with_google_categories():
 
 
 @pytest.mark.shared_data
-def test_google_labels_all_map_into_project_categories():
-    data = load_google_jobs(_shared("google_job_skills"))
-    assert {GOOGLE_TO_PROJECT[d.label] for d in data} <= set(PROJECT_CATEGORIES)
+def test_google_labels_all_map_into_project_categories(google_jobs):
+    assert {GOOGLE_TO_PROJECT[d.label] for d in google_jobs} <= set(PROJECT_CATEGORIES)
 
 
 @pytest.mark.shared_data
