@@ -134,8 +134,16 @@ def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     from mlcore.pipelines.bundle import verify_bundle
 
     manifest = verify_bundle(bundle_dir)
-    version = f"{timezone.now():%Y%m%d-%H%M%S}-{manifest.checksum[:8]}"
-    target = Path(settings.ARTIFACTS_DIR) / "models" / version
+    base = f"{timezone.now():%Y%m%d-%H%M%S}-{manifest.checksum[:8]}"
+    models = Path(settings.ARTIFACTS_DIR) / "models"
+    # The same bundle registered twice within a second (a retrain with nothing changed) gets a
+    # suffix rather than colliding with the folder or the row of the first.
+    version = next(
+        name
+        for name in (base if n == 0 else f"{base}-{n}" for n in range(1000))
+        if not (models / name).exists() and not ModelVersion.objects.filter(version=name).exists()
+    )
+    target = models / version
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{version}-"))
     for part in [*manifest.parts, "bundle"]:

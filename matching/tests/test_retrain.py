@@ -64,9 +64,28 @@ def test_a_retrain_runs_the_pipeline_registers_a_version_and_activates_it(
     assert (pipeline_root / "reports" / "metrics.json").is_file()
     # Nothing changed: a second `dvc repro` reuses every stage.
     second = retrain(django_capture_on_commit_callbacks)
-    assert second.status == "succeeded"
+    assert second.status == "succeeded", second.message + second.log_tail
     assert "didn't change, skipping" in second.log_tail
     assert ModelVersion.objects.filter(is_active=True).count() == 1
+
+
+def test_the_same_bundle_registered_twice_in_one_second_gets_two_versions(
+    pipeline_root, django_capture_on_commit_callbacks
+):
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    from matching.services.retrain import model_version_register
+
+    first = retrain(django_capture_on_commit_callbacks).model_version
+    frozen = datetime(2026, 11, 26, 9, 17, 56, tzinfo=UTC)
+    with mock.patch("matching.services.retrain.timezone.now", return_value=frozen):
+        a = model_version_register(bundle_dir=pipeline_root / "data" / "model")
+        b = model_version_register(bundle_dir=pipeline_root / "data" / "model")
+    assert a.checksum == b.checksum == first.checksum
+    assert b.version == f"{a.version}-1"
+    assert Path(a.artifact_path) != Path(b.artifact_path)
+    assert Path(b.artifact_path, "bundle", "manifest.json").is_file()
 
 
 def test_admins_roll_back_to_an_earlier_version_through_the_api(

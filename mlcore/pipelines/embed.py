@@ -1,4 +1,5 @@
-"""Stage `embed`: document vectors for every prepared text, through the embedding cache.
+"""Stage `embed`: document vectors for every prepared text, through the embedding cache, and the
+short-text vectors of each text's title line and most recent role (the classifiers' views).
 
 An unchanged document is never encoded twice: the cache is keyed by (model id, content hash).
 """
@@ -9,6 +10,8 @@ import argparse
 
 import numpy as np
 
+from mlcore.classifiers.features import text_views
+from mlcore.classifiers.model import view_vectors
 from mlcore.embeddings import get_embedder
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
 from mlcore.pipelines.common import (
@@ -21,6 +24,8 @@ from mlcore.pipelines.common import (
     write_atomic,
     write_json,
 )
+
+VIEWS = ("title", "role")
 
 
 def embedder_from(params: dict):
@@ -46,8 +51,13 @@ def run(params: dict, *, embedder=None) -> dict:
                 if docs
                 else np.zeros((0, embedder.dim), np.float32)
             )
-            buf = _npy_bytes(vectors)
-            write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", buf)
+            write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", _npy_bytes(vectors))
+            views = text_views([r["text"] for r in rows])
+            for view in VIEWS:
+                write_atomic(
+                    EMBEDDINGS_DIR / f"{kind}_{split}_{view}.npy",
+                    _npy_bytes(view_vectors(embedder, views[view], batch_size=batch)),
+                )
             report[f"{kind}_{split}"] = len(rows)
     write_json(EMBEDDINGS_DIR / "meta.json", report)
     return report

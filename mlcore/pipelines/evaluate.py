@@ -20,19 +20,19 @@ from mlcore.pipelines.common import (
     load_params,
     write_json,
 )
-from mlcore.pipelines.train import KIND_PART, load_split
+from mlcore.pipelines.train import KIND_PART, load_blocks, load_split
 
 SINGULAR = {"resumes": "resume", "jobs": "job"}
 
 
 def evaluate_kind(kind: str) -> tuple[dict, list[dict]]:
     train_rows, _ = load_split(kind, "train")
-    test_rows, test_vectors = load_split(kind, "test")
+    test_rows, test_blocks = load_blocks(kind, "test")
     if not test_rows:
         return {"test": 0}, []
     clf = CategoryClassifier.load(MODEL_DIR / KIND_PART[kind])
     truth = [r["label"] for r in test_rows]
-    predictions = clf.predict([r["text"] for r in test_rows], embeddings=test_vectors)
+    predictions = clf.predict([r["text"] for r in test_rows], embeddings=test_blocks)
     # Accuracy counts an "uncertain" answer as wrong; the top guess is scored separately.
     top = [p.top[0][0] for p in predictions]
     answered = [p.label is not None for p in predictions]

@@ -32,6 +32,22 @@ def load_split(kind: str, split: str) -> tuple[list[dict], np.ndarray]:
     return rows, vectors
 
 
+def load_blocks(kind: str, split: str) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """The rows of a split and every embedding block the classifiers use (document and views)."""
+    from mlcore.pipelines.embed import VIEWS
+
+    rows, vectors = load_split(kind, split)
+    blocks = {"document": vectors}
+    for view in VIEWS:
+        path = EMBEDDINGS_DIR / f"{kind}_{split}_{view}.npy"
+        if not path.exists():
+            raise PipelineError(f"{path} is missing: re-run `embed`.")
+        blocks[view] = np.load(path, allow_pickle=False)
+        if len(blocks[view]) != len(rows):
+            raise PipelineError(f"{path}: {len(blocks[view])} vectors for {len(rows)} texts.")
+    return rows, blocks
+
+
 def classifier_params(params: dict, labels: list[str]) -> dict:
     p = dict(params.get("train", {}).get("classifier", {}))
     smallest = min(Counter(labels).values())
@@ -45,14 +61,15 @@ def run(params: dict) -> dict:
     all_train = []
     summary = {}
     for kind, part in KIND_PART.items():
-        rows, vectors = load_split(kind, "train")
+        rows, blocks = load_blocks(kind, "train")
+        vectors = blocks["document"]
         labels = [r["label"] for r in rows]
         if len(set(labels)) < 2:
             raise PipelineError(
                 f"{kind}: need at least two categories to train, got {sorted(set(labels))}."
             )
         clf = CategoryClassifier(**classifier_params(params, labels))
-        clf.fit([r["text"] for r in rows], labels, embeddings=vectors)
+        clf.fit([r["text"] for r in rows], labels, embeddings=blocks)
         import json
 
         model_id = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
