@@ -118,7 +118,9 @@ def _fresh_process_state(request):
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
         return
     from matching.services.index import index_reset
+    from matching.services.lexical import lexical_reset
     from recruiting.services.embedding import embedder_reset
 
     index_reset()
+    lexical_reset()
     embedder_reset()

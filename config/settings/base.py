@@ -222,6 +222,10 @@ STORAGES = {
 EMBEDDER = env.str("EMBEDDER", default="minilm")  # "hashing" is for fast unit tests only
 EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")  # auto | fp32 | bf16
 PARAMS_FILE = BASE_DIR / "params.yaml"
+# BM25 beside the dense index, fused by reciprocal rank into the candidate pool; a process
+# rebuilds its BM25 index when documents changed, at most this often.
+MATCH_LEXICAL_CHANNEL = env.bool("MATCH_LEXICAL_CHANNEL", default=True)
+MATCH_LEXICAL_REFRESH_SECONDS = env.int("MATCH_LEXICAL_REFRESH_SECONDS", default=60)
 
 # --- Auth, security ---------------------------------------------------------------------------
 

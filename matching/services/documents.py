@@ -54,4 +54,7 @@ def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> Non
 
 
 def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
+    from matching.services.lexical import lexical_forget
+
     index_remove(kind, ids)
+    lexical_forget(kind)  # an erased text must not stay in this process's BM25 vocabulary

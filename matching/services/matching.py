@@ -1,7 +1,8 @@
 """Matching: jobs for a resume, candidates for a job, ranking a pile, explaining one pair.
 
-Dense retrieval (FAISS over stored embeddings, filtered by a database queryset) proposes
-candidates; the hybrid scorer in mlcore ranks them; explanations cite the resume text.
+Dense retrieval (FAISS over stored embeddings, filtered by a database queryset) and BM25 each
+propose candidates, fused by reciprocal rank; the hybrid scorer in mlcore ranks them;
+explanations cite the resume text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
 from matching.services.index import index_get
+from matching.services.lexical import fused_pool
 from mlcore.explain import explain as mlcore_explain
 from mlcore.retrieval.scorer import MatchSignals, ScoreBreakdown, ScoreWeights, score
 from mlcore.skills import SkillMatch
@@ -291,7 +293,11 @@ def candidates_for_job(
         if allowed
         else []
     )
-    pool = Resume.objects.filter(pk__in=[i for i, _ in hits]).select_related("category")
+    query = " ".join([req.text, *req.required, *req.nice])
+    ids = fused_pool(
+        kind="resume", dense=[i for i, _ in hits], query=query, allowed=allowed, size=n_candidates
+    )
+    pool = Resume.objects.filter(pk__in=ids).select_related("category")
     page = rank_resumes(
         requirements=req, resumes=pool, job=job, explain_top=min(explain_top, k), limit=k
     )
@@ -315,7 +321,10 @@ def jobs_for_resume(
     allowed = list(jobs.values_list("id", flat=True))
     n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
     hits = index_get("job").search(r_vec, n_candidates, allowed_ids=allowed)[0] if allowed else []
-    candidates = Job.objects.filter(pk__in=[i for i, _ in hits]).select_related("category")
+    ids = fused_pool(
+        kind="job", dense=[i for i, _ in hits], query=resume.text, allowed=allowed, size=n_candidates
+    )
+    candidates = Job.objects.filter(pk__in=ids).select_related("category")
     skills = _resume_skills([resume])[resume.pk]
     scored = []
     for job in candidates:

@@ -1,0 +1,129 @@
+"""The lexical channel: an exact rare term brings its document into the candidate pool even when
+the dense ranking leaves it out, both for jobs-for-a-resume and for candidates-for-a-job."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.services import matching
+from matching.services.lexical import fused_pool, lexical_index_get
+from recruiting.models import Resume
+from recruiting.services.jobs import job_create
+from recruiting.services.resumes import resume_create_from_text, resume_delete
+
+pytestmark = pytest.mark.django_db
+
+FILLER = (
+    "We partner with stakeholders across the business to deliver quarterly reporting, "
+    "planning and process improvement for our customers and teams. "
+)
+RARE = "Zeekscript"  # a network-monitoring language no distractor mentions
+
+RESUME = f"""Dana Analyst
+
+Summary
+{FILLER * 6}
+
+Experience
+Analyst, Initech, 2018 - Present
+- Wrote {RARE} detection rules and Python tooling.
+
+Skills
+Python, {RARE}
+"""
+
+
+@pytest.fixture
+def pile(recruiter, skills, django_capture_on_commit_callbacks, monkeypatch):
+    # Few candidates (k=1 -> 5), so the pool is decided by retrieval, not by the scorer.
+    params = {**matching.match_params(), "candidates": 1}
+    monkeypatch.setattr(matching, "match_params", lambda: params)
+    with django_capture_on_commit_callbacks(execute=True):
+        distractors = [
+            job_create(
+                owner=recruiter,
+                title=f"Business Analyst {i}",
+                description=f"<p>{FILLER * 3}</p><h3>Requirements</h3><ul><li>Java</li>"
+                "<li>Spring Boot</li></ul>",
+            )
+            for i in range(12)
+        ]
+        rare = job_create(
+            owner=recruiter,
+            title="Detection Engineer",
+            description=f"<p>Own our {RARE} sensors and alerting.</p><h3>Requirements</h3>"
+            "<ul><li>Python</li></ul>",
+        )
+        resume = resume_create_from_text(owner=recruiter, text=RESUME)[0]
+    return {"distractors": distractors, "rare": rare, "resume": Resume.objects.get(pk=resume.pk)}
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The candidate pools the matching service hands to the scorer, in call order."""
+    seen = []
+
+    def spy(**kwargs):
+        pool = fused_pool(**kwargs)
+        seen.append(pool)
+        return pool
+
+    monkeypatch.setattr(matching, "fused_pool", spy)
+    return seen
+
+
+def test_a_rare_exact_term_brings_its_job_into_the_pool(pile, pools, settings):
+    from recruiting.models import Job
+
+    resume, rare = pile["resume"], pile["rare"]
+    settings.MATCH_LEXICAL_CHANNEL = False
+    matching.jobs_for_resume(resume=resume, jobs=Job.objects.all(), k=1)
+    assert len(pools[-1]) == 5 and rare.pk not in pools[-1]  # the embedding alone loses it
+
+    settings.MATCH_LEXICAL_CHANNEL = True
+    matching.jobs_for_resume(resume=resume, jobs=Job.objects.all(), k=1)
+    assert len(pools[-1]) == 5 and rare.pk in pools[-1]
+
+
+def test_a_rare_exact_term_brings_its_candidate_into_the_pool(
+    pile, pools, recruiter, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(12):
+            resume_create_from_text(
+                owner=recruiter,
+                text=f"Person {i}\n\nSummary\nDetection engineer: I own sensors and alerting.\n\n"
+                "Skills\nPython\n",
+            )
+    rare_job, resume = pile["rare"], pile["resume"]
+    resumes = Resume.objects.filter(owner=recruiter)
+    settings.MATCH_LEXICAL_CHANNEL = False
+    matching.candidates_for_job(job=rare_job, resumes=resumes, k=1)
+    assert len(pools[-1]) == 5 and resume.pk not in pools[-1]
+
+    settings.MATCH_LEXICAL_CHANNEL = True
+    page = matching.candidates_for_job(job=rare_job, resumes=resumes, k=1)
+    assert len(pools[-1]) == 5 and resume.pk in pools[-1]
+    assert page.results[0].resume.pk in pools[-1]
+
+
+def test_the_pool_is_the_reciprocal_rank_fusion_of_both_rankings(pile):
+    rare = pile["rare"]
+    allowed = [rare.pk, *(j.pk for j in pile["distractors"])]
+    dense = [j.pk for j in pile["distractors"][:3]]
+    pool = fused_pool(kind="job", dense=dense, query=RARE, allowed=allowed, size=3)
+    # BM25's first hit (1/61) ties the dense first hit and beats the dense second (1/62).
+    assert pool == [*sorted([dense[0], rare.pk]), dense[1]]
+
+
+def test_the_lexical_index_forgets_an_erased_resume_and_never_returns_what_is_not_allowed(
+    pile, recruiter, django_capture_on_commit_callbacks
+):
+    resume = pile["resume"]
+    assert lexical_index_get("resume").search(RARE, 5)[0][0] == resume.pk
+    allowed = [j.pk for j in pile["distractors"]]
+    assert fused_pool(kind="job", dense=[], query=RARE, allowed=allowed, size=5) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_delete(resume=resume, actor=recruiter)
+    # Forgotten at once in this process, not after the refresh interval.
+    assert lexical_index_get("resume").search(RARE, 5) == []
