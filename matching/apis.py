@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
 from matching.models import MatchFeedback, ModelVersion
+from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from matching.services.registry import model_version_activate
@@ -86,7 +87,9 @@ def result_payload(result: match_services.MatchResult) -> dict:
     }
 
 
-def page_payload(page: match_services.MatchPage) -> dict:
+def page_payload(page: match_services.MatchPage, request: Request) -> dict:
+    # Blind review hides names and masks quoted resume lines here as on the pages.
+    page = blind_services.page_for_session(page, request.session)
     return {
         "model_version": page.model_version,
         "total_candidates": page.total_candidates,
@@ -138,7 +141,7 @@ class ResumeMatchesView(MatchThrottleMixin, APIView):
             k=p["k"],
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page))
+        return Response(page_payload(page, request))
 
 
 class CandidateQuerySerializer(serializers.Serializer):
@@ -188,7 +191,7 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
             excluded=_split(p.get("exclude")) or (),
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page))
+        return Response(page_payload(page, request))
 
 
 class RankJobSerializer(serializers.Serializer):
@@ -256,7 +259,7 @@ class RankView(MatchThrottleMixin, APIView):
         page = match_services.rank_resumes(
             requirements=requirements, resumes=resumes, job=job, explain_top=20
         )
-        return Response(page_payload(page))
+        return Response(page_payload(page, request))
 
 
 class ClassifySerializer(serializers.Serializer):
@@ -312,7 +315,8 @@ class ExplainView(MatchThrottleMixin, APIView):
         resume = get_object_or_404(
             Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
         )
-        return Response(result_payload(match_services.explain_pair(job=job, resume=resume)))
+        result = match_services.explain_pair(job=job, resume=resume)
+        return Response(result_payload(blind_services.result_for_page(result, request.session)))
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

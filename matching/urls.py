@@ -21,6 +21,8 @@ urlpatterns = [
         name="explanation",
     ),
     path("resumes/<int:pk>/matches/", views.resume_matches, name="resume_matches"),
+    path("resumes/<int:pk>/reveal/", views.candidate_reveal, name="candidate_reveal"),
+    path("blind-review/", views.blind_review_toggle, name="blind_review"),
     path("rank/", views.rank_pile, name="rank_pile"),
     path("models/", views.models_and_drift, name="models"),
     path("models/drift/<int:pk>/report/", views.drift_report_file, name="drift_report"),

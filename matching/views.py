@@ -11,11 +11,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
 from matching.forms import FeedbackForm, RankPileForm, RequirementsForm
 from matching.models import DriftReport, MatchFeedback, ModelVersion
+from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
@@ -48,10 +51,32 @@ def _feedback_by_resume(user, job: Job) -> dict[int, str]:
     )
 
 
+def _blind_context(request: HttpRequest) -> dict:
+    return {
+        "blind": blind_services.blind_review_on(request.session),
+        "blind_required": blind_services.blind_review_required(),
+    }
+
+
+def _safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
+    """Where a form asked to go back to (or came from), if that is a page of this site."""
+    candidates = [request.POST.get("next"), request.headers.get("Referer") if referer else None]
+    for target in candidates:
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+    return None
+
+
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     """The job page's ranked candidates (a partial under HTMX, a whole page without JavaScript)."""
     job = get_object_or_404(Job.objects.select_related("category"), pk=pk)
-    context = {"job": job, "requirements_form": RequirementsForm.for_job(job)}
+    context = {
+        "job": job,
+        "requirements_form": RequirementsForm.for_job(job),
+        **_blind_context(request),
+    }
     try:
         page = match_services.candidates_for_job(
             job=job,
@@ -59,6 +84,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
             k=20,
             explain_top=PAGE_EXPLAIN_TOP,
         )
+        page = blind_services.page_for_session(page, request.session)
         decisions = _feedback_by_resume(request.user, job)
         context |= {
             "page": page,
@@ -112,6 +138,7 @@ def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> Templa
         decision=form.cleaned_data["decision"],
         note=form.cleaned_data["note"],
     )
+    resume = blind_services.resume_for_page(resume, request.session)
     if not request.htmx:
         messages.success(request, f"{resume.display_name}: {fb.get_decision_display().lower()}.")
         return redirect("matching:job_candidates", pk=job.pk)
@@ -124,11 +151,20 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     resume = get_object_or_404(
         Resume.objects.visible_to(request.user).select_related("category"), pk=pk
     )
-    context: dict = {"resume": resume, "highlighted": resume_highlighted_text(resume)}
+    shown = blind_services.resume_for_page(resume, request.session)
+    hidden = getattr(shown, "blind", False) and not shown.revealed
+    context: dict = {
+        "resume": shown,
+        "highlighted": (
+            blind_services.highlighted_masked(resume) if hidden else resume_highlighted_text(resume)
+        ),
+        **_blind_context(request),
+    }
     try:
-        context["page"] = match_services.jobs_for_resume(
+        page = match_services.jobs_for_resume(
             resume=resume, jobs=Job.objects.open(), k=10, explain_top=PAGE_EXPLAIN_TOP
         )
+        context["page"] = blind_services.page_for_session(page, request.session)
     except ApplicationError as exc:
         context["error"] = exc.message
     template = "matching/resume_matches.html"
@@ -138,16 +174,45 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
 def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
     job = get_object_or_404(Job, pk=job_pk)
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
-    result = match_services.explain_pair(job=job, resume=resume)
+    result = blind_services.result_for_page(
+        match_services.explain_pair(job=job, resume=resume), request.session
+    )
     template = "matching/_explanation.html" if request.htmx else "matching/explanation_page.html"
-    return TemplateResponse(request, template, {"r": result, "resume": resume, "open": True})
+    return TemplateResponse(
+        request,
+        template,
+        {"r": result, "resume": result.resume, "open": True, **_blind_context(request)},
+    )
+
+
+@require_POST
+def candidate_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Blind review: show one candidate's name and contacts to this recruiter (audited)."""
+    resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
+    blind_services.resume_reveal(resume=resume, actor=request.user, session=request.session)
+    if request.htmx:
+        shown = blind_services.resume_for_page(resume, request.session)
+        return TemplateResponse(request, "matching/_candidate.html", {"resume": shown})
+    return redirect(_safe_next(request) or reverse("matching:resume_matches", args=[resume.pk]))
+
+
+@require_POST
+def blind_review_toggle(request: HttpRequest) -> HttpResponse:
+    """Switch blind review on or off for this session (it cannot be switched off when the
+    site requires it)."""
+    on = request.POST.get("blind") == "on"
+    if not on and blind_services.blind_review_required():
+        messages.error(request, "Blind review is required on this site.")
+    else:
+        request.session[blind_services.SESSION_BLIND] = on
+    return redirect(_safe_next(request, referer=True) or "matching:dashboard")
 
 
 @require_http_methods(["GET", "POST"])
 def rank_pile(request: HttpRequest) -> HttpResponse:
     """Pick a job or paste a JD, drop many resumes, get a ranked table; `?format=csv` exports it."""
     form = RankPileForm(request.POST or None, request.FILES or None, user=request.user)
-    context: dict = {"form": form}
+    context: dict = {"form": form, **_blind_context(request)}
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         outcomes = resumes_upload(
@@ -176,6 +241,7 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
         page = match_services.rank_resumes(
             requirements=requirements, resumes=resumes, job=cd["job"], explain_top=50
         )
+        page = blind_services.page_for_session(page, request.session)
         request.session["last_pile"] = {"ids": ids, "job": cd["job"].pk if cd["job"] else None}
         context |= {"page": page, "failed": [o for o in outcomes if o.resume is None]}
     elif request.GET.get("format") == "csv" and request.session.get("last_pile"):
@@ -204,7 +270,7 @@ def _pile_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(
         ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
     )
-    for i, r in enumerate(page.results, start=1):
+    for i, r in enumerate(blind_services.page_for_session(page, request.session).results, start=1):
         b = r.breakdown
         writer.writerow(
             [

@@ -478,6 +478,7 @@ class AuditEvent(models.Model):
         ERASED = "resume.erased", "Candidate erased"
         ANONYMISED = "resume.anonymised", "Candidate anonymised (retention)"
         FILE_DOWNLOADED = "resume.file_downloaded", "Original file downloaded"
+        REVEALED = "resume.revealed", "Candidate revealed (blind review)"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -188,6 +188,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Rows commit before their task is sent (delay_on_commit): kombu's default (~1 s of retries) would
+# drop the message during a broker restart and leave the row unprocessed. Wait up to ~25 s instead.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 10,
+    "interval_start": 0,
+    "interval_step": 1,
+    "interval_max": 3,
+}
 
 # --- Files ------------------------------------------------------------------------------------
 
@@ -255,6 +263,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 RETENTION_DAYS = _setting("RETENTION_DAYS", int, 730)
+# Blind review: ranking pages hide names and contacts until a recruiter reveals a candidate
+# (audited). On: required for everyone. Off: each recruiter may switch it on for a session.
+BLIND_REVIEW = _setting("BLIND_REVIEW", bool, False)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _setting("SECURE_SSL_REDIRECT", bool, True)

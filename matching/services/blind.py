@@ -1,0 +1,265 @@
+"""Blind review: ranking pages show "Candidate #id" and mask names, contacts and links in quoted
+resume text until a recruiter reveals a candidate, which the audit log records."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from collections.abc import Mapping, MutableMapping
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from recruiting.models import AuditEvent, Resume
+from recruiting.parsing.contacts import _EMAIL, _PHONE, _TRAILING, _URL, _phone_ok
+
+HIDDEN = "[hidden]"
+SESSION_BLIND = "blind_review"
+SESSION_REVEALED = "blind_revealed"
+
+# Explanation keys that quote the job, not the resume: they stay as they are.
+_JOB_KEYS = {"job_sentence"}
+_NAME_PART = re.compile(r"[^\W\d_]{2,}")
+
+
+def blind_review_required() -> bool:
+    """The site-wide setting: every recruiter reviews blind and cannot switch it off."""
+    return bool(settings.BLIND_REVIEW)
+
+
+def blind_review_on(session: Mapping) -> bool:
+    return blind_review_required() or bool(session.get(SESSION_BLIND, False))
+
+
+def revealed_ids(session: Mapping) -> frozenset[int]:
+    return frozenset(int(i) for i in session.get(SESSION_REVEALED, ()))
+
+
+@transaction.atomic
+def resume_reveal(*, resume: Resume, actor, session: MutableMapping) -> AuditEvent | None:
+    """Show a candidate's name and contacts to this recruiter for the rest of the session.
+
+    The audit event holds ids only. A candidate already revealed in this session is not logged
+    twice (a double click is one reveal).
+    """
+    revealed = revealed_ids(session)
+    if resume.pk in revealed:
+        return None
+    event = AuditEvent(
+        actor=actor, action=AuditEvent.Action.REVEALED, object_type="resume", object_id=resume.pk
+    )
+    event.full_clean()
+    event.save()
+    session[SESSION_REVEALED] = sorted(revealed | {resume.pk})
+    return event
+
+
+def pii_spans(text: str, resume: Resume) -> list[tuple[int, int]]:
+    """Where ``text`` holds the candidate's name, e-mail, phone or a link, merged and sorted."""
+    if not text:
+        return []
+    spans = [m.span() for m in _EMAIL.finditer(text)]
+    # A link ends before trailing punctuation, as the parser reads it.
+    spans += [
+        (m.start(), m.start() + len(m.group(0).rstrip(_TRAILING))) for m in _URL.finditer(text)
+    ]
+    spans += [m.span() for m in _PHONE.finditer(text) if _phone_ok(m.group(0).strip())]
+    literals = [resume.email, resume.phone, *(str(link) for link in resume.links or ())]
+    literals += [re.sub(r"^https?://(www\.)?", "", lit, flags=re.I) for lit in literals]
+    patterns = [re.escape(lit.strip()) for lit in literals if len(lit.strip()) >= 3]
+    name = resume.candidate_name.strip()
+    # Each part of the name on its own too: "DOE, Jane" or "Jane" alone in a sentence.
+    names = [name, *_NAME_PART.findall(name)] if name else []
+    patterns += [rf"(?<!\w){re.escape(n)}(?!\w)" for n in names]
+    if patterns:
+        patterns.sort(key=len, reverse=True)
+        spans += [m.span() for m in re.finditer("|".join(patterns), text, re.IGNORECASE)]
+    spans += _cut_literals(text, [lit.strip() for lit in literals])
+    merged: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _cut_literals(text: str, literals: list[str]) -> list[tuple[int, int]]:
+    """Contacts cut short by a quote's ellipsis ("jane.doe@exa…") that no pattern matches."""
+    spans = []
+    for cut in (m.start() for m in re.finditer("…", text)):
+        for literal in literals:
+            for k in range(len(literal) - 1, 2, -1):
+                if text[max(0, cut - k) : cut].lower() == literal[:k].lower():
+                    spans.append((cut - k, cut))
+                    break
+    return spans
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], HIDDEN]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def text_masked(text: str, resume: Resume) -> str:
+    return _masked(text, pii_spans(text, resume))
+
+
+def _evidence_masked(matched: dict, resume: Resume) -> dict:
+    """Mask an evidence line as one line, so nothing is missed at the highlight's edges; a
+    highlight that touches hidden text is itself hidden."""
+    before, match = matched.get("line_before", ""), matched.get("line_match", "")
+    line = before + match + matched.get("line_after", "")
+    start, end = len(before), len(before) + len(match)
+    spans = pii_spans(line, resume)
+    for s, e in spans:
+        if s < end and start < e:
+            start, end = min(start, s), max(end, e)
+    left = [(s, e) for s, e in spans if e <= start]
+    right = [(s - end, e - end) for s, e in spans if s >= end]
+    hit = any(s < end and start < e for s, e in spans)
+    return {
+        "line_before": _masked(line[:start], left),
+        "line_match": HIDDEN if hit else line[start:end],
+        "line_after": _masked(line[end:], right),
+    }
+
+
+def explanation_masked(explanation: dict | None, resume: Resume) -> dict | None:
+    """A copy of an explanation whose resume quotes (evidence lines, sentences, summary) are
+    masked; the job's sentences, scores and offsets are left as they are."""
+    if explanation is None:
+        return None
+
+    def mask(value, key=None):
+        if isinstance(value, str):
+            return value if key in _JOB_KEYS else text_masked(value, resume)
+        if isinstance(value, dict):
+            return {k: mask(v, k) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [mask(v, key) for v in value]
+        return value
+
+    masked = mask(copy.deepcopy(explanation))
+    for original, item in zip(
+        explanation.get("matched", []), masked.get("matched", []), strict=True
+    ):
+        if isinstance(original, dict) and "line_before" in original:
+            item.update(_evidence_masked(original, resume))
+    return masked
+
+
+def highlighted_masked(resume: Resume) -> SafeString:
+    """The resume text, escaped, skill evidence in <mark>, personal data replaced by [hidden]
+    (a skill mark that overlaps hidden text is dropped rather than split)."""
+    text = resume.text
+    hidden = pii_spans(text, resume)
+
+    def overlaps_hidden(start: int, end: int) -> bool:
+        return any(start < h_end and h_start < end for h_start, h_end in hidden)
+
+    marks = sorted(
+        (start, end, rs.skill.name)
+        for rs in resume.resume_skills.select_related("skill")
+        for start, end in rs.spans
+        if 0 <= start < end <= len(text) and not overlaps_hidden(start, end)
+    )
+    pieces = sorted([(s, e, None) for s, e in hidden] + marks)
+    out, pos = [], 0
+    for start, end, skill in pieces:
+        if start < pos:
+            continue
+        out.append(escape(text[pos:start]))
+        if skill is None:
+            out.append(HIDDEN)
+        else:
+            out.append(f'<mark title="{escape(skill)}">{escape(text[start:end])}</mark>')
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+class BlindResume:
+    """A resume as a blind page shows it: the same attributes, minus the personal data until
+    the recruiter has revealed the candidate."""
+
+    blind = True
+
+    def __init__(self, resume: Resume, *, revealed: bool = False):
+        self._resume = resume
+        self.revealed = revealed
+
+    def __getattr__(self, name: str):
+        return getattr(self._resume, name)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self._resume.display_name if self.revealed else f"Candidate #{self._resume.pk}"
+
+    def get_absolute_url(self) -> str:
+        # The recruiting detail page is not blind; the candidate's matches page is.
+        if self.revealed:
+            return self._resume.get_absolute_url()
+        return reverse("matching:resume_matches", args=[self._resume.pk])
+
+    def _hidden(self, value, empty):
+        return value if self.revealed else empty
+
+    candidate_name = property(lambda self: self._hidden(self._resume.candidate_name, ""))
+    email = property(lambda self: self._hidden(self._resume.email, ""))
+    phone = property(lambda self: self._hidden(self._resume.phone, ""))
+    links = property(lambda self: self._hidden(self._resume.links, []))
+    original_filename = property(lambda self: self._hidden(self._resume.original_filename, ""))
+    original_file = property(lambda self: self._hidden(self._resume.original_file, None))
+    sections = property(lambda self: self._hidden(self._resume.sections, []))
+
+    @property
+    def text(self) -> str:
+        return self._resume.text if self.revealed else text_masked(self._resume.text, self._resume)
+
+    @property
+    def warnings(self) -> list[str]:
+        if self.revealed:
+            return self._resume.warnings
+        return [text_masked(w, self._resume) for w in self._resume.warnings]
+
+    @property
+    def error(self) -> str:
+        return (
+            self._resume.error if self.revealed else text_masked(self._resume.error, self._resume)
+        )
+
+
+def resume_for_page(resume: Resume, session: Mapping) -> Resume | BlindResume:
+    """The resume itself when blind review is off, else its blind view."""
+    if not blind_review_on(session):
+        return resume
+    return BlindResume(resume, revealed=resume.pk in revealed_ids(session))
+
+
+def result_for_page(result, session: Mapping):
+    """A MatchResult as the session may see it: blind resume and masked explanation."""
+    resume = resume_for_page(result.resume, session)
+    if not isinstance(resume, BlindResume) or resume.revealed:
+        return dataclasses.replace(result, resume=resume)
+    return dataclasses.replace(
+        result, resume=resume, explanation=explanation_masked(result.explanation, result.resume)
+    )
+
+
+def page_for_session(page, session: Mapping):
+    """A MatchPage with every result as ``result_for_page`` gives it."""
+    if not blind_review_on(session):
+        return page
+    return dataclasses.replace(page, results=[result_for_page(r, session) for r in page.results])

@@ -1,0 +1,294 @@
+"""Blind review: ranking pages, partials, CSV and API hide the candidate's name, contacts and
+links until a recruiter reveals them, and every reveal is one audit event."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+
+from matching.services.blind import HIDDEN, text_masked
+from recruiting.models import AuditEvent, Resume
+from recruiting.services.jobs import job_create
+from recruiting.services.resumes import resume_create_from_text
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Janelle Quorra"
+EMAIL = "janelle.quorra@mailbox.example.org"
+PHONE = "+1 (555) 013-3713"
+LINK = "github.com/jquorra-dev"
+RESUME = f"""JANELLE QUORRA
+{EMAIL} | {PHONE} | {LINK}
+
+Summary
+Janelle Quorra ({EMAIL}, {PHONE}) builds Django services and Python APIs with PostgreSQL.
+
+Experience
+Backend Engineer, Acme, 2017 - 2023
+- Quorra designed PostgreSQL schemas for the Django booking platform; code at https://{LINK}.
+
+Skills
+Python, Django, PostgreSQL, Docker
+"""
+# Every form in which the personal data could reach a page.
+SECRETS = [NAME, "Janelle", "Quorra", "QUORRA", EMAIL, "janelle.quorra", "555", "3713", "jquorra"]
+
+
+@pytest.fixture
+def world(recruiter, skills, categories, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        resume, _ = resume_create_from_text(owner=recruiter, text=RESUME)
+        job = job_create(
+            owner=recruiter,
+            title="Python Backend Engineer",
+            description="<p>You will build Django services and Python APIs for our platform.</p>"
+            "<p>You will design PostgreSQL schemas for the booking platform.</p>"
+            "<h3>Requirements</h3><ul><li>Python</li><li>Django</li><li>PostgreSQL</li></ul>",
+        )
+    resume = Resume.objects.get(pk=resume.pk)
+    # The parser found the personal data, so there is something to hide.
+    assert resume.candidate_name == NAME
+    assert resume.email == EMAIL
+    assert resume.phone
+    assert resume.links
+    return {"resume": resume, "job": job}
+
+
+@pytest.fixture
+def blind(settings):
+    settings.BLIND_REVIEW = True
+
+
+def leaks(text: str) -> list[str]:
+    return [s for s in SECRETS if s.lower() in text.lower()]
+
+
+def ranking_responses(client, world) -> dict[str, str]:
+    """Every ranking page, partial, export and API answer that shows this candidate."""
+    job, resume = world["job"], world["resume"]
+    out = {
+        "candidates page": client.get(f"/jobs/{job.pk}/candidates/"),
+        "candidates partial": client.get(f"/jobs/{job.pk}/candidates/", HTTP_HX_REQUEST="true"),
+        "explanation page": client.get(f"/jobs/{job.pk}/candidates/{resume.pk}/explanation/"),
+        "explanation partial": client.get(
+            f"/jobs/{job.pk}/candidates/{resume.pk}/explanation/", HTTP_HX_REQUEST="true"
+        ),
+        "resume matches page": client.get(f"/resumes/{resume.pk}/matches/"),
+        "rank pile page": client.post("/rank/", {"job": job.pk, "resumes": [resume.pk]}),
+        "rank pile csv": client.get("/rank/", {"format": "csv"}),
+        "api candidates": client.get(f"/api/v1/jobs/{job.pk}/candidates/"),
+        "api explain": client.get("/api/v1/explain/", {"job": job.pk, "resume": resume.pk}),
+        "api resume matches": client.get(f"/api/v1/resumes/{resume.pk}/matches/"),
+        "api rank": client.post(
+            "/api/v1/rank/",
+            {"job_id": job.pk, "resume_ids": [resume.pk]},
+            content_type="application/json",
+        ),
+    }
+    for name, response in out.items():
+        assert response.status_code == 200, name
+    return {name: response.content.decode() for name, response in out.items()}
+
+
+def test_without_blind_review_the_ranking_pages_quote_the_personal_data(recruiter_client, world):
+    # The control for the tests below: the same pages do show the data when not blind.
+    bodies = ranking_responses(recruiter_client, world)
+    for name, body in bodies.items():
+        assert NAME in body or NAME.upper() in body, name
+    for name in ("candidates page", "explanation page", "explanation partial", "api explain"):
+        assert EMAIL in bodies[name], name
+
+
+def test_blind_ranking_pages_partials_csv_and_api_show_no_name_contact_or_link(
+    recruiter_client, world, blind
+):
+    bodies = ranking_responses(recruiter_client, world)
+    label = f"Candidate #{world['resume'].pk}"
+    for name, body in bodies.items():
+        assert not leaks(body), (name, leaks(body))
+        assert label in body or name == "explanation partial", name
+    # The explanations are still there, with the quoted personal data masked.
+    for name in ("candidates page", "explanation page", "explanation partial", "api explain"):
+        assert HIDDEN in bodies[name], name
+    assert "builds Django services" in bodies["explanation partial"]
+
+
+def test_the_blind_resume_page_masks_the_text_and_offers_no_original_file(
+    recruiter_client, world, blind
+):
+    body = recruiter_client.get(f"/resumes/{world['resume'].pk}/matches/").content.decode()
+    assert not leaks(body)
+    assert "Backend Engineer, Acme, 2017 - 2023" in body
+    assert f"/resumes/{world['resume'].pk}/file/" not in body
+
+
+def test_revealing_records_one_audit_event_without_personal_data_and_shows_the_name(
+    recruiter_client, recruiter, world, blind
+):
+    job, resume = world["job"], world["resume"]
+    response = recruiter_client.post(f"/resumes/{resume.pk}/reveal/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert NAME in body and EMAIL in body
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.object_type, event.object_id) == (
+        "resume.revealed",
+        recruiter,
+        "resume",
+        resume.pk,
+    )
+    assert not leaks(json.dumps(event.details) + str(event))
+    # A second click is the same reveal, not a second one.
+    recruiter_client.post(f"/resumes/{resume.pk}/reveal/", HTTP_HX_REQUEST="true")
+    assert AuditEvent.objects.count() == 1
+    page = recruiter_client.get(f"/jobs/{job.pk}/candidates/").content.decode()
+    assert NAME in page and EMAIL in page
+    csv = recruiter_client.post("/rank/", {"job": job.pk, "resumes": [resume.pk]})
+    assert NAME in csv.content.decode()
+    assert NAME in recruiter_client.get("/rank/", {"format": "csv"}).content.decode()
+
+
+def test_the_reveal_button_works_without_javascript(recruiter_client, world, blind):
+    job, resume = world["job"], world["resume"]
+    page = recruiter_client.get(f"/jobs/{job.pk}/candidates/").content.decode()
+    assert f'action="/resumes/{resume.pk}/reveal/"' in page
+    response = recruiter_client.post(
+        f"/resumes/{resume.pk}/reveal/", {"next": f"/jobs/{job.pk}/candidates/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/jobs/{job.pk}/candidates/"
+    assert NAME in recruiter_client.get(response["Location"]).content.decode()
+    assert AuditEvent.objects.filter(action="resume.revealed").count() == 1
+
+
+def test_the_reveal_never_redirects_off_site(recruiter_client, world, blind):
+    resume = world["resume"]
+    response = recruiter_client.post(
+        f"/resumes/{resume.pk}/reveal/", {"next": "https://evil.example.com/"}
+    )
+    assert response["Location"] == f"/resumes/{resume.pk}/matches/"
+
+
+def test_a_get_does_not_reveal(recruiter_client, world, blind):
+    resume = world["resume"]
+    assert recruiter_client.get(f"/resumes/{resume.pk}/reveal/").status_code == 405
+    assert not AuditEvent.objects.exists()
+    page = recruiter_client.get(f"/jobs/{world['job'].pk}/candidates/").content.decode()
+    assert not leaks(page)
+
+
+def test_another_recruiter_or_an_anonymous_visitor_cannot_reveal(world, other_recruiter, blind):
+    resume = world["resume"]
+    other = Client()
+    other.force_login(other_recruiter)
+    assert other.post(f"/resumes/{resume.pk}/reveal/", HTTP_HX_REQUEST="true").status_code == 404
+    response = Client().post(f"/resumes/{resume.pk}/reveal/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not AuditEvent.objects.exists()
+
+
+def test_revealing_needs_a_csrf_token(recruiter, world, blind):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(recruiter)
+    resume = world["resume"]
+    assert client.post(f"/resumes/{resume.pk}/reveal/", HTTP_HX_REQUEST="true").status_code == 403
+    assert not AuditEvent.objects.exists()
+    page = client.get(f"/jobs/{world['job'].pk}/candidates/").content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = client.post(
+        f"/resumes/{resume.pk}/reveal/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == 1
+
+
+def test_a_reveal_lasts_for_the_session_only(recruiter, world, blind):
+    client = Client()
+    client.force_login(recruiter)
+    client.post(f"/resumes/{world['resume'].pk}/reveal/")
+    client.post("/accounts/logout/")
+    client.force_login(recruiter)
+    page = client.get(f"/jobs/{world['job'].pk}/candidates/").content.decode()
+    assert not leaks(page)
+
+
+def test_a_recruiter_can_switch_blind_review_on_and_off_for_the_session(recruiter_client, world):
+    url = f"/jobs/{world['job'].pk}/candidates/"
+    assert NAME in recruiter_client.get(url).content.decode()
+    response = recruiter_client.post("/blind-review/", {"blind": "on", "next": url})
+    assert response["Location"] == url
+    assert not leaks(recruiter_client.get(url).content.decode())
+    recruiter_client.post("/blind-review/", {"blind": "off", "next": url})
+    assert NAME in recruiter_client.get(url).content.decode()
+
+
+def test_when_the_site_requires_blind_review_it_cannot_be_switched_off(
+    recruiter_client, world, blind
+):
+    url = f"/jobs/{world['job'].pk}/candidates/"
+    recruiter_client.post("/blind-review/", {"blind": "off", "next": url})
+    assert not leaks(recruiter_client.get(url).content.decode())
+
+
+def test_masking_hides_contacts_and_name_parts_but_keeps_dates_and_skills(world):
+    masked = text_masked(
+        "Quorra, J. - reach janelle@x.example.com or 0044 20 7946 0958; www.quorra.dev; "
+        "Django 2017 - 2023, 12 05 2019",
+        world["resume"],
+    )
+    assert "Quorra" not in masked and "janelle@" not in masked and "7946" not in masked
+    assert "quorra.dev" not in masked
+    assert "Django 2017 - 2023, 12 05 2019" in masked
+
+
+def test_masking_catches_contacts_cut_by_an_ellipsis_and_at_the_highlight_edges(world):
+    from matching.services.blind import explanation_masked
+
+    resume = world["resume"]
+    assert "555" not in text_masked("call +1 (555) 0…", resume)
+    assert "mailbox" not in text_masked("write to janelle.quorra@mailbox.e…", resume)
+    explanation = {
+        "summary": "",
+        "matched": [
+            {
+                "skill": "Go",
+                "line_before": "mail janelle.quorra@mail",
+                "line_match": "box",
+                "line_after": ".example.org about Go",
+            }
+        ],
+    }
+    item = explanation_masked(explanation, resume)["matched"][0]
+    assert not leaks(item["line_before"] + item["line_match"] + item["line_after"])
+    assert item["line_before"] == "mail " and item["line_match"] == HIDDEN
+    assert item["line_after"] == " about Go"
+
+
+def test_a_hidden_candidate_exposes_no_personal_attribute_to_templates(world):
+    from matching.services.blind import BlindResume
+
+    hidden = BlindResume(world["resume"])
+    exposed = [
+        hidden.display_name,
+        str(hidden),
+        hidden.candidate_name,
+        hidden.email,
+        hidden.phone,
+        *hidden.links,
+        hidden.original_filename,
+        hidden.text,
+        json.dumps(hidden.sections),
+        hidden.get_absolute_url(),
+    ]
+    assert not leaks(" ".join(exposed))
+    assert not hidden.original_file
+    revealed = BlindResume(world["resume"], revealed=True)
+    assert (revealed.candidate_name, revealed.email, revealed.links) == (
+        NAME,
+        EMAIL,
+        world["resume"].links,
+    )
