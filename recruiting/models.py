@@ -181,6 +181,8 @@ class Resume(TimeStampedModel):
     )
     category_confidence = models.FloatField(null=True, blank=True)
     skills = models.ManyToManyField(Skill, through="ResumeSkill", related_name="resumes")
+    # Set when the retention command removed the personal data; the row is then never matched.
+    anonymised_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = ResumeQuerySet.as_manager()
 

@@ -40,7 +40,7 @@ _lock = threading.Lock()
 def _documents(kind: str) -> QuerySet:
     if kind == "job":
         return Job.objects.all()
-    return Resume.objects.filter(status=Resume.Status.READY)
+    return Resume.objects.filter(status=Resume.Status.READY, anonymised_at=None)
 
 
 def _signature(kind: str) -> tuple:

@@ -286,7 +286,9 @@ def candidates_for_job(
     """The best candidates among ``resumes`` (already filtered to what the user may see)."""
     _check_k(k)
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
-    allowed = list(resumes.filter(status=Resume.Status.READY).values_list("id", flat=True))
+    allowed = list(
+        resumes.filter(status=Resume.Status.READY, anonymised_at=None).values_list("id", flat=True)
+    )
     n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
     hits = (
         index_get("resume").search(req.vector, n_candidates, allowed_ids=allowed)[0]
@@ -315,6 +317,12 @@ def jobs_for_resume(
         raise ApplicationError(
             f"This resume is {resume.get_status_display().lower()}; it cannot be matched yet.",
             code="not_ready",
+            status=409,
+        )
+    if resume.anonymised_at is not None:
+        raise ApplicationError(
+            "This candidate was anonymised under the retention policy; it cannot be matched.",
+            code="anonymised",
             status=409,
         )
     r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)

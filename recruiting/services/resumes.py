@@ -278,4 +278,6 @@ def resume_anonymise(*, resume: Resume) -> bool:
     )
     if storage and file_name:
         transaction.on_commit(lambda: storage.delete(file_name))
+    pk = resume.pk
+    transaction.on_commit(lambda: documents_removed.send(sender=Resume, kind="resume", ids=[pk]))
     return True
