@@ -10,7 +10,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from rest_framework import exceptions as drf_exceptions
@@ -58,6 +58,19 @@ def api_exception_handler(exc, context):
         return JsonResponse(
             {"message": exc.message, "code": exc.code, **exc.extra}, status=exc.status
         )
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The connection dropped (or the statement timed out): the request's transaction was
+        # rolled back, and the uploads are idempotent, so the client may send it again.
+        logger.error("database unavailable in API: %s", exc)
+        response = JsonResponse(
+            {
+                "message": "The database is unavailable; try again in a few seconds.",
+                "code": "database_unavailable",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "5"
+        return response
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error in API: %s", exc)
         return JsonResponse(

@@ -32,7 +32,7 @@ def job_process_task(job_id: int) -> None:
 
 @shared_task(bind=True, max_retries=3, **IDEMPOTENT)
 def ingest_source_task(self, run_id: int) -> str:
-    from recruiting.services.ingestion import ingestion_run
+    from recruiting.services.ingestion import DATABASE_CONNECTION_ERRORS, ingestion_run
 
     try:
         return ingestion_run(
@@ -41,6 +41,9 @@ def ingest_source_task(self, run_id: int) -> str:
     except TransientSourceError as exc:
         countdown = exc.retry_after or 30 * 2**self.request.retries
         raise self.retry(exc=exc, countdown=countdown) from exc
+    except DATABASE_CONNECTION_ERRORS as exc:
+        # The run is back in the queue; a dropped connection usually heals within seconds.
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
 
 
 @shared_task(**IDEMPOTENT)

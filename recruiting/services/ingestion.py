@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobSource
@@ -24,6 +24,8 @@ from recruiting.sources import (
 logger = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
+# A dropped connection (or a statement timeout) is the database's fault, not the posting's.
+DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def fetch_policy() -> FetchPolicy:
@@ -77,7 +79,8 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
     """Carry out a queued run. Running it again after it finished changes nothing.
 
     With ``retryable``, a transient fetch failure (timeouts, 5xx, 429 after the fetch layer's own
-    retries) puts the run back in the queue and re-raises, so the task can retry it later.
+    retries) or a dropped database connection puts the run back in the queue and re-raises, so
+    the task can retry it later; without it the run is marked failed, never left "running".
     """
     run = IngestionRun.objects.select_related("source").get(pk=run_id)
     if run.status == IngestionRun.Status.RUNNING and _is_stale(run):
@@ -87,6 +90,23 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
     if not _claim(run):
         run.refresh_from_db()
         return run
+    try:
+        return _ingest(run, progress=progress, retryable=retryable)
+    except DATABASE_CONNECTION_ERRORS as exc:
+        # A run left "running" would block every later run of its source: reconnect, record it.
+        if not connection.in_atomic_block:
+            connection.close()
+        message = f"Database connection lost: {exc}"
+        if retryable:
+            IngestionRun.objects.filter(pk=run.pk).update(
+                status=IngestionRun.Status.QUEUED, message=f"Will retry: {message}"[:2000]
+            )
+        else:
+            _finish(run, status=IngestionRun.Status.FAILED, message=message)
+        raise
+
+
+def _ingest(run: IngestionRun, *, progress, retryable: bool) -> IngestionRun:
     source = run.source
     try:
         result = fetch_postings(source_config(source), policy=fetch_policy())
@@ -114,6 +134,8 @@ def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> Ing
             job, outcome = job_services.job_upsert(
                 source=source, posting=posting, category_slug=posting.raw_category
             )
+        except DATABASE_CONNECTION_ERRORS:
+            raise  # not the posting's fault: the whole run is retried (upserts are idempotent)
         except Exception as exc:  # one malformed posting is recorded; the rest go in
             logger.warning(
                 "posting %s of source %s failed: %s", posting.external_id, source.pk, exc
