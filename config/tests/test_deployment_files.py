@@ -61,3 +61,13 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert read, "no variables found in the settings"
     missing = sorted(v for v in read if not re.search(rf"^#?\s*{v}=", example, re.MULTILINE))
     assert not missing, f".env.example does not document {missing}"
+
+
+def test_the_broker_keeps_its_queue_across_a_restart():
+    """Queued tasks live in Redis: without an append-only file on a volume a restart loses them
+    (recruiting/tests/test_faults_live.py proves the loss with a real redis-server)."""
+    redis = compose()["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    volume = redis["volumes"][0].split(":")
+    assert volume[1] == "/data" and volume[0] in compose()["volumes"]
