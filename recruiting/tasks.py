@@ -30,6 +30,14 @@ def job_process_task(job_id: int) -> None:
     job_process(job_id=job_id)
 
 
+@shared_task(**IDEMPOTENT)
+def documents_requeue_stale_task() -> dict:
+    from recruiting.services.recovery import documents_requeue_stale
+
+    done = documents_requeue_stale()
+    return {"resumes": done.resumes, "jobs": done.jobs}
+
+
 @shared_task(bind=True, max_retries=3, **IDEMPOTENT)
 def ingest_source_task(self, run_id: int) -> str:
     from recruiting.services.ingestion import DATABASE_CONNECTION_ERRORS, ingestion_run

@@ -188,6 +188,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A resume still pending (or a job without an embedding) this long after its last change lost its
+# task: the beat sweep "requeue stale documents" sends it again.
+REQUEUE_PENDING_AFTER_SECONDS = _setting("REQUEUE_PENDING_AFTER_SECONDS", int, 600)
 # Rows commit before their task is sent (delay_on_commit): kombu's default (~1 s of retries) would
 # drop the message during a broker restart and leave the row unprocessed. Wait up to ~25 s instead.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -334,6 +337,11 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    # Documents whose processing task was lost (a long broker outage) are queued again.
+    "requeue stale documents": {
+        "task": "recruiting.tasks.documents_requeue_stale_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Daily, after the night's ingestion runs: compare the last week with the training reference.
     "drift checks": {
         "task": "matching.tasks.drift_check_scheduled",

@@ -52,6 +52,12 @@ def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
     sha = hashlib.sha256(data).hexdigest()
     existing = Resume.objects.filter(owner=owner, sha256=sha).first()
     if existing is not None:
+        if existing.status in (Resume.Status.PENDING, Resume.Status.FAILED):
+            # The client sends it again: its processing task may have been lost; send it again
+            # too (processing claims the row, so a task that was not lost does nothing twice).
+            from recruiting.tasks import resume_process_task
+
+            resume_process_task.delay_on_commit(existing.pk)
         return existing, False
     try:
         parsed = parse_resume(data, filename, limits=file_limits())

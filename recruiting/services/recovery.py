@@ -1,0 +1,61 @@
+"""Recovery: re-send the processing task of documents whose task was lost.
+
+Rows commit before their task is published (``delay_on_commit``). A broker outage longer than
+the publish retries, or a message lost with its broker, leaves a resume pending or a job without
+an embedding for good; so does a worker that died beyond redelivery while a resume was
+processing. Beat runs this sweep every few minutes; processing is idempotent (claims, content
+hashes), so a task sent twice does its work once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from recruiting.models import Job, JobEmbedding, Resume
+from recruiting.services.embedding import embedder_get
+
+# At most this many of each kind per sweep: a long outage is caught up over a few sweeps
+# instead of flooding the broker at once.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Requeued:
+    resumes: int
+    jobs: int
+
+
+def documents_requeue_stale(*, now=None) -> Requeued:
+    """Queue again the resumes and jobs whose processing should have finished by now."""
+    from recruiting.tasks import job_process_task, resume_process_task
+
+    now = now or timezone.now()
+    pending_cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
+    # A resume "processing" for longer than the hard task time limit lost its worker.
+    processing_cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    resume_ids = list(
+        Resume.objects.filter(
+            status=Resume.Status.PENDING, updated_at__lt=pending_cutoff
+        ).values_list("id", flat=True)[:BATCH]
+    ) + list(
+        Resume.objects.filter(
+            status=Resume.Status.PROCESSING, updated_at__lt=processing_cutoff
+        ).values_list("id", flat=True)[:BATCH]
+    )
+    embedded = JobEmbedding.objects.filter(model_id=embedder_get().model_id).values("job_id")
+    job_ids = list(
+        Job.objects.open()
+        .filter(updated_at__lt=pending_cutoff)
+        .exclude(pk__in=embedded)
+        .order_by("id")
+        .values_list("id", flat=True)[:BATCH]
+    )
+    for pk in resume_ids:
+        resume_process_task.delay(pk)
+    for pk in job_ids:
+        job_process_task.delay(pk)
+    return Requeued(resumes=len(resume_ids), jobs=len(job_ids))

@@ -1,0 +1,79 @@
+"""Lost processing tasks: a document whose task never reached a worker is queued again, by the
+beat sweep or when the client sends the same file again; nothing is processed twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from recruiting.models import Job, JobEmbedding, Resume, ResumeEmbedding
+from recruiting.services.jobs import job_create
+from recruiting.services.recovery import documents_requeue_stale
+from recruiting.services.resumes import resume_create_from_text
+from recruiting.tasks import documents_requeue_stale_task
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Jane Example\n\nSkills\nPython, Django, PostgreSQL\n"
+
+
+@pytest.fixture
+def lost(recruiter, skills, django_capture_on_commit_callbacks):
+    """A resume and a job whose processing tasks were never published (on-commit dropped)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        resume, _ = resume_create_from_text(owner=recruiter, text=TEXT)
+        job = job_create(owner=recruiter, title="Python Engineer", description="<p>Python.</p>")
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.PENDING
+    assert not JobEmbedding.objects.filter(job=job).exists()
+    return resume, job
+
+
+def age(model, pk, seconds: int) -> None:
+    model.objects.filter(pk=pk).update(updated_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_the_sweep_leaves_fresh_documents_to_their_own_tasks(lost):
+    assert documents_requeue_stale().resumes == documents_requeue_stale().jobs == 0
+    resume, _ = lost
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.PENDING
+
+
+def test_the_sweep_queues_stale_documents_again_and_they_get_processed(lost):
+    resume, job = lost
+    age(Resume, resume.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    age(Job, job.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    assert documents_requeue_stale_task.delay().get() == {"resumes": 1, "jobs": 1}
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.READY
+    assert ResumeEmbedding.objects.filter(resume=resume).count() == 1
+    assert JobEmbedding.objects.filter(job=job).count() == 1
+    # Done: the next sweep finds nothing.
+    assert documents_requeue_stale().resumes == documents_requeue_stale().jobs == 0
+
+
+def test_a_resume_stuck_processing_past_the_task_time_limit_is_queued_again(lost):
+    resume, _ = lost
+    Resume.objects.filter(pk=resume.pk).update(status=Resume.Status.PROCESSING)
+    age(Resume, resume.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    assert documents_requeue_stale().resumes == 0  # still within the task's time limit
+    age(Resume, resume.pk, settings.CELERY_TASK_TIME_LIMIT + 61)
+    assert documents_requeue_stale().resumes == 1
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.READY
+
+
+def test_sending_a_pending_resume_again_queues_its_processing_again(
+    lost, recruiter, django_capture_on_commit_callbacks
+):
+    resume, _ = lost
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = resume_create_from_text(owner=recruiter, text=TEXT)
+    assert again.pk == resume.pk and not created
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.READY
+    assert ResumeEmbedding.objects.filter(resume=resume).count() == 1
+
+
+def test_the_sweep_runs_on_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue stale documents"]
+    assert entry["task"] == documents_requeue_stale_task.name
