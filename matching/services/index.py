@@ -3,11 +3,13 @@
 Each process builds its index from the embeddings in the database (no re-encoding) and then
 adds only rows newer than the last one it saw, so web workers pick up new documents without a
 restart. Results are always re-checked against the database, so a deleted or closed document
-never appears, even in a process whose index still holds it.
+never appears, even in a process whose index still holds it; ``index_reconcile`` finds and
+repairs the entries that drifted from the stored embeddings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -69,16 +71,23 @@ def index_get(kind: str) -> VectorIndex:
 
 
 def _load_saved(kind: str, model_id: str, dim: int) -> _Holder | None:
-    directory = index_dir(kind, model_id)
-    if not (directory / "sync.json").exists():
-        return None
     try:
-        index = VectorIndex.load(directory / "index", expected_model_id=model_id, expected_dim=dim)
-        last = int(json.loads((directory / "sync.json").read_text())["last_embedding_id"])
+        return _read_saved(kind, model_id, dim)
+    except FileNotFoundError:
+        return None
     except (IndexLoadError, OSError, ValueError, KeyError) as exc:
         # A damaged saved index is not fatal: the stored embeddings rebuild it.
         logger.warning("saved %s index unusable (%s); rebuilding from stored embeddings", kind, exc)
         return None
+
+
+def _read_saved(kind: str, model_id: str, dim: int) -> _Holder:
+    directory = index_dir(kind, model_id)
+    sync_file = directory / "sync.json"
+    if not sync_file.exists():
+        raise FileNotFoundError(sync_file)
+    index = VectorIndex.load(directory / "index", expected_model_id=model_id, expected_dim=dim)
+    last = int(json.loads(sync_file.read_text())["last_embedding_id"])
     return _Holder(kind=kind, model_id=model_id, index=index, last_embedding_id=last)
 
 
@@ -95,7 +104,13 @@ def index_rebuild(kind: str) -> tuple[int, Path]:
         index=VectorIndex(embedder.dim, model_id=embedder.model_id),
     )
     _sync(holder)
-    directory = index_dir(kind, embedder.model_id)
+    return len(holder.index), _save(holder)
+
+
+def _save(holder: _Holder) -> Path:
+    """Write the index and its sync point beside the saved one, swap them in with a rename, and
+    make ``holder`` this process's index."""
+    directory = index_dir(holder.kind, holder.model_id)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
     holder.index.save(staging / "index")
@@ -108,8 +123,17 @@ def index_rebuild(kind: str) -> tuple[int, Path]:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     with _holders_lock:
-        _holders[(kind, embedder.model_id)] = holder
-    return len(holder.index), directory
+        _holders[(holder.kind, holder.model_id)] = holder
+    return directory
+
+
+def _decode(raw: bytes | memoryview, dim: int) -> np.ndarray | None:
+    """A stored vector as float32, or None when it cannot be indexed (wrong size, NaN, inf)."""
+    data = bytes(raw)
+    if len(data) != dim * 4:
+        return None
+    vector = np.frombuffer(data, dtype=np.float32)
+    return vector if np.all(np.isfinite(vector)) else None
 
 
 def _sync(holder: _Holder) -> None:
@@ -123,9 +147,20 @@ def _sync(holder: _Holder) -> None:
             )
             if not rows:
                 return
-            ids = np.array([r[1] for r in rows], dtype=np.int64)
-            vectors = np.vstack([np.frombuffer(bytes(r[2]), dtype=np.float32) for r in rows])
-            holder.index.add(ids, vectors)
+            decoded = [(r[1], _decode(r[2], holder.index.dim)) for r in rows]
+            usable = [(doc_id, v) for doc_id, v in decoded if v is not None]
+            if len(usable) < len(rows):
+                # One damaged row must not take matching down; reconcile_index reports it.
+                logger.warning(
+                    "skipped %d unusable stored %s vectors (re-embed them)",
+                    len(rows) - len(usable),
+                    holder.kind,
+                )
+            if usable:
+                holder.index.add(
+                    np.array([d for d, _ in usable], dtype=np.int64),
+                    np.vstack([v for _, v in usable]),
+                )
             holder.last_embedding_id = rows[-1][0]
 
 
@@ -142,3 +177,111 @@ def index_reset() -> None:
     """Forget every in-process index (tests, and after an index rebuild or model switch)."""
     with _holders_lock:
         _holders.clear()
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """How the index of one kind differs from the stored embeddings (document ids, sorted).
+
+    ``missing``: stored, not indexed. ``orphaned``: indexed with no usable stored embedding for
+    the current model (row deleted behind the index's back, embedded only with another model,
+    or its vector damaged). ``stale``: indexed with a vector other than the stored one.
+    ``unusable``: stored vectors that cannot be indexed at all; only re-embedding fixes them.
+    """
+
+    kind: str
+    model_id: str
+    saved: str  # what was on disk: "loaded", "absent" or "unusable: <reason>"
+    stored: int
+    indexed: int
+    missing: list[int]
+    orphaned: list[int]
+    stale: list[int]
+    unusable: list[int]
+    repaired: bool
+
+    @property
+    def differences(self) -> int:
+        return len(self.missing) + len(self.orphaned) + len(self.stale)
+
+
+def index_reconcile(kind: str, *, dry_run: bool = False) -> ReconcileReport:
+    """Compare the index of ``kind`` with the stored embeddings of the current model and, unless
+    ``dry_run``, repair it from the stored vectors (never re-encoding) and save it atomically.
+
+    The index compared is the one a new process would use: the saved index plus the embeddings
+    stored after it. Every stored embedding of the model belongs in it, closed jobs included:
+    searches filter by the database, and a job can reopen without being embedded again.
+    """
+    embedder = embedder_get()
+    saved = "loaded"
+    try:
+        holder = _read_saved(kind, embedder.model_id, embedder.dim)
+    except FileNotFoundError:
+        holder, saved = None, "absent"
+    except (IndexLoadError, OSError, ValueError, KeyError) as exc:
+        holder, saved = None, f"unusable: {exc}"
+    if holder is None:
+        holder = _Holder(
+            kind=kind,
+            model_id=embedder.model_id,
+            index=VectorIndex(embedder.dim, model_id=embedder.model_id),
+        )
+    synced_from = holder.last_embedding_id
+    _sync(holder)
+
+    model, owner = _MODELS[kind]
+    stored: dict[int, np.ndarray | None] = {}
+    last_row = 0
+    for row_id, doc_id, raw in (
+        model.objects.filter(model_id=embedder.model_id)
+        .values_list("id", owner, "vector")
+        .iterator(chunk_size=SYNC_BATCH)
+    ):
+        stored[doc_id] = _decode(raw, embedder.dim)
+        last_row = max(last_row, row_id)
+    ids, vectors = holder.index.items()
+    position = {doc_id: i for i, doc_id in enumerate(ids.tolist())}
+    missing, stale, unusable = [], [], []
+    for doc_id, vector in stored.items():
+        if vector is None:
+            unusable.append(doc_id)
+        elif doc_id not in position:
+            missing.append(doc_id)
+        elif not np.allclose(vectors[position[doc_id]], vector, rtol=0, atol=1e-6):
+            stale.append(doc_id)
+    orphaned = [doc_id for doc_id in position if stored.get(doc_id) is None]
+    report = ReconcileReport(
+        kind=kind,
+        model_id=embedder.model_id,
+        saved=saved,
+        stored=len(stored) - len(unusable),
+        indexed=len(holder.index),
+        missing=sorted(missing),
+        orphaned=sorted(orphaned),
+        stale=sorted(stale),
+        unusable=sorted(unusable),
+        repaired=False,
+    )
+    changed = report.differences or saved != "loaded" or holder.last_embedding_id != synced_from
+    if dry_run or not changed:
+        return report
+    if orphaned:
+        holder.index.remove(np.asarray(orphaned, dtype=np.int64))
+    replace = report.missing + report.stale
+    if replace:
+        holder.index.add(
+            np.asarray(replace, dtype=np.int64), np.vstack([stored[d] for d in replace])
+        )
+    if holder.index.tombstones:
+        holder.index.rebuild()
+    holder.last_embedding_id = max(holder.last_embedding_id, last_row)
+    _save(holder)
+    logger.info(
+        "reconciled the %s index: %d missing, %d orphaned, %d stale",
+        kind,
+        len(missing),
+        len(orphaned),
+        len(stale),
+    )
+    return dataclasses.replace(report, repaired=True)

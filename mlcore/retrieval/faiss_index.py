@@ -320,6 +320,11 @@ class VectorIndex:
         vecs = self._index.reconstruct_n(0, self._index.ntotal)[keep]
         return self._labels[keep].copy(), vecs
 
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(ids, vectors)`` of every live entry, as copies, in storage order."""
+        with self._lock.read():
+            return self._live_arrays()
+
     def rebuild(self) -> None:
         """Rebuild from the live vectors: drops HNSW tombstones; under kind="auto" switches
         between flat and HNSW by the live count."""

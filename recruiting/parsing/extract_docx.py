@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 
 from .errors import ParseError
 from .model import FileLimits
@@ -45,6 +46,7 @@ def extract_docx(data: bytes, limits: FileLimits) -> str:
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
     except ImportError as exc:  # pragma: no cover - dependency of the project
         raise RuntimeError("python-docx is required to read DOCX files") from exc
     try:
@@ -57,12 +59,21 @@ def extract_docx(data: bytes, limits: FileLimits) -> str:
         raise ParseError("unsupported_type", f"The file is not a Word document: {exc}.") from exc
     except (KeyError, AttributeError, TypeError) as exc:
         raise ParseError("corrupt", f"The DOCX package is damaged: {exc}.") from exc
+    except etree.LxmlError as exc:  # XML the safety scan's expat accepts but lxml does not
+        raise ParseError("corrupt", f"The DOCX package holds malformed XML: {exc}.") from exc
+    except zipfile.BadZipFile as exc:  # e.g. local and central headers name different files
+        raise ParseError("corrupt", f"The DOCX package is damaged: {exc}.") from exc
 
     blocks: list[str] = []
-    before, after = _header_footer_elements(document)
+    try:
+        before, after = _header_footer_elements(document)
+        body = document.element.body
+    except AttributeError as exc:  # the main part's root is not a w:document
+        raise ParseError("corrupt", f"The DOCX document part is damaged: {exc}.") from exc
     for element in before:
         _walk_block(element, blocks)
-    _walk_block(document.element.body, blocks)
+    if body is not None:
+        _walk_block(body, blocks)
     for element in after:
         _walk_block(element, blocks)
     return "\n".join(blocks)
