@@ -14,7 +14,7 @@ from mlcore.jobtext import split_requirements, years_required_of
 from recruiting.models import Job, JobEmbedding, JobSkill, JobSource
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
-from recruiting.signals import documents_embedded, documents_removed
+from recruiting.signals import documents_embedded
 from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
 
@@ -243,8 +243,9 @@ def job_close(*, job: Job) -> Job:
         return job
     job.status = Job.Status.CLOSED
     job.closed_at = timezone.now()
+    # The job stays in the indexes: searches filter by status in the database, and a job that
+    # reopens with the same content is not embedded again, so it must still be there.
     job.save(update_fields=["status", "closed_at", "updated_at"])
-    transaction.on_commit(lambda: documents_removed.send(sender=Job, kind="job", ids=[job.pk]))
     return job
 
 
@@ -256,5 +257,4 @@ def jobs_close_missing(*, source: JobSource, seen_ids: set[str]) -> int:
         Job.objects.filter(pk__in=ids).update(
             status=Job.Status.CLOSED, closed_at=timezone.now(), updated_at=timezone.now()
         )
-        transaction.on_commit(lambda: documents_removed.send(sender=Job, kind="job", ids=ids))
     return len(ids)
