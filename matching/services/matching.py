@@ -101,7 +101,14 @@ def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
             code="not_ready",
             status=409,
         )
-    return row.as_array(), row.chunk_array()
+    try:
+        return row.as_array(), row.chunk_array()
+    except ValueError as exc:  # a damaged stored vector (reconcile_index reports these)
+        raise ApplicationError(
+            f"The stored embedding of this {owner_field} is damaged; process it again.",
+            code="damaged_embedding",
+            status=409,
+        ) from exc
 
 
 def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requirements:
@@ -248,9 +255,11 @@ def rank_resumes(
     for r in resumes:
         if r.pk not in emb:
             continue
-        breakdown, sim = _score_pair(
-            requirements, r, emb[r.pk].as_array(), emb[r.pk].chunk_array(), skills[r.pk]
-        )
+        try:
+            vector, chunks = emb[r.pk].as_array(), emb[r.pk].chunk_array()
+        except ValueError:  # a damaged stored vector: skipped like an unprocessed resume
+            continue
+        breakdown, sim = _score_pair(requirements, r, vector, chunks, skills[r.pk])
         scored.append((breakdown, sim, r))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     if limit is not None:

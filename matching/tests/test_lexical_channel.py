@@ -127,3 +127,14 @@ def test_the_lexical_index_forgets_an_erased_resume_and_never_returns_what_is_no
         resume_delete(resume=resume, actor=recruiter)
     # Forgotten at once in this process, not after the refresh interval.
     assert lexical_index_get("resume").search(RARE, 5) == []
+
+
+def test_a_damaged_stored_vector_is_skipped_not_a_crash(pile, recruiter):
+    from recruiting.models import Job, ResumeEmbedding
+
+    resume = pile["resume"]
+    ResumeEmbedding.objects.filter(resume=resume).update(vector=b"\x00" * 10)
+    page = matching.candidates_for_job(job=pile["rare"], resumes=Resume.objects.all(), k=5)
+    assert resume.pk not in [r.resume.pk for r in page.results]
+    with pytest.raises(matching.ApplicationError, match="damaged"):
+        matching.jobs_for_resume(resume=resume, jobs=Job.objects.all())
