@@ -339,7 +339,11 @@ def jobs_for_resume(
     n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
     hits = index_get("job").search(r_vec, n_candidates, allowed_ids=allowed)[0] if allowed else []
     ids = fused_pool(
-        kind="job", dense=[i for i, _ in hits], query=resume.text, allowed=allowed, size=n_candidates
+        kind="job",
+        dense=[i for i, _ in hits],
+        query=resume.text,
+        allowed=allowed,
+        size=n_candidates,
     )
     candidates = Job.objects.filter(pk__in=ids).select_related("category")
     skills = _resume_skills([resume])[resume.pk]
