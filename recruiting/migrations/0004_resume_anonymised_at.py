@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recruiting', '0003_auditevent_revealed'),
+        ("recruiting", "0003_auditevent_revealed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='resume',
-            name='anonymised_at',
+            model_name="resume",
+            name="anonymised_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
     ]
