@@ -136,6 +136,24 @@ def test_a_recruiter_opens_a_job_and_shortlists_a_candidate(page, jobs, recruite
     shot(page, "shortlist")
 
 
+def test_blind_review_hides_the_name_until_a_logged_reveal(page, jobs, recruiter, settings):
+    settings.BLIND_REVIEW = True
+    tara = add_resume(recruiter, "Tara Twin\ntara@example.com\n" + TWIN + "Python, Django\n")
+    page.goto(f"/jobs/{jobs['python'].pk}/candidates/")
+    page.wait_for_selector("#candidates table")
+    assert "Tara" not in page.content() and "tara@example.com" not in page.content()
+    assert f"Candidate #{tara.pk}" in page.inner_text("#candidates")
+    page.get_by_role("button", name=f"Reveal the name and contacts of Candidate #{tara.pk}").click()
+    page.wait_for_selector("#candidates :text('Tara Twin')")
+    assert "tara@example.com" in page.inner_text("#candidates")
+    assert page.url.endswith("/candidates/")  # swapped in place
+    from recruiting.models import AuditEvent
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REVEALED)
+    assert (event.actor, event.object_id) == (recruiter, tara.pk)
+    shot(page, "blind-review-reveal")
+
+
 def test_editing_a_must_have_reorders_the_candidates_in_place(page, jobs, recruiter):
     add_resume(recruiter, "Tara Twin\n" + TWIN + "Python, Django, Docker\n")
     add_resume(recruiter, "Gus Twin\n" + TWIN + "Go, Kubernetes, Docker\n")
