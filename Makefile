@@ -9,7 +9,7 @@ STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/re
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest evaluate repro dvc-remote clean
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load evaluate repro dvc-remote clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -65,6 +65,15 @@ bench: venv ## Benchmarks: embedding throughput, search and match latency (ratio
 
 bench-ingest: venv ## Ingestion throughput: 1,000 postings and 300 resumes, with time shares
 	$(PY) bench/bench_ingest.py
+
+bench-match: venv ## Match API p50/p95 and model/index/database shares at 10k jobs, 2k resumes (SQLite, PostgreSQL)
+	@mkdir -p bench/results
+	set -o pipefail; DATABASE_URL= $(PY) bench/bench_match.py | tee bench/results/bench_match_sqlite.txt
+	set -o pipefail; DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rr_bench} \
+		$(PY) bench/bench_match.py | tee bench/results/bench_match_postgres.txt
+
+load: venv ## 60 s locust run against gunicorn + PostgreSQL + Redis on 127.0.0.1; fails on any error
+	bash bench/load/run_load.sh
 
 evaluate: venv ## Quality on ../shared/data: classifiers, ranking and drift against baselines
 	$(PY) bench/eval_classifiers.py --data-dir ../shared/data

@@ -1,0 +1,59 @@
+"""Prepare the load run's database (already migrated, demo data loaded): optionally scale it like
+bench_match.py, then write a DRF token for the demo recruiter and the ids locust picks from.
+
+    python bench/load/prepare.py --out DIR [--jobs N --resumes M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--jobs", type=int, default=0, help="scale the jobs up to this many")
+    parser.add_argument("--resumes", type=int, default=0, help="scale the resumes up to this many")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    import numpy as np
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from recruiting.models import Job, JobEmbedding, Resume, ResumeEmbedding
+
+    if args.jobs or args.resumes:
+        from bench_match import scale
+
+        rng = np.random.default_rng(0)
+        scale(Job, JobEmbedding, "job", args.jobs, rng)
+        scale(Resume, ResumeEmbedding, "resume", args.resumes, rng)
+
+    # The demo recruiter owns the demo resumes, so every call below is allowed for this user.
+    user = get_user_model().objects.get(username="recruiter")
+    token, _ = Token.objects.get_or_create(user=user)
+    ids = {
+        "jobs": list(Job.objects.open().values_list("id", flat=True)),
+        "resumes": list(Resume.objects.visible_to(user).ready().values_list("id", flat=True)),
+    }
+    if not ids["jobs"] or not ids["resumes"]:
+        raise SystemExit("the demo data has no open jobs or no ready resumes")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ids.json").write_text(json.dumps(ids))
+    (args.out / "token").write_text(token.key)
+    print(f"{len(ids['jobs'])} open jobs, {len(ids['resumes'])} ready resumes; token written")
+
+
+if __name__ == "__main__":
+    main()
