@@ -93,8 +93,7 @@ def _check_k(k: int) -> int:
     return k
 
 
-def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
-    row = model.objects.filter(**{owner_field: obj, "model_id": embedder_get().model_id}).first()
+def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
     if row is None:
         raise ApplicationError(
             f"This {owner_field} has not been processed yet (no embedding); try again in a moment.",
@@ -111,9 +110,15 @@ def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
         ) from exc
 
 
-def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requirements:
-    vector, chunks = _embedding(JobEmbedding, "job", job)
-    skills = list(JobSkill.objects.filter(job=job).select_related("skill"))
+def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
+    row = model.objects.filter(**{owner_field: obj, "model_id": embedder_get().model_id}).first()
+    return _vectors(row, owner_field)
+
+
+def _requirements_of(
+    job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=()
+) -> Requirements:
+    vector, chunks = _vectors(embedding, "job")
     req = (
         tuple(required)
         if required is not None
@@ -134,6 +139,31 @@ def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requ
         vector=vector,
         chunks=chunks,
     )
+
+
+def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requirements:
+    embedding = JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id).first()
+    skills = list(JobSkill.objects.filter(job=job).select_related("skill"))
+    return _requirements_of(job, embedding, skills, required=required, nice=nice, excluded=excluded)
+
+
+def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
+    """The requirements of many jobs in two queries; jobs without a usable embedding left out."""
+    ids = [j.pk for j in jobs]
+    embeddings = {
+        e.job_id: e
+        for e in JobEmbedding.objects.filter(job_id__in=ids, model_id=embedder_get().model_id)
+    }
+    skills: dict[int, list[JobSkill]] = {pk: [] for pk in ids}
+    for js in JobSkill.objects.filter(job_id__in=ids).select_related("skill"):
+        skills[js.job_id].append(js)
+    out = {}
+    for job in jobs:
+        try:
+            out[job.pk] = _requirements_of(job, embeddings.get(job.pk), skills[job.pk])
+        except ApplicationError:
+            continue
+    return out
 
 
 def free_text_requirements(
@@ -345,13 +375,13 @@ def jobs_for_resume(
         allowed=allowed,
         size=n_candidates,
     )
-    candidates = Job.objects.filter(pk__in=ids).select_related("category")
+    candidates = list(Job.objects.filter(pk__in=ids).select_related("category"))
+    requirements = jobs_requirements(candidates)
     skills = _resume_skills([resume])[resume.pk]
     scored = []
     for job in candidates:
-        try:
-            req = job_requirements(job)
-        except ApplicationError:
+        req = requirements.get(job.pk)
+        if req is None:
             continue
         breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, skills)
         scored.append((breakdown, sim, job, req))

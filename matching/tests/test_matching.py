@@ -326,3 +326,29 @@ def test_list_pages_run_a_bounded_number_of_queries(
         assert recruiter_client.get("/jobs/").status_code == 200
     with django_assert_max_num_queries(12):
         assert recruiter_client.get("/resumes/").status_code == 200
+
+
+def test_match_queries_do_not_grow_with_the_number_of_candidates(
+    api_client, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Requirements of every candidate job come in two queries, not two per job."""
+    bruno = world["resumes"]["bruno"]
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = api_client.get(f"/api/v1/resumes/{bruno.pk}/matches/", {"k": 2})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(15):
+            job_create(
+                owner=world["python_job"].owner,
+                title=f"Java Engineer {i}",
+                description="<p>Spring Boot.</p><h3>Requirements</h3><ul><li>Java</li></ul>",
+            )
+    assert count() <= few + 2
