@@ -155,33 +155,3 @@ def test_ingestion_from_a_greenhouse_board_over_http(skills, django_capture_on_c
     assert result.status == "succeeded", result.message
     assert result.created >= 3
     assert not Job.objects.filter(description_html__icontains="<script").exists()
-
-
-def test_a_posting_that_comes_back_after_closing_is_matched_again(
-    drop_source, recruiter, django_capture_on_commit_callbacks
-):
-    from matching.services.index import index_get
-    from matching.services.matching import jobs_for_resume
-    from recruiting.services.resumes import resume_create_from_text
-
-    run(drop_source, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        resume, _ = resume_create_from_text(
-            owner=recruiter, text="Dev\n\nSkills\nPython, PostgreSQL, Django\n"
-        )
-    resume.refresh_from_db()
-    index_get("job")  # this process's index holds the three jobs
-    folder = Path(drop_source.url)
-    drop(folder, [posting(0), posting(1)])
-    run(drop_source, django_capture_on_commit_callbacks)
-    open_jobs = Job.objects.open()
-    assert "p-2" not in {
-        r.job.external_id for r in jobs_for_resume(resume=resume, jobs=open_jobs).results
-    }
-    drop(folder, [posting(i) for i in range(3)])  # back, with the same content: not re-embedded
-    result = run(drop_source, django_capture_on_commit_callbacks)
-    assert result.updated == 1 and JobEmbedding.objects.count() == 3
-    found = {
-        r.job.external_id for r in jobs_for_resume(resume=resume, jobs=Job.objects.open()).results
-    }
-    assert found == {"p-0", "p-1", "p-2"}
