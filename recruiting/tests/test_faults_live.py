@@ -136,12 +136,24 @@ def process_env(tmp_path: Path, *, broker: str) -> dict:
     }
 
 
-def producer(broker: str):
-    from celery import Celery
+class Producer:
+    """Sends tasks to ``broker`` only. A Celery app's broker_url yields to the CELERY_BROKER_URL
+    environment variable (CI sets it), so the connection is given explicitly."""
 
-    app = Celery("producer", broker=broker)
-    app.conf.task_serializer = "json"
-    return app
+    def __init__(self, broker: str):
+        from celery import Celery
+
+        self.broker = broker
+        self.app = Celery("producer", broker=broker)
+        self.app.conf.task_serializer = "json"
+
+    def send_task(self, name: str, args: list) -> None:
+        with self.app.connection_for_write(self.broker) as connection:
+            self.app.send_task(name, args=args, connection=connection)
+
+
+def producer(broker: str) -> Producer:
+    return Producer(broker)
 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
@@ -228,7 +240,9 @@ def test_a_broker_restart_loses_and_duplicates_no_job_or_resume(
         outage = subprocess.Popen(
             [sys.executable, "-c", PRODUCER_SCRIPT, str(recruiter.pk)],
             cwd=ROOT,
-            env=env,
+            # The outage lasts as long as the worker needs to finish its run on a loaded CI
+            # machine; the producer must outwait it (the default is 25 s).
+            env={**env, "CELERY_PUBLISH_RETRY_SECONDS": "150"},
             stdout=subprocess.PIPE,
             stderr=logs[2].open("wb"),
             start_new_session=True,
