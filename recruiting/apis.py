@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -289,6 +296,10 @@ class CanEditJob(permissions.BasePermission):
         return bool(request.user.is_staff or (obj.owner_id and obj.owner_id == request.user.pk))
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")
+
+
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Jobs from every source and those recruiters create; filters: status, remote, category, skill, dates."""
 
@@ -298,13 +309,43 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     filterset_class = JobFilter
     permission_classes = [permissions.IsAuthenticated, CanEditJob]
 
-    @extend_schema(request=JobWriteSerializer, responses={201: JobSerializer})
+    @extend_schema(
+        request=JobWriteSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Makes a retry safe: the same key from the same user returns the job "
+                "created the first time (200) instead of a second one. 1-100 visible ASCII "
+                "characters.",
+            )
+        ],
+        responses={
+            201: JobSerializer,
+            200: OpenApiResponse(JobSerializer, description="Created earlier with the same key."),
+        },
+    )
     def create(self, request: Request) -> Response:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            raise ApplicationError(
+                f"{IDEMPOTENCY_HEADER} must be 1-100 visible ASCII characters.",
+                code="invalid",
+                extra={"fields": {IDEMPOTENCY_HEADER: ["1-100 visible ASCII characters."]}},
+            )
         data = JobWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = job_services.job_create(owner=request.user, **data.validated_data)
+        if key is None:
+            job, created = job_services.job_create(owner=request.user, **data.validated_data), True
+        else:
+            job, created = job_services.job_create_once(
+                owner=request.user, idempotency_key=key, **data.validated_data
+            )
         return Response(
-            JobSerializer(self.get_queryset().get(pk=job.pk)).data, status=status.HTTP_201_CREATED
+            JobSerializer(self.get_queryset().get(pk=job.pk)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(request=JobWriteSerializer, responses={200: JobSerializer})

@@ -358,6 +358,13 @@ class Job(TimeStampedModel):
                 condition=Q(source__isnull=False),
                 name="job_unique_source_external_id",
             ),
+            # Jobs recruiters create carry a random external id, or "key:<Idempotency-Key>" when
+            # the client sent one: the same key twice is one job.
+            models.UniqueConstraint(
+                fields=["owner", "external_id"],
+                condition=Q(source__isnull=True, owner__isnull=False),
+                name="job_unique_owner_external_id",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "closed"]), name="job_status_valid"
             ),

@@ -6,7 +6,8 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
@@ -75,6 +76,7 @@ def job_create(
     url: str = "",
     must_have: Sequence[str] = (),
     nice_to_have: Sequence[str] = (),
+    external_id: str = "",
 ) -> Job:
     """A job entered by a recruiter (API or page): description is plain text or HTML."""
     if not title.strip():
@@ -85,7 +87,7 @@ def job_create(
     text = html_to_text(html)
     job = Job(
         owner=owner,
-        external_id=uuid.uuid4().hex,
+        external_id=external_id or uuid.uuid4().hex,
         title=title.strip()[:300],
         company=company[:200],
         location=location[:200],
@@ -108,6 +110,25 @@ def job_create(
 
     job_process_task.delay_on_commit(job.pk)
     return job
+
+
+IDEMPOTENCY_PREFIX = "key:"
+
+
+def job_create_once(*, owner, idempotency_key: str, **fields) -> tuple[Job, bool]:
+    """``job_create`` that a client may retry: the same key from the same owner gives the job
+    created the first time (``created`` False), even when two tries race."""
+    external_id = f"{IDEMPOTENCY_PREFIX}{idempotency_key}"
+    existing = Job.objects.filter(owner=owner, source=None, external_id=external_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        return job_create(owner=owner, external_id=external_id, **fields), True
+    except (IntegrityError, ValidationError):
+        existing = Job.objects.filter(owner=owner, source=None, external_id=external_id).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def job_update(
