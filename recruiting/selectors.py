@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -37,20 +39,34 @@ def resume_list(*, user, filters: dict) -> QuerySet[Resume]:
     return qs
 
 
-def resume_highlighted_text(resume: Resume) -> SafeString:
-    """The resume text, escaped, with every skill's evidence span wrapped in <mark>."""
-    spans = sorted(
+def resume_highlighted_text(
+    resume: Resume, *, hidden: Sequence[tuple[int, int]] = (), hidden_label: str = ""
+) -> SafeString:
+    """The resume text, escaped, with every skill's evidence span wrapped in <mark>.
+
+    ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a mark that
+    overlaps one is dropped rather than split.
+    """
+    text = resume.text
+
+    def overlaps_hidden(start: int, end: int) -> bool:
+        return any(start < h_end and h_start < end for h_start, h_end in hidden)
+
+    marks = sorted(
         (start, end, rs.skill.name)
         for rs in resume.resume_skills.select_related("skill")
         for start, end in rs.spans
-        if 0 <= start < end <= len(resume.text)
+        if 0 <= start < end <= len(text) and not overlaps_hidden(start, end)
     )
     out, pos = [], 0
-    for start, end, name in spans:
+    for start, end, name in sorted([(s, e, None) for s, e in hidden] + marks):
         if start < pos:
             continue
-        out.append(escape(resume.text[pos:start]))
-        out.append(f'<mark title="{escape(name)}">{escape(resume.text[start:end])}</mark>')
+        out.append(escape(text[pos:start]))
+        if name is None:
+            out.append(hidden_label)
+        else:
+            out.append(f'<mark title="{escape(name)}">{escape(text[start:end])}</mark>')
         pos = end
-    out.append(escape(resume.text[pos:]))
+    out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped

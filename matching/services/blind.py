@@ -11,11 +11,11 @@ from collections.abc import Mapping, MutableMapping
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from recruiting.models import AuditEvent, Resume
 from recruiting.parsing.contacts import _EMAIL, _PHONE, _TRAILING, _URL, _phone_ok
+from recruiting.selectors import resume_highlighted_text
 
 HIDDEN = "[hidden]"
 SESSION_BLIND = "blind_review"
@@ -160,31 +160,9 @@ def explanation_masked(explanation: dict | None, resume: Resume) -> dict | None:
 def highlighted_masked(resume: Resume) -> SafeString:
     """The resume text, escaped, skill evidence in <mark>, personal data replaced by [hidden]
     (a skill mark that overlaps hidden text is dropped rather than split)."""
-    text = resume.text
-    hidden = pii_spans(text, resume)
-
-    def overlaps_hidden(start: int, end: int) -> bool:
-        return any(start < h_end and h_start < end for h_start, h_end in hidden)
-
-    marks = sorted(
-        (start, end, rs.skill.name)
-        for rs in resume.resume_skills.select_related("skill")
-        for start, end in rs.spans
-        if 0 <= start < end <= len(text) and not overlaps_hidden(start, end)
+    return resume_highlighted_text(
+        resume, hidden=pii_spans(resume.text, resume), hidden_label=HIDDEN
     )
-    pieces = sorted([(s, e, None) for s, e in hidden] + marks)
-    out, pos = [], 0
-    for start, end, skill in pieces:
-        if start < pos:
-            continue
-        out.append(escape(text[pos:start]))
-        if skill is None:
-            out.append(HIDDEN)
-        else:
-            out.append(f'<mark title="{escape(skill)}">{escape(text[start:end])}</mark>')
-        pos = end
-    out.append(escape(text[pos:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
 class BlindResume:
