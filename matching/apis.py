@@ -28,7 +28,7 @@ class MatchQuerySerializer(serializers.Serializer):
     category = serializers.SlugField(required=False)
     open_only = serializers.BooleanField(required=False, default=True)
     remote = serializers.BooleanField(required=False, allow_null=True, default=None)
-    source = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    source = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     skill = serializers.CharField(required=False, max_length=120)
     location = serializers.CharField(required=False, max_length=200)
     posted_after = serializers.DateTimeField(required=False)

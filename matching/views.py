@@ -22,7 +22,6 @@ from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
-from recruiting.selectors import resume_highlighted_text
 from recruiting.services import jobs as job_services
 from recruiting.services.resumes import resumes_upload
 
@@ -151,13 +150,9 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     resume = get_object_or_404(
         Resume.objects.visible_to(request.user).select_related("category"), pk=pk
     )
-    shown = blind_services.resume_for_page(resume, request.session)
-    hidden = getattr(shown, "blind", False) and not shown.revealed
     context: dict = {
-        "resume": shown,
-        "highlighted": (
-            blind_services.highlighted_masked(resume) if hidden else resume_highlighted_text(resume)
-        ),
+        "resume": blind_services.resume_for_page(resume, request.session),
+        "highlighted": blind_services.highlighted_for_page(resume, request.session),
         **_blind_context(request),
     }
     try:

@@ -157,9 +157,12 @@ def explanation_masked(explanation: dict | None, resume: Resume) -> dict | None:
     return masked
 
 
-def highlighted_masked(resume: Resume) -> SafeString:
-    """The resume text, escaped, skill evidence in <mark>, personal data replaced by [hidden]
-    (a skill mark that overlaps hidden text is dropped rather than split)."""
+def highlighted_for_page(resume: Resume, session: Mapping) -> SafeString:
+    """The resume text, escaped, skill evidence in <mark>; unless the session may see the
+    candidate, personal data is replaced by [hidden] (a mark over it is dropped, not split)."""
+    shown = resume_for_page(resume, session)
+    if not isinstance(shown, BlindResume) or shown.revealed:
+        return resume_highlighted_text(resume)
     return resume_highlighted_text(
         resume, hidden=pii_spans(resume.text, resume), hidden_label=HIDDEN
     )
