@@ -91,6 +91,51 @@ def wait_for(predicate, *, timeout: float, what: str, logs: list[Path] = ()):
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{tails}")
 
 
+class Producer:
+    """Sends tasks to ``broker`` only. A Celery app's broker_url yields to the CELERY_BROKER_URL
+    environment variable (CI sets it), so the connection is given explicitly."""
+
+    def __init__(self, broker: str):
+        from celery import Celery
+
+        self.broker = broker
+        self.app = Celery("producer", broker=broker)
+        self.app.conf.task_serializer = "json"
+
+    def send_task(self, name: str, args: list) -> None:
+        with self.app.connection_for_write(self.broker) as connection:
+            self.app.send_task(name, args=args, connection=connection)
+
+
+def producer(broker: str) -> Producer:
+    return Producer(broker)
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    return start(env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=log)
+
+
+def run_finished(run_pk: int, *, timeout: float, what: str, logs: list[Path]):
+    """Wait until the ingestion run has ended (succeeded or failed); return it."""
+    from recruiting.models import IngestionRun
+
+    return wait_for(
+        lambda: IngestionRun.objects.filter(pk=run_pk, status__in=["succeeded", "failed"]).first(),
+        timeout=timeout,
+        what=what,
+        logs=logs,
+    )
+
+
+def assert_each_posting_once(source, n: int) -> None:
+    """The source's n postings are stored, each external id exactly once."""
+    from recruiting.models import Job
+
+    ids = list(Job.objects.filter(source=source).values_list("external_id", flat=True))
+    assert len(ids) == n
+    assert len(set(ids)) == n
+
+
 def write_drop(folder: Path, n: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     postings = [
@@ -121,9 +166,7 @@ def test_beat_fires_the_source_schedule_and_a_worker_ingests_it(live_env, tmp_pa
         source=JobSource(name="Live drop", kind="filedrop", url=str(drop), schedule="* * * * *")
     )
     logs = [tmp_path / "worker.log", tmp_path / "beat.log"]
-    worker = start(
-        live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0]
-    )
+    worker = start_worker(live_env, logs[0])
     beat = start(
         live_env, "beat", "-l", "info", "--schedule", str(tmp_path / "beat-schedule"), log=logs[1]
     )
@@ -144,7 +187,6 @@ def test_beat_fires_the_source_schedule_and_a_worker_ingests_it(live_env, tmp_pa
 
 
 def test_a_worker_killed_mid_ingestion_loses_and_duplicates_nothing(live_env, tmp_path, skills):
-    from celery import Celery
 
     from recruiting.models import IngestionRun, Job, JobSource
     from recruiting.services.scheduling import source_save
@@ -156,14 +198,12 @@ def test_a_worker_killed_mid_ingestion_loses_and_duplicates_nothing(live_env, tm
         source=JobSource(name="Kill drop", kind="filedrop", url=str(drop), enabled=False)
     )
     run = IngestionRun.objects.create(source=source, trigger="test")
-    producer = Celery("producer", broker=live_env["CELERY_BROKER_URL"])
-    producer.conf.task_serializer = "json"
-    producer.send_task("recruiting.tasks.ingest_source_task", args=[run.pk])
+    producer(live_env["CELERY_BROKER_URL"]).send_task(
+        "recruiting.tasks.ingest_source_task", args=[run.pk]
+    )
 
     logs = [tmp_path / "worker1.log", tmp_path / "worker2.log"]
-    first = start(
-        live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[0]
-    )
+    first = start_worker(live_env, logs[0])
     try:
         wait_for(
             lambda: IngestionRun.objects.get(pk=run.pk).processed >= 50,
@@ -174,23 +214,14 @@ def test_a_worker_killed_mid_ingestion_loses_and_duplicates_nothing(live_env, tm
         stop(first, signal.SIGKILL)
         killed_at = Job.objects.filter(source=source).count()
         assert 0 < killed_at < n, "the worker must die mid-run for this test to mean anything"
-        second = start(
-            live_env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=logs[1]
-        )
+        second = start_worker(live_env, logs[1])
         try:
-            final = wait_for(
-                lambda: IngestionRun.objects.filter(
-                    pk=run.pk, status__in=["succeeded", "failed"]
-                ).first(),
-                timeout=240,
-                what="the redelivered run to finish",
-                logs=logs,
+            final = run_finished(
+                run.pk, timeout=240, what="the redelivered run to finish", logs=logs
             )
         finally:
             stop(second)
     finally:
         stop(first, signal.SIGKILL)
     assert final.status == "succeeded", final.message
-    ids = list(Job.objects.filter(source=source).values_list("external_id", flat=True))
-    assert len(ids) == n
-    assert len(set(ids)) == n
+    assert_each_posting_once(source, n)

@@ -23,7 +23,15 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import require_service
-from recruiting.tests.test_celery_live import start, stop, wait_for, write_drop
+from recruiting.tests.test_celery_live import (
+    assert_each_posting_once,
+    producer,
+    run_finished,
+    start_worker,
+    stop,
+    wait_for,
+    write_drop,
+)
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -134,30 +142,6 @@ def process_env(tmp_path: Path, *, broker: str) -> dict:
         "CELERY_TASK_TIME_LIMIT": "8",
         "CELERY_TASK_SOFT_TIME_LIMIT": "6",
     }
-
-
-class Producer:
-    """Sends tasks to ``broker`` only. A Celery app's broker_url yields to the CELERY_BROKER_URL
-    environment variable (CI sets it), so the connection is given explicitly."""
-
-    def __init__(self, broker: str):
-        from celery import Celery
-
-        self.broker = broker
-        self.app = Celery("producer", broker=broker)
-        self.app.conf.task_serializer = "json"
-
-    def send_task(self, name: str, args: list) -> None:
-        with self.app.connection_for_write(self.broker) as connection:
-            self.app.send_task(name, args=args, connection=connection)
-
-
-def producer(broker: str) -> Producer:
-    return Producer(broker)
-
-
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
-    return start(env, "worker", "-l", "info", "--concurrency", "1", "--pool", "solo", log=log)
 
 
 # --- Broker restart ---------------------------------------------------------------------------
@@ -307,9 +291,7 @@ def test_a_broker_restart_loses_and_duplicates_no_job_or_resume(
         stop(worker)
 
     for run in runs:
-        ids = list(Job.objects.filter(source=run.source).values_list("external_id", flat=True))
-        assert len(ids) == per_source
-        assert len(set(ids)) == per_source
+        assert_each_posting_once(run.source, per_source)
     assert Job.objects.filter(pk__in=created["jobs"]).count() == 3
     shas = list(Resume.objects.filter(owner=recruiter).values_list("sha256", flat=True))
     assert len(shas) == len(set(shas)) == 23
@@ -550,19 +532,12 @@ def test_an_ingestion_run_whose_connection_dies_is_retried_not_stuck_and_not_sho
             what="the run to go back to the queue",
             logs=logs,
         )
-        final = wait_for(
-            lambda: IngestionRun.objects.filter(
-                pk=run.pk, status__in=["succeeded", "failed"]
-            ).first(),
-            timeout=45,
-            what="the run to finish after the dropped connection",
-            logs=logs,
+        final = run_finished(
+            run.pk, timeout=45, what="the run to finish after the dropped connection", logs=logs
         )
     finally:
         stop(worker)
     assert final.status == "succeeded", final.message
     assert final.failed == 0, final.errors
-    ids = list(Job.objects.filter(source=source).values_list("external_id", flat=True))
-    assert len(ids) == n
-    assert len(set(ids)) == n
+    assert_each_posting_once(source, n)
     assert not IngestionRun.objects.filter(source=source, status="running").exists()
