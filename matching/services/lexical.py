@@ -61,7 +61,7 @@ def _texts(kind: str) -> tuple[list[int], list[str]]:
 
 def lexical_index_get(kind: str) -> BM25Index:
     """The BM25 index of ``kind`` ("job" or "resume"), rebuilt when the documents changed."""
-    refresh = float(getattr(settings, "MATCH_LEXICAL_REFRESH_SECONDS", 60))
+    refresh = float(settings.MATCH_LEXICAL_REFRESH_SECONDS)
     with _lock:
         built = _built.get(kind)
         now = time.monotonic()
@@ -95,7 +95,7 @@ def fused_pool(
 
     With the lexical channel off (``MATCH_LEXICAL_CHANNEL``) this is the dense ranking.
     """
-    if not getattr(settings, "MATCH_LEXICAL_CHANNEL", True) or not allowed:
+    if not settings.MATCH_LEXICAL_CHANNEL or not allowed:
         return list(dense)[:size]
     lexical = lexical_index_get(kind).search(query[:MAX_QUERY_CHARS], size, allowed_ids=allowed)
     fused = reciprocal_rank_fusion([list(dense), [i for i, _ in lexical]])

@@ -11,7 +11,7 @@ import argparse
 import numpy as np
 
 from mlcore.classifiers.features import text_views
-from mlcore.classifiers.model import view_vectors
+from mlcore.classifiers.model import EMBEDDING_BLOCKS, view_vectors
 from mlcore.embeddings import get_embedder
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
 from mlcore.pipelines.common import (
@@ -25,7 +25,7 @@ from mlcore.pipelines.common import (
     write_json,
 )
 
-VIEWS = ("title", "role")
+VIEWS = tuple(b for b in EMBEDDING_BLOCKS if b != "document")  # title, role
 
 
 def embedder_from(params: dict):

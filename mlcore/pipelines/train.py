@@ -18,6 +18,7 @@ from mlcore.pipelines.common import (
     load_params,
     read_jsonl,
 )
+from mlcore.pipelines.embed import VIEWS
 
 KIND_PART = {"resumes": "resume_classifier", "jobs": "job_classifier"}
 
@@ -34,8 +35,6 @@ def load_split(kind: str, split: str) -> tuple[list[dict], np.ndarray]:
 
 def load_blocks(kind: str, split: str) -> tuple[list[dict], dict[str, np.ndarray]]:
     """The rows of a split and every embedding block the classifiers use (document and views)."""
-    from mlcore.pipelines.embed import VIEWS
-
     rows, vectors = load_split(kind, split)
     blocks = {"document": vectors}
     for view in VIEWS:
