@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from recruiting.models import AuditEvent, Resume
-from recruiting.parsing.contacts import _EMAIL, _PHONE, _TRAILING, _URL, _phone_ok
+from recruiting.parsing.contacts import contact_spans
 from recruiting.selectors import resume_highlighted_text
 
 HIDDEN = "[hidden]"
@@ -62,12 +62,7 @@ def pii_spans(text: str, resume: Resume) -> list[tuple[int, int]]:
     """Where ``text`` holds the candidate's name, e-mail, phone or a link, merged and sorted."""
     if not text:
         return []
-    spans = [m.span() for m in _EMAIL.finditer(text)]
-    # A link ends before trailing punctuation, as the parser reads it.
-    spans += [
-        (m.start(), m.start() + len(m.group(0).rstrip(_TRAILING))) for m in _URL.finditer(text)
-    ]
-    spans += [m.span() for m in _PHONE.finditer(text) if _phone_ok(m.group(0).strip())]
+    spans = contact_spans(text)
     literals = [resume.email, resume.phone, *(str(link) for link in resume.links or ())]
     literals += [re.sub(r"^https?://(www\.)?", "", lit, flags=re.I) for lit in literals]
     patterns = [re.escape(lit.strip()) for lit in literals if len(lit.strip()) >= 3]

@@ -7,7 +7,14 @@ import re
 from .model import Contacts
 from .sections import classify_heading
 
-__all__ = ["extract_contacts", "find_emails", "find_links", "find_phones", "guess_name"]
+__all__ = [
+    "contact_spans",
+    "extract_contacts",
+    "find_emails",
+    "find_links",
+    "find_phones",
+    "guess_name",
+]
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
@@ -85,6 +92,17 @@ def find_phones(text: str) -> tuple[str, ...]:
         key = re.sub(r"\D", "", candidate)
         out.setdefault(key, " ".join(candidate.split()))
     return tuple(out.values())
+
+
+def contact_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds an e-mail, a link or a phone number, as (start, end) offsets in the
+    order found (unmerged). A link ends before trailing punctuation, as ``find_links`` reads it."""
+    spans = [m.span() for m in _EMAIL.finditer(text)]
+    spans += [
+        (m.start(), m.start() + len(m.group(0).rstrip(_TRAILING))) for m in _URL.finditer(text)
+    ]
+    spans += [m.span() for m in _PHONE.finditer(text) if _phone_ok(m.group(0).strip())]
+    return spans
 
 
 _NOT_NAME_WORDS = {
