@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -32,6 +33,16 @@ STOPWORDS = frozenset(
     which while who will with you your
     """.split()  # noqa: SIM905 - a word list reads better as text than as 53 quoted items
 )
+
+
+def _bm25s():
+    """bm25s, imported late (it is slow to import). Its import sets its logger to DEBUG, which
+    would print a line per index build whatever the application's level: hand the level back to
+    the logging configuration."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
 
 
 def tokenize(text: str, *, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
@@ -80,9 +91,7 @@ class BM25Index:
         self.ids_ = ids_arr
         self._retriever = None
         if len(ids_arr):
-            import bm25s
-
-            self._retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+            self._retriever = _bm25s().BM25(k1=self.k1, b=self.b, method="lucene")
             # "" keeps documents without tokens in the index (bm25s's create_empty_token).
             self._retriever.index([tokenize(t) for t in texts], show_progress=False)
 
@@ -182,9 +191,7 @@ class BM25Index:
         try:
             self.ids_ = np.load(folder / IDS_FILE, allow_pickle=False).astype(np.int64)
             if len(self.ids_):
-                import bm25s
-
-                self._retriever = bm25s.BM25.load(
+                self._retriever = _bm25s().BM25.load(
                     str(folder / _BM25_DIR), allow_pickle=False, show_progress=False
                 )
         except (OSError, ValueError) as exc:

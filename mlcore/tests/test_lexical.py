@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -106,6 +107,16 @@ def test_an_empty_index_saves_and_loads(tmp_path):
     loaded = BM25Index.load(BM25Index().save(tmp_path / "empty"))
     assert len(loaded) == 0
     assert loaded.search("anything", 3) == []
+
+
+def test_building_or_loading_an_index_leaves_logging_to_the_application(index, tmp_path, caplog):
+    """bm25s sets its logger to DEBUG on import; under a WARNING configuration no line of it
+    may appear."""
+    caplog.set_level(logging.WARNING)
+    BM25Index.load(index.save(tmp_path / "saved"))
+    BM25Index(list(JOBS), list(JOBS.values()))
+    assert logging.getLogger("bm25s").getEffectiveLevel() == logging.WARNING
+    assert not [r for r in caplog.records if r.name.startswith("bm25s")]
 
 
 # -- fusion --------------------------------------------------------------------------------
