@@ -25,7 +25,8 @@ def job_list(*, filters: dict) -> QuerySet[Job]:
         qs = qs.remote()
     if source := filters.get("source"):
         qs = qs.filter(source=source)
-    return qs
+    # Explicit: a caller's aggregate (GROUP BY) would drop Meta.ordering, and pages need an order.
+    return qs.order_by(*Job._meta.ordering)
 
 
 def resume_list(*, user, filters: dict) -> QuerySet[Resume]:
@@ -36,7 +37,7 @@ def resume_list(*, user, filters: dict) -> QuerySet[Resume]:
         qs = qs.in_category(category)
     if status := filters.get("status"):
         qs = qs.filter(status=status)
-    return qs
+    return qs.order_by(*Resume._meta.ordering)
 
 
 def resume_highlighted_text(

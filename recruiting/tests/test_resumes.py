@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,29 @@ def test_pasted_text_becomes_a_resume(api_client, skills):
     )
     assert response.status_code == 201
     assert Resume.objects.get().candidate_name == "Jane E."
+
+
+def test_the_resume_list_page_is_newest_first_and_pages_in_a_fixed_order(
+    api_client, recruiter_client, skills
+):
+    """The list counts skills per resume (GROUP BY), which drops the model's default ordering:
+    the order must be explicit, or pages repeat and skip rows."""
+    from django.core.paginator import UnorderedObjectListWarning
+
+    names = ["Ada First", "Bo Second", "Cy Third"]
+    for i, name in enumerate(names):
+        text = RESUME.decode().replace("Python data pipelines", f"Python data pipelines {i}")
+        assert (
+            api_client.post(
+                "/api/v1/resumes/", {"text": text, "name": name}, format="json"
+            ).status_code
+            == 201
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        html = recruiter_client.get("/resumes/").content.decode()
+    positions = [html.index(name) for name in reversed(names)]
+    assert positions == sorted(positions)
 
 
 def test_recruiters_see_only_their_own_resumes_and_anonymous_users_nothing(
