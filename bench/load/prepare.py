@@ -1,5 +1,6 @@
 """Prepare the load run's database (already migrated, demo data loaded): optionally scale it like
-bench_match.py, then write a DRF token for the demo recruiter and the ids locust picks from.
+bench_match.py, then write a DRF token and a logged-in session for the demo recruiter, and the
+ids locust picks from.
 
     python bench/load/prepare.py --out DIR [--jobs N --resumes M]
 """
@@ -52,7 +53,24 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "ids.json").write_text(json.dumps(ids))
     (args.out / "token").write_text(token.key)
+    (args.out / "session").write_text(logged_in_session(user))
     print(f"{len(ids['jobs'])} open jobs, {len(ids['resumes'])} ready resumes; token written")
+
+
+def logged_in_session(user) -> str:
+    """The key of a session logged in as ``user``, as the login page would store it. The page
+    users send it as their cookie: production cookies are Secure, and the run is plain http."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 if __name__ == "__main__":

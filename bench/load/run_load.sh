@@ -59,6 +59,8 @@ log "database ${DB} and demo data"
 psql "$PG/postgres" -qc "CREATE DATABASE ${DB}"
 redis-cli -u "$REDIS/12" flushdb >/dev/null
 $PY manage.py migrate --noinput -v0
+# As the Dockerfile does: whitenoise serves the collected, hashed files (staticfiles/, ignored).
+$PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo >/dev/null
 $PY bench/load/prepare.py --out "$WORK" --jobs "${LOAD_JOBS:-0}" --resumes "${LOAD_RESUMES:-0}"
 
@@ -79,7 +81,7 @@ $PY bench/load/warmup.py --host "$HOST" --dir "$WORK" --cap "${LOAD_WARMUP_CAP:-
 
 log "locust: ${USERS} users for ${SECONDS_} s; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
-LOAD_TOKEN="$(cat "$WORK/token")" LOAD_IDS="$WORK/ids.json" .venv/bin/locust \
+LOAD_TOKEN="$(cat "$WORK/token")" LOAD_SESSION="$(cat "$WORK/session")" LOAD_IDS="$WORK/ids.json" .venv/bin/locust \
   -f bench/load/locustfile.py --headless --host "$HOST" --users "$USERS" --spawn-rate "$USERS" \
   --run-time "${SECONDS_}s" --stop-timeout 30 --only-summary --csv "$WORK/locust" \
   --loglevel WARNING >"$WORK/locust.out" 2>&1
