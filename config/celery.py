@@ -1,11 +1,41 @@
 """The Celery application: configured from Django settings (CELERY_* keys)."""
 
+import logging
 import os
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-app = Celery("resumerecommender")
+logger = logging.getLogger(__name__)
+
+
+class Task(DjangoTask):
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """Send the task once the transaction commits (DjangoTask's contract), but never fail
+        the caller because of the broker: the row is already committed, and the publish retry
+        policy (CELERY_PUBLISH_RETRY_SECONDS) has been waited out. An upload answered with a 500
+        for a resume that is in fact stored is worse than a short delay: the message is left out,
+        logged (task arguments are ids, never personal data), and the recovery sweep
+        (recruiting.services.recovery) sends it again once the broker is back."""
+
+        def send() -> None:
+            try:
+                self.delay(*args, **kwargs)
+            except OperationalError as exc:
+                logger.warning(
+                    "broker unavailable: %s%s not sent, the recovery sweep will send it (%s)",
+                    self.name,
+                    list(args),
+                    exc,
+                )
+
+        transaction.on_commit(send)
+
+
+app = Celery("resumerecommender", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

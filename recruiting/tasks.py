@@ -35,7 +35,7 @@ def documents_requeue_stale_task() -> dict:
     from recruiting.services.recovery import documents_requeue_stale
 
     done = documents_requeue_stale()
-    return {"resumes": done.resumes, "jobs": done.jobs}
+    return {"resumes": done.resumes, "jobs": done.jobs, "runs": done.runs}
 
 
 @shared_task(bind=True, max_retries=3, **IDEMPOTENT)

@@ -2,8 +2,8 @@
 
 Rows commit before their task is published (``delay_on_commit``). A broker outage longer than
 the publish retries, or a message lost with its broker, leaves a resume pending or a job without
-an embedding for good; so does a worker that died beyond redelivery while a resume was
-processing. Beat runs this sweep every few minutes; processing is idempotent (claims, content
+an embedding for good, and an ingestion run queued for good; so does a worker that died beyond
+redelivery while a resume was processing. Beat runs this sweep every few minutes; processing is idempotent (claims, content
 hashes), so a task sent twice does its work once.
 """
 
@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from recruiting.models import Job, JobEmbedding, Resume
+from recruiting.models import IngestionRun, Job, JobEmbedding, Resume
 from recruiting.services.embedding import embedder_get
 
 # At most this many of each kind per sweep: a long outage is caught up over a few sweeps
@@ -27,11 +27,13 @@ BATCH = 500
 class Requeued:
     resumes: int
     jobs: int
+    runs: int = 0
 
 
 def documents_requeue_stale(*, now=None) -> Requeued:
-    """Queue again the resumes and jobs whose processing should have finished by now."""
-    from recruiting.tasks import job_process_task, resume_process_task
+    """Queue again the resumes, jobs and ingestion runs whose processing should have finished
+    (or started) by now."""
+    from recruiting.tasks import ingest_source_task, job_process_task, resume_process_task
 
     now = now or timezone.now()
     pending_cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
@@ -54,8 +56,18 @@ def documents_requeue_stale(*, now=None) -> Requeued:
         .order_by("id")
         .values_list("id", flat=True)[:BATCH]
     )
+    # A run claims itself (queued -> running), so one whose first message does arrive runs once.
+    run_ids = list(
+        IngestionRun.objects.filter(
+            status=IngestionRun.Status.QUEUED, created_at__lt=pending_cutoff
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:BATCH]
+    )
     for pk in resume_ids:
         resume_process_task.delay(pk)
     for pk in job_ids:
         job_process_task.delay(pk)
-    return Requeued(resumes=len(resume_ids), jobs=len(job_ids))
+    for pk in run_ids:
+        ingest_source_task.delay(pk)
+    return Requeued(resumes=len(resume_ids), jobs=len(job_ids), runs=len(run_ids))

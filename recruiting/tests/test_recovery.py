@@ -8,12 +8,16 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from recruiting.models import Job, JobEmbedding, Resume, ResumeEmbedding
+from config.celery import Task
+from recruiting.models import IngestionRun, Job, JobEmbedding, JobSource, Resume, ResumeEmbedding
+from recruiting.services.ingestion import ingestion_enqueue
 from recruiting.services.jobs import job_create
 from recruiting.services.recovery import documents_requeue_stale
 from recruiting.services.resumes import resume_create_from_text
 from recruiting.tasks import documents_requeue_stale_task
+from recruiting.tests.test_celery_live import write_drop
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +49,7 @@ def test_the_sweep_queues_stale_documents_again_and_they_get_processed(lost):
     resume, job = lost
     age(Resume, resume.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
     age(Job, job.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
-    assert documents_requeue_stale_task.delay().get() == {"resumes": 1, "jobs": 1}
+    assert documents_requeue_stale_task.delay().get() == {"resumes": 1, "jobs": 1, "runs": 0}
     assert Resume.objects.get(pk=resume.pk).status == Resume.Status.READY
     assert ResumeEmbedding.objects.filter(resume=resume).count() == 1
     assert JobEmbedding.objects.filter(job=job).count() == 1
@@ -77,3 +81,62 @@ def test_sending_a_pending_resume_again_queues_its_processing_again(
 def test_the_sweep_runs_on_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["requeue stale documents"]
     assert entry["task"] == documents_requeue_stale_task.name
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every publish fails as it does once the publish retries are spent on a dead broker."""
+
+    def unreachable(self, *args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", unreachable)
+    return monkeypatch
+
+
+def test_an_upload_during_a_broker_outage_is_stored_answered_and_processed_later(
+    api_client, skills, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/v1/resumes/", {"text": TEXT, "name": "Jane Example"}, format="json"
+        )
+        job = api_client.post(
+            "/api/v1/jobs/", {"title": "Python Engineer", "description": "Python."}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    assert job.status_code == 201, job.content
+    resume = Resume.objects.get(pk=response.json()["results"][0]["id"])
+    assert resume.status == Resume.Status.PENDING
+    sent_later = [r for r in caplog.records if "recovery sweep will send it" in r.getMessage()]
+    assert len(sent_later) == 2
+    assert "Jane" not in caplog.text  # ids only in the log
+
+    broker_down.undo()
+    age(Resume, resume.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    age(Job, job.json()["id"], settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    assert documents_requeue_stale() == documents_requeue_stale().__class__(1, 1, 0)
+    assert Resume.objects.get(pk=resume.pk).status == Resume.Status.READY
+    assert JobEmbedding.objects.filter(job_id=job.json()["id"]).count() == 1
+
+
+def test_an_ingestion_run_whose_task_was_never_sent_is_run_by_the_sweep(
+    tmp_path, skills, broker_down, django_capture_on_commit_callbacks
+):
+    write_drop(tmp_path / "drop", 3)
+    source = JobSource.objects.create(
+        name="Drop", kind="filedrop", url=str(tmp_path / "drop"), enabled=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = ingestion_enqueue(source=source)
+    assert IngestionRun.objects.get(pk=run.pk).status == IngestionRun.Status.QUEUED
+
+    broker_down.undo()
+    assert documents_requeue_stale().runs == 0  # fresh: its message may still arrive
+    IngestionRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    )
+    assert documents_requeue_stale().runs == 1
+    run = IngestionRun.objects.get(pk=run.pk)
+    assert (run.status, run.created) == (IngestionRun.Status.SUCCEEDED, 3)
+    assert documents_requeue_stale().runs == 0
