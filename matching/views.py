@@ -22,6 +22,7 @@ from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
+from recruiting.services import blind as resume_blind
 from recruiting.services import jobs as job_services
 from recruiting.services.resumes import resumes_upload
 
@@ -51,10 +52,7 @@ def _feedback_by_resume(user, job: Job) -> dict[int, str]:
 
 
 def _blind_context(request: HttpRequest) -> dict:
-    return {
-        "blind": blind_services.blind_review_on(request.session),
-        "blind_required": blind_services.blind_review_required(),
-    }
+    return resume_blind.blind_context(request.session)
 
 
 def _safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
@@ -137,7 +135,7 @@ def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> Templa
         decision=form.cleaned_data["decision"],
         note=form.cleaned_data["note"],
     )
-    resume = blind_services.resume_for_page(resume, request.session)
+    resume = resume_blind.resume_for_page(resume, request.session)
     if not request.htmx:
         messages.success(request, f"{resume.display_name}: {fb.get_decision_display().lower()}.")
         return redirect("matching:job_candidates", pk=job.pk)
@@ -151,8 +149,8 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
         Resume.objects.visible_to(request.user).select_related("category"), pk=pk
     )
     context: dict = {
-        "resume": blind_services.resume_for_page(resume, request.session),
-        "highlighted": blind_services.highlighted_for_page(resume, request.session),
+        "resume": resume_blind.resume_for_page(resume, request.session),
+        "highlighted": resume_blind.highlighted_for_page(resume, request.session),
         **_blind_context(request),
     }
     try:
@@ -184,9 +182,9 @@ def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateRe
 def candidate_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Blind review: show one candidate's name and contacts to this recruiter (audited)."""
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
-    blind_services.resume_reveal(resume=resume, actor=request.user, session=request.session)
+    resume_blind.resume_reveal(resume=resume, actor=request.user, session=request.session)
     if request.htmx:
-        shown = blind_services.resume_for_page(resume, request.session)
+        shown = resume_blind.resume_for_page(resume, request.session)
         return TemplateResponse(request, "matching/_candidate.html", {"resume": shown})
     return redirect(_safe_next(request) or reverse("matching:resume_matches", args=[resume.pk]))
 
@@ -196,10 +194,10 @@ def blind_review_toggle(request: HttpRequest) -> HttpResponse:
     """Switch blind review on or off for this session (it cannot be switched off when the
     site requires it)."""
     on = request.POST.get("blind") == "on"
-    if not on and blind_services.blind_review_required():
+    if not on and resume_blind.blind_review_required():
         messages.error(request, "Blind review is required on this site.")
     else:
-        request.session[blind_services.SESSION_BLIND] = on
+        request.session[resume_blind.SESSION_BLIND] = on
     return redirect(_safe_next(request, referer=True) or "matching:dashboard")
 
 

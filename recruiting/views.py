@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest
@@ -21,6 +22,7 @@ from recruiting.models import (
     Resume,
     ResumeSkill,
 )
+from recruiting.services import blind
 from recruiting.services import resumes as resume_services
 
 PAGE_SIZE = 25
@@ -58,10 +60,15 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
         n_skills=Count("resume_skills")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [blind.resume_for_page(r, request.session) for r in page.object_list]
     template = "recruiting/resume_list.html"
     if request.htmx:
         template += "#results"
-    return TemplateResponse(request, template, {"form": form, "page_obj": page})
+    return TemplateResponse(
+        request,
+        template,
+        {"form": form, "page_obj": page, **blind.blind_context(request.session)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,7 +124,11 @@ def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         ),
         pk=pk,
     )
-    context = {"resume": resume, "highlighted": selectors.resume_highlighted_text(resume)}
+    context = {
+        "resume": blind.resume_for_page(resume, request.session),
+        "highlighted": blind.highlighted_for_page(resume, request.session),
+        **blind.blind_context(request.session),
+    }
     return TemplateResponse(request, "recruiting/resume_detail.html", context)
 
 
@@ -144,6 +155,8 @@ def resume_file(request: HttpRequest, pk: int) -> FileResponse:
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
     if not resume.original_file:
         raise Http404("This resume has no stored file.")
+    if not blind.file_may_be_sent(resume, request.session):
+        raise PermissionDenied("Blind review is on: reveal the candidate before opening the file.")
     AuditEvent.objects.create(
         actor=request.user,
         action=AuditEvent.Action.FILE_DOWNLOADED,

@@ -1,111 +1,25 @@
-"""Blind review: ranking pages show "Candidate #id" and mask names, contacts and links in quoted
-resume text until a recruiter reveals a candidate, which the audit log records."""
+"""Blind review of ranking results: the candidate as the session may see them, and explanations
+whose quotes from the resume are masked (see recruiting.services.blind)."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 
-from django.conf import settings
-from django.db import transaction
-from django.urls import reverse
-from django.utils.safestring import SafeString
-
-from recruiting.models import AuditEvent, Resume
-from recruiting.parsing.contacts import contact_spans
-from recruiting.selectors import resume_highlighted_text
-
-HIDDEN = "[hidden]"
-SESSION_BLIND = "blind_review"
-SESSION_REVEALED = "blind_revealed"
+from recruiting.models import Resume
+from recruiting.services.blind import (
+    HIDDEN,
+    BlindResume,
+    blind_review_on,
+    pii_spans,
+    resume_for_page,
+    spans_masked,
+    text_masked,
+)
 
 # Explanation keys that quote the job, not the resume: they stay as they are.
 _JOB_KEYS = {"job_sentence"}
-_NAME_PART = re.compile(r"[^\W\d_]{2,}")
-
-
-def blind_review_required() -> bool:
-    """The site-wide setting: every recruiter reviews blind and cannot switch it off."""
-    return bool(settings.BLIND_REVIEW)
-
-
-def blind_review_on(session: Mapping) -> bool:
-    return blind_review_required() or bool(session.get(SESSION_BLIND, False))
-
-
-def revealed_ids(session: Mapping) -> frozenset[int]:
-    return frozenset(int(i) for i in session.get(SESSION_REVEALED, ()))
-
-
-@transaction.atomic
-def resume_reveal(*, resume: Resume, actor, session: MutableMapping) -> AuditEvent | None:
-    """Show a candidate's name and contacts to this recruiter for the rest of the session.
-
-    The audit event holds ids only. A candidate already revealed in this session is not logged
-    twice (a double click is one reveal).
-    """
-    revealed = revealed_ids(session)
-    if resume.pk in revealed:
-        return None
-    event = AuditEvent(
-        actor=actor, action=AuditEvent.Action.REVEALED, object_type="resume", object_id=resume.pk
-    )
-    event.full_clean()
-    event.save()
-    session[SESSION_REVEALED] = sorted(revealed | {resume.pk})
-    return event
-
-
-def pii_spans(text: str, resume: Resume) -> list[tuple[int, int]]:
-    """Where ``text`` holds the candidate's name, e-mail, phone or a link, merged and sorted."""
-    if not text:
-        return []
-    spans = contact_spans(text)
-    literals = [resume.email, resume.phone, *(str(link) for link in resume.links or ())]
-    literals += [re.sub(r"^https?://(www\.)?", "", lit, flags=re.I) for lit in literals]
-    patterns = [re.escape(lit.strip()) for lit in literals if len(lit.strip()) >= 3]
-    name = resume.candidate_name.strip()
-    # Each part of the name on its own too: "DOE, Jane" or "Jane" alone in a sentence.
-    names = [name, *_NAME_PART.findall(name)] if name else []
-    patterns += [rf"(?<!\w){re.escape(n)}(?!\w)" for n in names]
-    if patterns:
-        patterns.sort(key=len, reverse=True)
-        spans += [m.span() for m in re.finditer("|".join(patterns), text, re.IGNORECASE)]
-    spans += _cut_literals(text, [lit.strip() for lit in literals])
-    merged: list[list[int]] = []
-    for start, end in sorted(s for s in spans if s[0] < s[1]):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
-
-
-def _cut_literals(text: str, literals: list[str]) -> list[tuple[int, int]]:
-    """Contacts cut short by a quote's ellipsis ("jane.doe@exa…") that no pattern matches."""
-    spans = []
-    for cut in (m.start() for m in re.finditer("…", text)):
-        for literal in literals:
-            for k in range(len(literal) - 1, 2, -1):
-                if text[max(0, cut - k) : cut].lower() == literal[:k].lower():
-                    spans.append((cut - k, cut))
-                    break
-    return spans
-
-
-def _masked(text: str, spans: list[tuple[int, int]]) -> str:
-    out, pos = [], 0
-    for start, end in spans:
-        out += [text[pos:start], HIDDEN]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def text_masked(text: str, resume: Resume) -> str:
-    return _masked(text, pii_spans(text, resume))
 
 
 def _evidence_masked(matched: dict, resume: Resume) -> dict:
@@ -122,9 +36,9 @@ def _evidence_masked(matched: dict, resume: Resume) -> dict:
     right = [(s - end, e - end) for s, e in spans if s >= end]
     hit = any(s < end and start < e for s, e in spans)
     return {
-        "line_before": _masked(line[:start], left),
+        "line_before": spans_masked(line[:start], left),
         "line_match": HIDDEN if hit else line[start:end],
-        "line_after": _masked(line[end:], right),
+        "line_after": spans_masked(line[end:], right),
     }
 
 
@@ -150,78 +64,6 @@ def explanation_masked(explanation: dict | None, resume: Resume) -> dict | None:
         if isinstance(original, dict) and "line_before" in original:
             item.update(_evidence_masked(original, resume))
     return masked
-
-
-def highlighted_for_page(resume: Resume, session: Mapping) -> SafeString:
-    """The resume text, escaped, skill evidence in <mark>; unless the session may see the
-    candidate, personal data is replaced by [hidden] (a mark over it is dropped, not split)."""
-    shown = resume_for_page(resume, session)
-    if not isinstance(shown, BlindResume) or shown.revealed:
-        return resume_highlighted_text(resume)
-    return resume_highlighted_text(
-        resume, hidden=pii_spans(resume.text, resume), hidden_label=HIDDEN
-    )
-
-
-class BlindResume:
-    """A resume as a blind page shows it: the same attributes, minus the personal data until
-    the recruiter has revealed the candidate."""
-
-    blind = True
-
-    def __init__(self, resume: Resume, *, revealed: bool = False):
-        self._resume = resume
-        self.revealed = revealed
-
-    def __getattr__(self, name: str):
-        return getattr(self._resume, name)
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self._resume.display_name if self.revealed else f"Candidate #{self._resume.pk}"
-
-    def get_absolute_url(self) -> str:
-        # The recruiting detail page is not blind; the candidate's matches page is.
-        if self.revealed:
-            return self._resume.get_absolute_url()
-        return reverse("matching:resume_matches", args=[self._resume.pk])
-
-    def _hidden(self, value, empty):
-        return value if self.revealed else empty
-
-    candidate_name = property(lambda self: self._hidden(self._resume.candidate_name, ""))
-    email = property(lambda self: self._hidden(self._resume.email, ""))
-    phone = property(lambda self: self._hidden(self._resume.phone, ""))
-    links = property(lambda self: self._hidden(self._resume.links, []))
-    original_filename = property(lambda self: self._hidden(self._resume.original_filename, ""))
-    original_file = property(lambda self: self._hidden(self._resume.original_file, None))
-    sections = property(lambda self: self._hidden(self._resume.sections, []))
-
-    @property
-    def text(self) -> str:
-        return self._resume.text if self.revealed else text_masked(self._resume.text, self._resume)
-
-    @property
-    def warnings(self) -> list[str]:
-        if self.revealed:
-            return self._resume.warnings
-        return [text_masked(w, self._resume) for w in self._resume.warnings]
-
-    @property
-    def error(self) -> str:
-        return (
-            self._resume.error if self.revealed else text_masked(self._resume.error, self._resume)
-        )
-
-
-def resume_for_page(resume: Resume, session: Mapping) -> Resume | BlindResume:
-    """The resume itself when blind review is off, else its blind view."""
-    if not blind_review_on(session):
-        return resume
-    return BlindResume(resume, revealed=resume.pk in revealed_ids(session))
 
 
 def result_for_page(result, session: Mapping):

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.test import Client
 
-from matching.services.blind import HIDDEN, text_masked
 from recruiting.models import AuditEvent, Resume
+from recruiting.services.blind import HIDDEN, text_masked
 from recruiting.services.jobs import job_create
 from recruiting.services.resumes import resume_create_from_text
 
@@ -67,7 +67,8 @@ def leaks(text: str) -> list[str]:
 
 
 def ranking_responses(client, world) -> dict[str, str]:
-    """Every ranking page, partial, export and API answer that shows this candidate."""
+    """Every ranking page, partial, export and API answer that shows this candidate, and the
+    candidate list and detail pages, from which a hidden candidate could be looked up."""
     job, resume = world["job"], world["resume"]
     out = {
         "candidates page": client.get(f"/jobs/{job.pk}/candidates/"),
@@ -77,6 +78,12 @@ def ranking_responses(client, world) -> dict[str, str]:
             f"/jobs/{job.pk}/candidates/{resume.pk}/explanation/", HTTP_HX_REQUEST="true"
         ),
         "resume matches page": client.get(f"/resumes/{resume.pk}/matches/"),
+        "resume matches partial": client.get(
+            f"/resumes/{resume.pk}/matches/", HTTP_HX_REQUEST="true"
+        ),
+        "resume list page": client.get("/resumes/"),
+        "resume list partial": client.get("/resumes/", HTTP_HX_REQUEST="true"),
+        "resume detail page": client.get(f"/resumes/{resume.pk}/"),
         "rank pile page": client.post("/rank/", {"job": job.pk, "resumes": [resume.pk]}),
         "rank pile csv": client.get("/rank/", {"format": "csv"}),
         "api candidates": client.get(f"/api/v1/jobs/{job.pk}/candidates/"),
@@ -109,7 +116,8 @@ def test_blind_ranking_pages_partials_csv_and_api_show_no_name_contact_or_link(
     label = f"Candidate #{world['resume'].pk}"
     for name, body in bodies.items():
         assert not leaks(body), (name, leaks(body))
-        assert label in body or name == "explanation partial", name
+        # The two partials sit inside pages that carry the label.
+        assert label in body or name in ("explanation partial", "resume matches partial"), name
     # The explanations are still there, with the quoted personal data masked.
     for name in ("candidates page", "explanation page", "explanation partial", "api explain"):
         assert HIDDEN in bodies[name], name
@@ -123,6 +131,31 @@ def test_the_blind_resume_page_masks_the_text_and_offers_no_original_file(
     assert not leaks(body)
     assert "Backend Engineer, Acme, 2017 - 2023" in body
     assert f"/resumes/{world['resume'].pk}/file/" not in body
+
+
+def test_under_blind_review_the_original_file_needs_a_reveal_first(
+    recruiter_client, recruiter, skills, blind, django_capture_on_commit_callbacks
+):
+    from recruiting.services.resumes import resume_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resume, _ = resume_create(owner=recruiter, data=RESUME.encode(), filename="janelle.txt")
+    file_url = f"/resumes/{resume.pk}/file/"
+    page = recruiter_client.get(f"/resumes/{resume.pk}/").content.decode()
+    assert not leaks(page)
+    assert file_url not in page
+    assert recruiter_client.get(file_url).status_code == 403
+    assert not AuditEvent.objects.filter(action="resume.file_downloaded").exists()
+    # The detail page's own reveal button works without JavaScript and comes back to it.
+    response = recruiter_client.post(
+        f"/resumes/{resume.pk}/reveal/", {"next": f"/resumes/{resume.pk}/"}
+    )
+    assert response["Location"] == f"/resumes/{resume.pk}/"
+    page = recruiter_client.get(f"/resumes/{resume.pk}/").content.decode()
+    assert NAME.upper() in page.upper() and file_url in page
+    download = recruiter_client.get(file_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == RESUME.encode()
 
 
 def test_revealing_records_one_audit_event_without_personal_data_and_shows_the_name(
@@ -269,7 +302,7 @@ def test_masking_catches_contacts_cut_by_an_ellipsis_and_at_the_highlight_edges(
 
 
 def test_a_hidden_candidate_exposes_no_personal_attribute_to_templates(world):
-    from matching.services.blind import BlindResume
+    from recruiting.services.blind import BlindResume
 
     hidden = BlindResume(world["resume"])
     exposed = [
