@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from matching import models
@@ -92,14 +95,29 @@ class RetrainRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
-    actions = ["retrain_now"]
+    # A "Retrain now" button above the list: an admin action would need a run selected first,
+    # and there is none on a new installation.
+    change_list_template = "admin/matching/retrainrun/change_list.html"
 
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Retrain now (runs the pipeline and the gate)")
-    def retrain_now(self, request, queryset) -> None:
+    def get_urls(self):
+        retrain = path(
+            "retrain/",
+            self.admin_site.admin_view(self.retrain_now_view),
+            name="matching_retrainrun_retrain",
+        )
+        return [retrain, *super().get_urls()]
+
+    def retrain_now_view(self, request: HttpRequest) -> HttpResponse:
+        """Queue a retrain (the pipeline and the gate) and come back to the list."""
         from matching.services.retrain import retrain_enqueue
 
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         run = retrain_enqueue(trigger="manual")
         self.message_user(request, f"Retrain #{run.pk} queued.", messages.SUCCESS)
+        return redirect("admin:matching_retrainrun_changelist")

@@ -26,6 +26,14 @@ def retrain_scheduled() -> int:
     return retrain_enqueue(trigger="schedule").pk
 
 
+@shared_task
+def retrain_requeue_stale_task() -> list[int]:
+    """Beat entry point: re-send retrain runs whose message was lost."""
+    from matching.services.retrain import retrain_requeue_stale
+
+    return retrain_requeue_stale()
+
+
 @shared_task(**IDEMPOTENT)
 def drift_check_scheduled() -> list[int]:
     """Beat entry point: the daily drift checks (a drifted check queues a retrain)."""

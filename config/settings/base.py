@@ -352,6 +352,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recruiting.tasks.documents_requeue_stale_task",
         "schedule": crontab(minute="*/5"),
     },
+    # The same for retrain runs (matching may import recruiting, not the other way round).
+    "requeue stale retrains": {
+        "task": "matching.tasks.retrain_requeue_stale_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Daily, after the night's ingestion runs: compare the last week with the training reference.
     "drift checks": {
         "task": "matching.tasks.drift_check_scheduled",

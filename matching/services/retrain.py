@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,24 @@ def retrain_enqueue(*, trigger: str = "manual") -> RetrainRun:
     run = RetrainRun.objects.create(trigger=trigger)
     retrain_task.delay_on_commit(run.pk)
     return run
+
+
+def retrain_requeue_stale(*, now=None) -> list[int]:
+    """Send again the runs still queued long after they were recorded: their message was lost
+    (a broker outage past the publish retries). A run claims itself and one run at a time is
+    allowed, so a message that arrives after all, or a second stale run, changes nothing."""
+    from matching.tasks import retrain_task
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
+    ids = list(
+        RetrainRun.objects.filter(status=RetrainRun.Status.QUEUED, created_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    for pk in ids:
+        retrain_task.delay(pk)
+    return ids
 
 
 def _claim(run: RetrainRun) -> bool:
