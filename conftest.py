@@ -115,6 +115,9 @@ def anon_api():
 def _fresh_process_state(request):
     """Per-process caches (embedder, indexes, taxonomy) must not leak between tests."""
     yield
+    from config.celery import Task
+
+    Task.broker_down_until = 0.0  # a test's broker outage ends with the test
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
         return
     from matching.services.index import index_reset

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import time
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
@@ -14,6 +15,12 @@ logger = logging.getLogger(__name__)
 
 
 class Task(DjangoTask):
+    # After a publish has failed, this process takes the broker as down for this long: the next
+    # tasks go straight to the sweep instead of each waiting out the retries again (an upload of
+    # ten files would otherwise wait ten times and outlive the web worker's timeout).
+    broker_down_seconds = 30.0
+    broker_down_until = 0.0  # monotonic clock; shared by every task of the process
+
     def delay_on_commit(self, *args, **kwargs) -> None:
         """Send the task once the transaction commits (DjangoTask's contract), but never fail
         the caller because of the broker: the row is already committed, and the publish retry
@@ -23,17 +30,24 @@ class Task(DjangoTask):
         (recruiting.services.recovery) sends it again once the broker is back."""
 
         def send() -> None:
+            if time.monotonic() < Task.broker_down_until:
+                self._log_unsent(args, "it was down moments ago")
+                return
             try:
                 self.delay(*args, **kwargs)
             except OperationalError as exc:
-                logger.warning(
-                    "broker unavailable: %s%s not sent, the recovery sweep will send it (%s)",
-                    self.name,
-                    list(args),
-                    exc,
-                )
+                Task.broker_down_until = time.monotonic() + Task.broker_down_seconds
+                self._log_unsent(args, str(exc))
 
         transaction.on_commit(send)
+
+    def _log_unsent(self, args: tuple, why: str) -> None:
+        logger.warning(
+            "broker unavailable: %s%s not sent, the recovery sweep will send it (%s)",
+            self.name,
+            list(args),
+            why,
+        )
 
 
 app = Celery("resumerecommender", task_cls=Task)

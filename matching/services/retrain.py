@@ -50,7 +50,9 @@ def retrain_requeue_stale(*, now=None) -> list[int]:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
     ids = list(
-        RetrainRun.objects.filter(status=RetrainRun.Status.QUEUED, created_at__lt=cutoff)
+        RetrainRun.objects.filter(
+            status=RetrainRun.Status.QUEUED, started_at__isnull=True, created_at__lt=cutoff
+        )
         .order_by("id")
         .values_list("id", flat=True)
     )

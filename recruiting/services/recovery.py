@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobEmbedding, Resume
@@ -48,18 +49,27 @@ def documents_requeue_stale(*, now=None) -> Requeued:
             status=Resume.Status.PROCESSING, updated_at__lt=processing_cutoff
         ).values_list("id", flat=True)[:BATCH]
     )
-    embedded = JobEmbedding.objects.filter(model_id=embedder_get().model_id).values("job_id")
+    # A job counts as done when it has an embedding of its current text by the current model: an
+    # edited job whose re-embedding task was lost still holds the old vector.
+    current = JobEmbedding.objects.filter(
+        job_id=OuterRef("pk"),
+        model_id=embedder_get().model_id,
+        content_hash=OuterRef("content_hash"),
+    )
     job_ids = list(
         Job.objects.open()
         .filter(updated_at__lt=pending_cutoff)
-        .exclude(pk__in=embedded)
+        .exclude(Exists(current))
         .order_by("id")
         .values_list("id", flat=True)[:BATCH]
     )
     # A run claims itself (queued -> running), so one whose first message does arrive runs once.
+    # Only runs never started: one put back in the queue to retry later has its message.
     run_ids = list(
         IngestionRun.objects.filter(
-            status=IngestionRun.Status.QUEUED, created_at__lt=pending_cutoff
+            status=IngestionRun.Status.QUEUED,
+            started_at__isnull=True,
+            created_at__lt=pending_cutoff,
         )
         .order_by("id")
         .values_list("id", flat=True)[:BATCH]

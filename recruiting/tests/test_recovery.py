@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError
 from config.celery import Task
 from recruiting.models import IngestionRun, Job, JobEmbedding, JobSource, Resume, ResumeEmbedding
 from recruiting.services.ingestion import ingestion_enqueue
-from recruiting.services.jobs import job_create
+from recruiting.services.jobs import job_create, job_update
 from recruiting.services.recovery import documents_requeue_stale
 from recruiting.services.resumes import resume_create_from_text
 from recruiting.tasks import documents_requeue_stale_task
@@ -87,10 +87,14 @@ def test_the_sweep_runs_on_beat(settings):
 def broker_down(monkeypatch):
     """Every publish fails as it does once the publish retries are spent on a dead broker."""
 
+    attempts = []
+
     def unreachable(self, *args, **kwargs):
+        attempts.append(self.name)
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(Task, "apply_async", unreachable)
+    monkeypatch.attempts = attempts
     return monkeypatch
 
 
@@ -140,3 +144,56 @@ def test_an_ingestion_run_whose_task_was_never_sent_is_run_by_the_sweep(
     run = IngestionRun.objects.get(pk=run.pk)
     assert (run.status, run.created) == (IngestionRun.Status.SUCCEEDED, 3)
     assert documents_requeue_stale().runs == 0
+
+
+def test_after_one_failed_publish_the_next_ones_do_not_wait_for_the_broker_again(
+    api_client, skills, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    """Each failed publish waits out the retry policy (25 s by default): an upload of three
+    files must pay that once, not three times, or it outlives the web worker's timeout."""
+    from recruiting.tests.test_resumes import upload
+
+    files = [(f"cv{i}.txt", f"{TEXT}Go and Rust, project {i}.\n".encode()) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(api_client, *files)
+    assert response.status_code == 201
+    assert [r["status"] for r in response.json()["results"]] == ["pending"] * 3
+    assert broker_down.attempts == ["recruiting.tasks.resume_process_task"]
+    assert caplog.text.count("recovery sweep will send it") == 3
+    # Once the pause is over the broker is tried again.
+    Task.broker_down_until = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_create_from_text(owner=Resume.objects.first().owner, text=TEXT + "Haskell.\n")
+    assert len(broker_down.attempts) == 2
+
+
+def test_an_edited_job_whose_re_embedding_was_lost_is_embedded_again(
+    recruiter, skills, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_create(owner=recruiter, title="Python Engineer", description="<p>Python.</p>")
+    old = JobEmbedding.objects.get(job=job)
+    with django_capture_on_commit_callbacks(execute=False):  # the message is lost
+        job = job_update(job=job, description="<p>Rust and Go services.</p>")
+    assert job.content_hash != old.content_hash
+    assert documents_requeue_stale().jobs == 0  # fresh: its message may still arrive
+    age(Job, job.pk, settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    assert documents_requeue_stale().jobs == 1
+    assert JobEmbedding.objects.get(job=job).content_hash == job.content_hash
+    assert documents_requeue_stale().jobs == 0
+
+
+def test_a_run_waiting_to_retry_is_left_to_its_own_retry(tmp_path, skills):
+    """A run put back in the queue after a transient failure has started once and has its
+    retry message: the sweep must not start a second chain of retries."""
+    write_drop(tmp_path / "drop", 1)
+    source = JobSource.objects.create(
+        name="Drop", kind="filedrop", url=str(tmp_path / "drop"), enabled=False
+    )
+    old = timezone.now() - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
+    run = IngestionRun.objects.create(source=source, trigger="test")
+    IngestionRun.objects.filter(pk=run.pk).update(
+        created_at=old, started_at=old, message="Will retry: feed timed out"
+    )
+    assert documents_requeue_stale().runs == 0
+    assert IngestionRun.objects.get(pk=run.pk).status == IngestionRun.Status.QUEUED
