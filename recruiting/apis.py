@@ -22,6 +22,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
+from recruiting.services import blind
 from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
 from recruiting.services.ingestion import ingestion_enqueue
@@ -131,6 +132,19 @@ class ResumeViewSet(
 
     def get_serializer_class(self):
         return ResumeDetailSerializer if self.action == "retrieve" else ResumeSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        """Under blind review (the site setting, or a session that switched it on) a candidate
+        not yet revealed is read without name, contacts, links, file name and sections, and
+        with the personal data masked in the text, as on the pages."""
+        if args and self.action in ("list", "retrieve"):
+            session = self.request.session
+            if kwargs.get("many"):
+                shown = [blind.resume_for_page(r, session) for r in args[0]]
+            else:
+                shown = blind.resume_for_page(args[0], session)
+            args = (shown, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def get_throttles(self):
         if self.action == "create":

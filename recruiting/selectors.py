@@ -29,10 +29,17 @@ def job_list(*, filters: dict) -> QuerySet[Job]:
     return qs.order_by(*Job._meta.ordering)
 
 
-def resume_list(*, user, filters: dict) -> QuerySet[Resume]:
+def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]:
+    """``blind``: blind review is on, so a search must not tell which candidate has a name or
+    contact: a query found in those fields matches nobody."""
     qs = Resume.objects.visible_to(user).select_related("category")
     if q := filters.get("q"):
-        qs = qs.filter(Q(candidate_name__icontains=q) | Q(text__icontains=q))
+        if blind:
+            qs = qs.filter(text__icontains=q).exclude(
+                Q(candidate_name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q)
+            )
+        else:
+            qs = qs.filter(Q(candidate_name__icontains=q) | Q(text__icontains=q))
     if category := filters.get("category"):
         qs = qs.in_category(category)
     if status := filters.get("status"):

@@ -56,9 +56,9 @@ def job_detail(request: HttpRequest, pk: int) -> TemplateResponse:
 def resume_list(request: HttpRequest) -> TemplateResponse:
     form = ResumeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.resume_list(user=request.user, filters=filters).annotate(
-        n_skills=Count("resume_skills")
-    )
+    qs = selectors.resume_list(
+        user=request.user, filters=filters, blind=blind.blind_review_on(request.session)
+    ).annotate(n_skills=Count("resume_skills"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [blind.resume_for_page(r, request.session) for r in page.object_list]
     template = "recruiting/resume_list.html"

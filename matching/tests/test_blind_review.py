@@ -84,6 +84,8 @@ def ranking_responses(client, world) -> dict[str, str]:
         "resume list page": client.get("/resumes/"),
         "resume list partial": client.get("/resumes/", HTTP_HX_REQUEST="true"),
         "resume detail page": client.get(f"/resumes/{resume.pk}/"),
+        "api resume": client.get(f"/api/v1/resumes/{resume.pk}/"),
+        "api resume list": client.get("/api/v1/resumes/"),
         "rank pile page": client.post("/rank/", {"job": job.pk, "resumes": [resume.pk]}),
         "rank pile csv": client.get("/rank/", {"format": "csv"}),
         "api candidates": client.get(f"/api/v1/jobs/{job.pk}/candidates/"),
@@ -116,8 +118,14 @@ def test_blind_ranking_pages_partials_csv_and_api_show_no_name_contact_or_link(
     label = f"Candidate #{world['resume'].pk}"
     for name, body in bodies.items():
         assert not leaks(body), (name, leaks(body))
-        # The two partials sit inside pages that carry the label.
-        assert label in body or name in ("explanation partial", "resume matches partial"), name
+        # The two partials sit inside pages that carry the label; the API resource has no label
+        # field (its name is empty).
+        assert label in body or name in (
+            "explanation partial",
+            "resume matches partial",
+            "api resume",
+            "api resume list",
+        ), name
     # The explanations are still there, with the quoted personal data masked.
     for name in ("candidates page", "explanation page", "explanation partial", "api explain"):
         assert HIDDEN in bodies[name], name
@@ -131,6 +139,21 @@ def test_the_blind_resume_page_masks_the_text_and_offers_no_original_file(
     assert not leaks(body)
     assert "Backend Engineer, Acme, 2017 - 2023" in body
     assert f"/resumes/{world['resume'].pk}/file/" not in body
+
+
+def test_under_blind_review_the_candidate_search_finds_no_one_by_name_or_contact(
+    recruiter_client, world, settings
+):
+    def found(q: str) -> bool:
+        page = recruiter_client.get("/resumes/", {"q": q}, HTTP_HX_REQUEST="true")
+        return f"/resumes/{world['resume'].pk}/" in page.content.decode()
+
+    assert found("Quorra") and found("janelle.quorra@") and found("Booking Platform")
+    settings.BLIND_REVIEW = True
+    assert not found("Quorra")
+    assert not found("janelle.quorra@")
+    assert not found("013-3713")
+    assert found("Booking Platform")  # the work itself is still searchable
 
 
 def test_under_blind_review_the_original_file_needs_a_reveal_first(
