@@ -68,7 +68,7 @@ class MatchFeedback(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-updated_at"]
+        ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["job", "resume", "user"], name="feedback_one_per_user_pair"
