@@ -62,8 +62,14 @@ def blind(settings):
     settings.BLIND_REVIEW = True
 
 
+# CSRF tokens (64 random letters and digits, in forms and in hx-headers) hold "555" or "3713"
+# now and then; they are not the candidate's data.
+_TOKEN = re.compile(r"[A-Za-z0-9]{32,}")
+
+
 def leaks(text: str) -> list[str]:
-    return [s for s in SECRETS if s.lower() in text.lower()]
+    text = _TOKEN.sub("", text).lower()
+    return [s for s in SECRETS if s.lower() in text]
 
 
 def ranking_responses(client, world) -> dict[str, str]:
