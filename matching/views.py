@@ -51,10 +51,6 @@ def _feedback_by_resume(user, job: Job) -> dict[int, str]:
     )
 
 
-def _blind_context(request: HttpRequest) -> dict:
-    return resume_blind.blind_context(request.session)
-
-
 def _safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
     """Where a form asked to go back to (or came from), if that is a page of this site."""
     candidates = [request.POST.get("next"), request.headers.get("Referer") if referer else None]
@@ -72,7 +68,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     context = {
         "job": job,
         "requirements_form": RequirementsForm.for_job(job),
-        **_blind_context(request),
+        **resume_blind.blind_context(request.session),
     }
     try:
         page = match_services.candidates_for_job(
@@ -151,7 +147,7 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     context: dict = {
         "resume": resume_blind.resume_for_page(resume, request.session),
         "highlighted": resume_blind.highlighted_for_page(resume, request.session),
-        **_blind_context(request),
+        **resume_blind.blind_context(request.session),
     }
     try:
         page = match_services.jobs_for_resume(
@@ -174,7 +170,12 @@ def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateRe
     return TemplateResponse(
         request,
         template,
-        {"r": result, "resume": result.resume, "open": True, **_blind_context(request)},
+        {
+            "r": result,
+            "resume": result.resume,
+            "open": True,
+            **resume_blind.blind_context(request.session),
+        },
     )
 
 
@@ -205,7 +206,7 @@ def blind_review_toggle(request: HttpRequest) -> HttpResponse:
 def rank_pile(request: HttpRequest) -> HttpResponse:
     """Pick a job or paste a JD, drop many resumes, get a ranked table; `?format=csv` exports it."""
     form = RankPileForm(request.POST or None, request.FILES or None, user=request.user)
-    context: dict = {"form": form, **_blind_context(request)}
+    context: dict = {"form": form, **resume_blind.blind_context(request.session)}
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         outcomes = resumes_upload(

@@ -200,8 +200,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REQUEUE_PENDING_AFTER_SECONDS = _setting("REQUEUE_PENDING_AFTER_SECONDS", int, 600)
 # Rows commit before their task is sent (delay_on_commit): kombu's default (~1 s of retries) would
 # drop the message during a broker restart and leave the row unprocessed. Wait this long instead
-# (retries after 0, 1, 2, 3, then every 3 s). After that the request still succeeds (config.celery.Task
-# logs the unsent task) and the beat sweep re-sends it.
+# (retries after 0, 1, 2, 3, then every 3 s). After that the request still succeeds
+# (config.celery.Task logs the unsent task) and the beat sweep re-sends it.
 CELERY_PUBLISH_RETRY_SECONDS = _setting("CELERY_PUBLISH_RETRY_SECONDS", int, 25)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 4 + max(0, -(-(CELERY_PUBLISH_RETRY_SECONDS - 6) // 3)),

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from matching.models import ModelVersion, RetrainRun
 from matching.services.registry import model_version_activate
+from recruiting.services.recovery import queued_runs_never_started
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,7 @@ def retrain_requeue_stale(*, now=None) -> list[int]:
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
-    ids = list(
-        RetrainRun.objects.filter(
-            status=RetrainRun.Status.QUEUED, started_at__isnull=True, created_at__lt=cutoff
-        )
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ids = queued_runs_never_started(RetrainRun, cutoff=cutoff)
     for pk in ids:
         retrain_task.delay(pk)
     return ids

@@ -3,8 +3,8 @@
 Rows commit before their task is published (``delay_on_commit``). A broker outage longer than
 the publish retries, or a message lost with its broker, leaves a resume pending or a job without
 an embedding for good, and an ingestion run queued for good; so does a worker that died beyond
-redelivery while a resume was processing. Beat runs this sweep every few minutes; processing is idempotent (claims, content
-hashes), so a task sent twice does its work once.
+redelivery while a resume was processing. Beat runs this sweep every few minutes; processing is
+idempotent (claims, content hashes), so a task sent twice does its work once.
 """
 
 from __future__ import annotations
@@ -29,6 +29,18 @@ class Requeued:
     resumes: int
     jobs: int
     runs: int = 0
+
+
+def queued_runs_never_started(model, *, cutoff) -> list[int]:
+    """Ids of the runs (ingestion or retrain: status, started_at, created_at) still queued and
+    never started since before ``cutoff``: their message was lost. A run claims itself (queued ->
+    running), so one whose first message does arrive runs once; a run put back in the queue to
+    retry later has started and has its retry message."""
+    return list(
+        model.objects.filter(status="queued", started_at__isnull=True, created_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:BATCH]
+    )
 
 
 def documents_requeue_stale(*, now=None) -> Requeued:
@@ -63,17 +75,7 @@ def documents_requeue_stale(*, now=None) -> Requeued:
         .order_by("id")
         .values_list("id", flat=True)[:BATCH]
     )
-    # A run claims itself (queued -> running), so one whose first message does arrive runs once.
-    # Only runs never started: one put back in the queue to retry later has its message.
-    run_ids = list(
-        IngestionRun.objects.filter(
-            status=IngestionRun.Status.QUEUED,
-            started_at__isnull=True,
-            created_at__lt=pending_cutoff,
-        )
-        .order_by("id")
-        .values_list("id", flat=True)[:BATCH]
-    )
+    run_ids = queued_runs_never_started(IngestionRun, cutoff=pending_cutoff)
     for pk in resume_ids:
         resume_process_task.delay(pk)
     for pk in job_ids:
