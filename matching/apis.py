@@ -188,7 +188,7 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
             k=p["k"],
             required=_split(p.get("must_have")),
             nice=_split(p.get("nice_to_have")),
-            excluded=_split(p.get("exclude")) or (),
+            excluded=_split(p.get("exclude")),
             explain_top=p["k"] if p["explain"] else 0,
         )
         return Response(page_payload(page, request))

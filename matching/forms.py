@@ -22,14 +22,20 @@ class RequirementsForm(forms.Form):
     nice_to_have = SkillListField(
         required=False, label="Nice to have (comma-separated)", max_length=2000
     )
+    exclude = SkillListField(required=False, label="Exclude (comma-separated)", max_length=2000)
 
     @classmethod
     def for_job(cls, job: Job) -> RequirementsForm:
-        skills = JobSkill.objects.filter(job=job).select_related("skill").order_by("skill__name")
+        skills = list(JobSkill.objects.filter(job=job).for_matching())
+
+        def names(kind: str) -> str:
+            return ", ".join(s.name for s in skills if s.requirement == kind)
+
         return cls(
             initial={
-                "must_have": ", ".join(s.skill.name for s in skills if s.requirement == "required"),
-                "nice_to_have": ", ".join(s.skill.name for s in skills if s.requirement == "nice"),
+                "must_have": names("required"),
+                "nice_to_have": names("nice"),
+                "exclude": names("excluded"),
             }
         )
 

@@ -23,7 +23,7 @@ from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
 from recruiting.services import blind as resume_blind
-from recruiting.services import jobs as job_services
+from recruiting.services.requirements import job_set_requirements
 from recruiting.services.resumes import resumes_upload
 
 
@@ -98,10 +98,11 @@ def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = RequirementsForm(request.POST)
     if form.is_valid():
         try:
-            job_services.job_set_skills(
+            job_set_requirements(
                 job=job,
                 required=form.cleaned_data["must_have"],
                 nice=form.cleaned_data["nice_to_have"],
+                excluded=form.cleaned_data["exclude"],
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

@@ -44,6 +44,7 @@ class MatchedSkill:
     requirement: str  # "required" or "nice"
     spans: tuple[Span, ...]
     line: Span | None
+    in_taxonomy: bool = True  # False for a free-text term, found by lexical matching
 
     def to_dict(self) -> dict:
         return {
@@ -51,6 +52,7 @@ class MatchedSkill:
             "requirement": self.requirement,
             "spans": [list(span) for span in self.spans],
             "line": list(self.line) if self.line is not None else None,
+            "in_taxonomy": self.in_taxonomy,
         }
 
 
@@ -89,6 +91,7 @@ class Explanation:
     sentence_pairs: tuple[SentencePair, ...]
     summary: str
     excluded_present: tuple[str, ...] = ()
+    not_in_taxonomy: tuple[str, ...] = ()  # the job's free-text terms, matched lexically
 
     def to_dict(self) -> dict:
         """Plain, JSON-ready data (lists, dicts, str, float, None)."""
@@ -101,6 +104,7 @@ class Explanation:
             "sentence_pairs": [p.to_dict() for p in self.sentence_pairs],
             "summary": self.summary,
             "excluded_present": list(self.excluded_present),
+            "not_in_taxonomy": list(self.not_in_taxonomy),
         }
 
 
@@ -138,10 +142,13 @@ def _matched_skills(
     spans. A skill listed as both required and nice counts as required only.
     """
     evidence: dict[str, tuple[Span, ...]] = {}
+    free_text: set[str] = set()
     for match in resume_skills:
         spans = _valid_spans(match.spans, len(resume_text))
         key = _key(match.name)
         evidence[key] = tuple(sorted(set(evidence.get(key, ()) + spans)))
+        if match.kind == "term":
+            free_text.add(key)
     scored = {_key(n) for n in breakdown.matched_required + breakdown.matched_nice}
 
     matched: list[MatchedSkill] = []
@@ -155,7 +162,13 @@ def _matched_skills(
             spans = evidence.get(key, ())
             line = line_span(resume_text, spans[0][0]) if spans else None
             matched.append(
-                MatchedSkill(skill=name, requirement=requirement, spans=spans, line=line)
+                MatchedSkill(
+                    skill=name,
+                    requirement=requirement,
+                    spans=spans,
+                    line=line,
+                    in_taxonomy=key not in free_text,
+                )
             )
     return matched, missing["required"], missing["nice"]
 
@@ -300,6 +313,7 @@ def explain(
     breakdown: ScoreBreakdown,
     embedder: Embedder,
     max_pairs: int = 3,
+    free_text: Sequence[str] = (),
 ) -> Explanation:
     """Explain one match with evidence from the resume.
 
@@ -318,6 +332,9 @@ def explain(
         Encodes sentences (at most 200 of at least four words per side) for the pairs.
     max_pairs : int
         How many sentence pairs to return, best first, no sentence used twice.
+    free_text : sequence of str
+        The job's terms that the skills taxonomy does not know (listed as such; a matched one
+        needs a ``SkillMatch`` of kind "term" in ``resume_skills``).
 
     Returns
     -------
@@ -346,4 +363,5 @@ def explain(
         sentence_pairs=tuple(pairs),
         summary=summary,
         excluded_present=tuple(breakdown.excluded_present),
+        not_in_taxonomy=tuple(_unique(list(free_text))),
     )

@@ -1,12 +1,16 @@
-"""Reading a job description: which parts list skills, which of those are "nice to have", and how
-many years of experience it asks for. Shared by the app and the ranking evaluation."""
+"""Reading a job description: which parts list skills, which of those are "nice to have", which
+are company blurb, how many years of experience it asks for, and what a posting requires. Shared by
+the app and the ranking evaluation."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from mlcore.skills import SkillMatch, SkillTaxonomy
+from mlcore.terms import MAX_TERM_CHARS, split_term_list, term_key
+from mlcore.text import split_sentences, word_count
 
 Span = tuple[int, int]
 
@@ -27,6 +31,29 @@ OTHER_HEADING = re.compile(
     r"who we are|benefits|what we offer|perks|compensation|salary|how to apply|the role|your role)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# Headings of the parts that describe the company or the offer, not the candidate.
+BLURB_HEADING = re.compile(
+    r"^\W*(about us|about the company|about the team|who we are|our company|our mission|"
+    r"benefits|what we offer|perks|compensation|salary|how to apply|equal opportunity)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A sentence that marks what it names as optional ("Tableau is a plus", "preferred: CPA").
+NICE_CUE = re.compile(
+    r"\b(nice[\s-]to[\s-]have|preferred|preferably|a plus|an advantage|advantageous|bonus|"
+    r"desired|desirable|ideally|good to have|would be great|optional|not required|helpful)\b",
+    re.IGNORECASE,
+)
+# A sentence about the company, the offer or the law rather than the candidate.
+BLURB_CUE = re.compile(
+    r"\b(we are a|we're a|we are the|our (?:company|mission|team|clients|culture|customers|values)|"
+    r"founded in|leading provider|is a leading|is proud|equal opportunity|eeo\b|"
+    r"without regard to|benefits include|we offer|paid time off|401\s?\(?k|health insurance|"
+    r"dental (?:and|&) vision|dental insurance|vision insurance|employee discount|pay range|salary range|per hour|job type)",
+    re.IGNORECASE,
+)
+# At most this many must-haves come from a posting: beyond it a posting lists its whole stack
+# and the first-named, most-repeated skills are the ones it asks for.
+MAX_POSTING_REQUIRED = 15
 _YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:[-–]\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
 
 
@@ -66,10 +93,156 @@ def skill_contexts(text: str) -> list[Span]:
 def split_requirements(
     text: str, taxonomy: SkillTaxonomy, extra_contexts: Sequence[Span] = ()
 ) -> tuple[list[SkillMatch], list[SkillMatch]]:
-    """The skills a job asks for, split into required and nice-to-have by its headings."""
-    nice = nice_spans(text)
+    """The taxonomy skills a job asks for, split into required and nice-to-have (see
+    :func:`posting_requirements`; free-text terms are left out)."""
     required, optional = [], []
-    for match in taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts]):
-        first = match.spans[0][0]
-        (optional if any(a <= first < b for a, b in nice) else required).append(match)
+    for req in posting_requirements(text, taxonomy, extra_contexts):
+        if req.in_taxonomy:
+            match = SkillMatch(name=req.name, kind=req.kind, spans=req.spans)
+            (required if req.requirement == "required" else optional).append(match)
     return required, optional
+
+
+@dataclass(frozen=True)
+class PostingRequirement:
+    """One requirement read from a job text: a taxonomy skill or a free-text term.
+
+    ``requirement`` is "required" or "nice"; ``spans`` point into the text that was read;
+    ``kind`` is the taxonomy kind ("technical", "soft", ...) or "term" for a free-text term.
+    """
+
+    name: str
+    kind: str
+    requirement: str
+    spans: tuple[Span, ...]
+
+    @property
+    def in_taxonomy(self) -> bool:
+        return self.kind != "term"
+
+
+_LIST_LABEL = re.compile(
+    r"^\W*(?:skills?|requirements?|required skills|must[\s-]haves?|key skills|"
+    r"qualifications)\s*[:\-–]\s*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?:\s+[A-Z]|\s*$)", re.MULTILINE)
+
+
+def looks_like_term_list(text: str) -> bool:
+    """True when a text is only a list of short terms ("Excel, GAAP, month-end close"), as
+    recruiters paste a requirement sheet, rather than prose or a description with headings."""
+    body = _LIST_LABEL.sub("", text.strip(), count=1)
+    if not body or len(body) > 3000:
+        return False
+    if any(h.search(body) for h in (SKILLS_HEADING, NICE_HEADING, OTHER_HEADING)):
+        return False
+    # Two or more sentence ends: prose, even when its lines are short.
+    if len(_SENTENCE_END.findall(body)) >= 2:
+        return False
+    items = split_term_list(body, max_terms=200)
+    if len(items) < 2:
+        return False
+    words = [word_count(item) for item in items]
+    return max(words) <= 8 and sum(words) / len(words) <= 4.5
+
+
+def _sentence_of(sentences: list[Span], position: int) -> Span | None:
+    for start, end in sentences:
+        if start <= position < end:
+            return (start, end)
+    return None
+
+
+def _blurb_spans(text: str) -> list[Span]:
+    starts = sorted(
+        [(m.start(), "blurb") for m in BLURB_HEADING.finditer(text)]
+        + [(m.start(), "other") for m in SKILLS_HEADING.finditer(text)]
+        + [(m.start(), "other") for m in NICE_HEADING.finditer(text)]
+        + [
+            (m.start(), "other")
+            for m in OTHER_HEADING.finditer(text)
+            if not BLURB_HEADING.match(text, m.start())
+        ]
+    )
+    return [
+        (start, starts[i + 1][0] if i + 1 < len(starts) else len(text))
+        for i, (start, kind) in enumerate(starts)
+        if kind == "blurb"
+    ]
+
+
+def posting_requirements(
+    text: str, taxonomy: SkillTaxonomy, extra_contexts: Sequence[Span] = ()
+) -> list[PostingRequirement]:
+    """What a job text asks for, split into must-have and nice-to-have by its wording.
+
+    - A text that is only a list of terms makes every item a must-have: taxonomy skills by
+      their canonical name, the rest as free-text terms.
+    - Otherwise the taxonomy's skills found in the text count. A skill under a "nice to have"
+      heading, or whose every mention sits in a sentence with "preferred", "a plus", "bonus" and
+      the like, is nice-to-have. A skill named only in company blurb (an "About us" or
+      "Benefits" part, or sentences such as "we are a leading ...", "equal opportunity") is left
+      out. Soft skills ("Communication", "Teamwork") are never must-haves from a posting. At
+      most :data:`MAX_POSTING_REQUIRED` must-haves are kept (first named first); the rest
+      become nice-to-have.
+    """
+    if looks_like_term_list(text):
+        return _list_requirements(text, taxonomy)
+    nice_sections = nice_spans(text)
+    blurb_sections = _blurb_spans(text)
+    sentences = split_sentences(text)
+    out: list[PostingRequirement] = []
+    n_required = 0
+    for match in taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts]):
+        verdicts = []
+        for start, _ in match.spans:
+            if any(a <= start < b for a, b in blurb_sections):
+                verdicts.append("blurb")
+                continue
+            if any(a <= start < b for a, b in nice_sections):
+                verdicts.append("nice")
+                continue
+            sentence = _sentence_of(sentences, start)
+            chunk = text[sentence[0] : sentence[1]] if sentence else ""
+            if chunk and BLURB_CUE.search(chunk):
+                verdicts.append("blurb")
+            elif chunk and NICE_CUE.search(chunk):
+                verdicts.append("nice")
+            else:
+                verdicts.append("required")
+        kept = [
+            span for span, verdict in zip(match.spans, verdicts, strict=True) if verdict != "blurb"
+        ]
+        if not kept:
+            continue
+        requirement = "required" if "required" in verdicts else "nice"
+        if requirement == "required" and (
+            match.kind == "soft" or n_required >= MAX_POSTING_REQUIRED
+        ):
+            requirement = "nice"
+        n_required += requirement == "required"
+        out.append(PostingRequirement(match.name, match.kind, requirement, tuple(kept)))
+    return out
+
+
+def _list_requirements(text: str, taxonomy: SkillTaxonomy) -> list[PostingRequirement]:
+    out: list[PostingRequirement] = []
+    seen: set[str] = set()
+    label = _LIST_LABEL.match(text.strip())
+    position = text.find(label.group()) + len(label.group()) if label else 0
+    for item in split_term_list(text[position:], max_terms=50):
+        start = text.find(item.split()[0], position) if item.split() else -1
+        span = ((start, start + len(item)),) if start >= 0 and text[start:].startswith(item) else ()
+        position = max(position, start + 1) if start >= 0 else position
+        canonical = taxonomy.canonical(item)
+        if canonical is not None:
+            entry = taxonomy.entry(canonical)
+            name, kind = canonical, entry.kind if entry else "technical"
+        else:
+            name, kind = item[:MAX_TERM_CHARS], "term"
+        key = term_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(PostingRequirement(name, kind, "required", span))
+    return out

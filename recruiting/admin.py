@@ -80,8 +80,9 @@ class ResumeAdmin(admin.ModelAdmin):
 class JobSkillInline(admin.TabularInline):
     model = models.JobSkill
     extra = 0
+    fields = ["skill", "term", "requirement", "origin", "key", "spans"]
     raw_id_fields = ["skill"]
-    readonly_fields = ["spans"]
+    readonly_fields = ["key", "spans"]
 
 
 @admin.register(models.Job)
@@ -202,9 +203,10 @@ class ResumeSkillAdmin(admin.ModelAdmin):
 
 @admin.register(models.JobSkill)
 class JobSkillAdmin(admin.ModelAdmin):
-    list_display = ["job", "skill", "requirement", "origin"]
+    list_display = ["job", "term", "skill", "requirement", "origin"]
     list_filter = ["requirement", "origin", "skill__kind"]
-    search_fields = ["skill__name", "job__title"]
+    search_fields = ["term", "skill__name", "job__title"]
+    readonly_fields = ["key"]
     raw_id_fields = ["job", "skill"]
     list_select_related = ["job", "skill"]
 

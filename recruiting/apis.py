@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -26,6 +27,8 @@ from recruiting.services import blind
 from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
 from recruiting.services.ingestion import ingestion_enqueue
+from recruiting.services.requirements import job_set_requirements
+from recruiting.services.taxonomy import skills_search
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -46,11 +49,46 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CategorySerializer
 
 
+class SkillHitSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The skill's canonical name.")
+    kind = serializers.CharField()
+    matched = serializers.CharField(help_text="The name or alias that matched the query.")
+    how = serializers.ChoiceField(choices=["exact", "prefix", "word", "fuzzy"])
+    score = serializers.FloatField(help_text="0-100, higher is closer.")
+
+
+class SkillSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        max_length=120,
+        help_text="Search names and aliases by prefix, word prefix or fuzzy match (autocomplete).",
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=20)
+
+
 class SkillViewSet(viewsets.ReadOnlyModelViewSet):
+    """The skills taxonomy. With ``?q=`` the list is a search for autocomplete, best match first."""
+
     lookup_value_regex = r"\d+"
     queryset = Skill.objects.all()
     serializer_class = SkillSerializer
     filterset_fields = ["kind", "source"]
+
+    @extend_schema(
+        parameters=[SkillSearchQuerySerializer],
+        responses={200: SkillSerializer(many=True)},
+        description="Without `q`: the taxonomy, paginated. With `q`: up to `limit` matches "
+        "(fields of SkillHit: name, kind, matched, how, score), best first; an empty list is "
+        "not an error, since requirements also accept terms the taxonomy does not know.",
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        params = SkillSearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data.get("q")
+        if query is None:
+            return super().list(request, *args, **kwargs)
+        hits = skills_search(query=query, limit=params.validated_data["limit"])
+        return Response({"results": SkillHitSerializer(hits, many=True).data})
 
 
 # --- Resumes ---------------------------------------------------------------------------------
@@ -235,7 +273,7 @@ class JobFilter(filters.FilterSet):
     posted_after = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
     posted_before = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains")
-    skill = filters.CharFilter(field_name="skills__name", lookup_expr="iexact", distinct=True)
+    skill = filters.CharFilter(field_name="job_skills__term", lookup_expr="iexact", distinct=True)
 
     class Meta:
         model = Job
@@ -243,11 +281,14 @@ class JobFilter(filters.FilterSet):
 
 
 class JobSkillSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="skill.name")
+    name = serializers.CharField(read_only=True)
+    in_taxonomy = serializers.BooleanField(
+        read_only=True, help_text="False for a free-text term the skills taxonomy does not know."
+    )
 
     class Meta:
         model = JobSkill
-        fields = ["name", "requirement", "origin"]
+        fields = ["name", "requirement", "origin", "in_taxonomy"]
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -279,6 +320,17 @@ class JobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def term_list(**kwargs) -> serializers.ListField:
+    """A list of requirement terms: taxonomy skills or free text, up to 120 characters each."""
+    return serializers.ListField(
+        child=serializers.CharField(max_length=120),
+        max_length=50,
+        help_text="Skills or free-text terms; terms the taxonomy does not know are matched "
+        "lexically and shown as not in taxonomy.",
+        **kwargs,
+    )
+
+
 class JobWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(max_length=200_000)
@@ -286,19 +338,15 @@ class JobWriteSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     remote = serializers.BooleanField(required=False, default=False)
     url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    must_have = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, default=list, max_length=50
-    )
-    nice_to_have = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, default=list, max_length=50
-    )
+    must_have = term_list(required=False, default=list)
+    nice_to_have = term_list(required=False, default=list)
+    exclude = term_list(required=False, default=list)
 
 
 class JobSkillsWriteSerializer(serializers.Serializer):
-    must_have = serializers.ListField(child=serializers.CharField(max_length=120), max_length=50)
-    nice_to_have = serializers.ListField(
-        child=serializers.CharField(max_length=120), max_length=50, required=False, default=list
-    )
+    must_have = term_list()
+    nice_to_have = term_list(required=False, default=list)
+    exclude = term_list(required=False, default=list)
 
 
 class CanEditJob(permissions.BasePermission):
@@ -318,7 +366,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     """Jobs from every source and those recruiters create; filters: status, remote, category, skill, dates."""
 
     lookup_value_regex = r"\d+"
-    queryset = Job.objects.select_related("category").prefetch_related("job_skills__skill")
+    queryset = Job.objects.select_related("category").prefetch_related(
+        Prefetch("job_skills", queryset=JobSkill.objects.for_matching())
+    )
     serializer_class = JobSerializer
     filterset_class = JobFilter
     permission_classes = [permissions.IsAuthenticated, CanEditJob]
@@ -379,14 +429,15 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(request=JobSkillsWriteSerializer, responses={200: JobSerializer})
     @action(detail=True, methods=["put"], url_path="skills")
     def set_skills(self, request: Request, pk=None) -> Response:
-        """Replace the must-have / nice-to-have skills (any recruiter may edit requirements)."""
+        """Replace the must-have / nice-to-have / excluded terms (any recruiter may edit them)."""
         job = get_object_or_404(Job, pk=pk)
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job_services.job_set_skills(
+        job_set_requirements(
             job=job,
             required=data.validated_data["must_have"],
             nice=data.validated_data["nice_to_have"],
+            excluded=data.validated_data["exclude"],
         )
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 

@@ -9,11 +9,14 @@ import uuid
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+from mlcore.terms import term_key
 
 
 class TimeStampedModel(models.Model):
@@ -388,33 +391,71 @@ class Job(TimeStampedModel):
         return reverse("recruiting:job_detail", args=[self.pk])
 
 
+class JobSkillQuerySet(models.QuerySet):
+    def for_matching(self):
+        return self.select_related("skill").order_by("requirement", "id")
+
+
 class JobSkill(models.Model):
+    """One requirement of a job: a taxonomy skill, or a free-text term the taxonomy does not know
+    ("month-end close"), matched lexically in resumes and shown as "not in taxonomy"."""
+
     class Requirement(models.TextChoices):
         REQUIRED = "required", "Must have"
         NICE = "nice", "Nice to have"
+        EXCLUDED = "excluded", "Excluded"
 
     class Origin(models.TextChoices):
         EXTRACTED = "extracted", "Found in the description"
         RECRUITER = "recruiter", "Set by a recruiter"
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_skills")
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="job_skills")
+    skill = models.ForeignKey(
+        Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="job_skills"
+    )
+    term = models.CharField(
+        max_length=120, help_text="The skill's name, or the recruiter's words for a free-text term."
+    )
+    key = models.CharField(
+        max_length=120, help_text="Case-, spacing- and plural-folded term: one per job."
+    )
     requirement = models.CharField(
         max_length=10, choices=Requirement.choices, default=Requirement.REQUIRED
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
     spans = models.JSONField(default=list, blank=True)
 
+    objects = JobSkillQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["job", "skill"], name="job_skill_unique"),
+            models.UniqueConstraint(fields=["job", "key"], name="job_requirement_key_unique"),
             models.CheckConstraint(
-                condition=Q(requirement__in=["required", "nice"]), name="jobskill_requirement_valid"
+                condition=Q(requirement__in=["required", "nice", "excluded"]),
+                name="jobskill_requirement_valid",
             ),
+            models.CheckConstraint(condition=~Q(key=""), name="jobskill_key_not_empty"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.job_id}: {self.skill} ({self.requirement})"
+        return f"{self.job_id}: {self.name} ({self.requirement})"
+
+    def clean(self) -> None:
+        # An admin may pick a skill or type a term: the key follows whichever names it.
+        if self.skill_id and not self.term:
+            self.term = self.skill.name
+        self.key = term_key(self.term)[:120]
+        if not self.key:
+            raise ValidationError({"term": "A requirement needs a letter or digit."})
+
+    @property
+    def name(self) -> str:
+        """The taxonomy's current name for a skill, else the free-text term."""
+        return self.skill.name if self.skill_id else self.term
+
+    @property
+    def in_taxonomy(self) -> bool:
+        return self.skill_id is not None
 
 
 class JobEmbedding(EmbeddingFields):

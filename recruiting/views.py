@@ -45,7 +45,7 @@ def job_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         Job.objects.select_related("category", "source").prefetch_related(
             Prefetch(
                 "job_skills",
-                queryset=JobSkill.objects.select_related("skill").order_by("skill__name"),
+                queryset=JobSkill.objects.for_matching(),
             )
         ),
         pk=pk,

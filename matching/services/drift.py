@@ -54,8 +54,9 @@ def _sample(subject: str, queryset, limit: int) -> Sample:
     }
     docs = [d for d in docs if d.pk in vectors]
     skills: dict[int, set[str]] = {d.pk: set() for d in docs}
+    # Skill drift compares taxonomy skills; a job's free-text terms have no skill.
     for owner_id, name in skill_model.objects.filter(
-        **{f"{owner}_id__in": list(skills)}
+        **{f"{owner}_id__in": list(skills)}, skill__isnull=False
     ).values_list(f"{owner}_id", "skill__name"):
         skills[owner_id].add(name)
     dim = embedder_get().dim

@@ -20,11 +20,20 @@ from config.exceptions import ApplicationError
 from matching.services.index import index_get
 from matching.services.lexical import fused_pool
 from mlcore.explain import explain as mlcore_explain
+from mlcore.jobtext import years_required_of
 from mlcore.retrieval.scorer import MatchSignals, ScoreBreakdown, ScoreWeights, score
 from mlcore.skills import SkillMatch
+from mlcore.terms import find_terms
 from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
 from recruiting.services.embedding import embedder_get
-from recruiting.services.taxonomy import taxonomy_get
+from recruiting.services.requirements import (
+    EXCLUDED,
+    NICE,
+    REQUIRED,
+    Term,
+    terms_from_text,
+    terms_resolve,
+)
 
 MAX_K = 100
 
@@ -46,12 +55,17 @@ def weights() -> ScoreWeights:
 
 @dataclass(frozen=True)
 class Requirements:
-    """What a job asks for: from a Job row, or typed in by a recruiter (free text + skills)."""
+    """What a job asks for: from a Job row, or typed in by a recruiter (free text + skills).
+
+    ``required``, ``nice`` and ``excluded`` hold names: canonical taxonomy names, or the
+    recruiter's words for the terms in ``free_text`` (matched lexically in resume texts).
+    """
 
     text: str
     required: tuple[str, ...] = ()
     nice: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+    free_text: frozenset[str] = frozenset()
     category: str | None = None
     years_required: float | None = None
     vector: np.ndarray | None = None
@@ -87,6 +101,13 @@ def model_version_label() -> str:
     return f"{active.version if active else 'untrained'}+{embedder.model_id}"
 
 
+def pool_size() -> int:
+    """How many retrieved documents are scored: fixed, never a function of ``k``, so that the
+    first results do not change when more are asked for (params.yaml keeps it >= MAX_K, so
+    that the largest page is full)."""
+    return max(int(match_params().get("candidates", 300)), 1)
+
+
 def _check_k(k: int) -> int:
     if not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise ApplicationError(f"k must be between 1 and {MAX_K}.", code="invalid_k")
@@ -115,35 +136,45 @@ def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
     return _vectors(row, owner_field)
 
 
+def _lists(terms: Sequence[Term]) -> dict:
+    """``Requirements`` fields from terms: the three name lists and the free-text names."""
+    return {
+        "required": tuple(t.name for t in terms if t.requirement == REQUIRED),
+        "nice": tuple(t.name for t in terms if t.requirement == NICE),
+        "excluded": tuple(t.name for t in terms if t.requirement == EXCLUDED),
+        "free_text": frozenset(t.name for t in terms if not t.in_taxonomy),
+    }
+
+
 def _requirements_of(
-    job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=()
+    job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=None
 ) -> Requirements:
+    """A job's requirements; lists given by the caller replace the stored ones of that kind."""
     vector, chunks = _vectors(embedding, "job")
-    req = (
-        tuple(required)
-        if required is not None
-        else tuple(s.skill.name for s in skills if s.requirement == "required")
-    )
-    opt = (
-        tuple(nice)
-        if nice is not None
-        else tuple(s.skill.name for s in skills if s.requirement == "nice")
-    )
+    stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
+    if required is not None or nice is not None or excluded is not None:
+        given = terms_resolve(required=required or (), nice=nice or (), excluded=excluded or ())
+        replaced = {
+            kind
+            for kind, value in ((REQUIRED, required), (NICE, nice), (EXCLUDED, excluded))
+            if value is not None
+        }
+        given_keys = {t.key for t in given}
+        stored = [t for t in stored if t.requirement not in replaced and t.key not in given_keys]
+        stored = given + stored
     return Requirements(
         text=f"{job.title}\n{job.description_text}",
-        required=req,
-        nice=opt,
-        excluded=tuple(excluded),
         category=job.category.slug if job.category_id else None,
         years_required=job.years_required,
         vector=vector,
         chunks=chunks,
+        **_lists(stored),
     )
 
 
-def job_requirements(job: Job, *, required=None, nice=None, excluded=()) -> Requirements:
+def job_requirements(job: Job, *, required=None, nice=None, excluded=None) -> Requirements:
     embedding = JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id).first()
-    skills = list(JobSkill.objects.filter(job=job).select_related("skill"))
+    skills = list(JobSkill.objects.filter(job=job).for_matching())
     return _requirements_of(job, embedding, skills, required=required, nice=nice, excluded=excluded)
 
 
@@ -155,7 +186,7 @@ def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
         for e in JobEmbedding.objects.filter(job_id__in=ids, model_id=embedder_get().model_id)
     }
     skills: dict[int, list[JobSkill]] = {pk: [] for pk in ids}
-    for js in JobSkill.objects.filter(job_id__in=ids).select_related("skill"):
+    for js in JobSkill.objects.filter(job_id__in=ids).for_matching():
         skills[js.job_id].append(js)
     out = {}
     for job in jobs:
@@ -174,32 +205,28 @@ def free_text_requirements(
     nice_to_have: Sequence[str] = (),
     exclude: Sequence[str] = (),
 ) -> Requirements:
+    """Requirements typed in by a recruiter. Without must-haves they are read from the text: a
+    pasted list of terms makes each term a must-have, a description gives its skills."""
     text = f"{title}\n{description}".strip()
     if not text:
         raise ApplicationError(
             "Describe the job: a title or a description is needed.", code="empty"
         )
-    taxonomy = taxonomy_get()
-    unknown = [n for n in [*must_have, *nice_to_have, *exclude] if taxonomy.canonical(n) is None]
-    if unknown:
-        raise ApplicationError(
-            f"Unknown skill(s): {', '.join(sorted(set(unknown))[:10])}.", code="unknown_skill"
-        )
-    canon = lambda names: tuple(dict.fromkeys(taxonomy.canonical(n) for n in names))  # noqa: E731
-    required = canon(must_have)
-    if not required:
-        required = tuple(m.name for m in taxonomy.extract(text, contexts=[(0, len(text))]))
-    from mlcore.jobtext import years_required_of
-
+    terms = terms_resolve(required=must_have, nice=nice_to_have, excluded=exclude)
+    if not must_have:
+        keys = {t.key for t in terms}
+        terms += [
+            t
+            for t in terms_from_text(description, title=title)
+            if t.key not in keys and t.requirement == REQUIRED
+        ]
     doc = embedder_get().encode_documents([text])[0]
     return Requirements(
         text=text,
-        required=required,
-        nice=canon(nice_to_have),
-        excluded=canon(exclude),
         years_required=years_required_of(text),
         vector=doc.vector,
         chunks=doc.chunks,
+        **_lists(terms),
     )
 
 
@@ -214,9 +241,18 @@ def _resume_skills(resumes: Sequence[Resume]) -> dict[int, list[SkillMatch]]:
     return out
 
 
+def _evidence(req: Requirements, resume: Resume, skills: list[SkillMatch]) -> list[SkillMatch]:
+    """The resume's taxonomy skills plus the job's free-text terms found in its text."""
+    if not req.free_text:
+        return skills
+    found = find_terms(resume.text, sorted(req.free_text))
+    return skills + [SkillMatch(name=t, kind="term", spans=spans) for t, spans in found.items()]
+
+
 def _score_pair(
     req: Requirements, resume: Resume, r_vec, r_chunks, skills: list[SkillMatch]
 ) -> tuple[ScoreBreakdown, float]:
+    """Score one pair; ``skills`` is the evidence of :func:`_evidence`."""
     similarity = float(np.dot(r_vec, req.vector))
     best_chunk = (
         float(np.max(r_chunks @ req.chunks.T)) if len(r_chunks) and len(req.chunks) else similarity
@@ -238,6 +274,7 @@ def _score_pair(
 
 
 def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdown) -> dict:
+    """The explanation of one pair; ``skills`` is the evidence of :func:`_evidence`."""
     data = mlcore_explain(
         resume_text=resume.text,
         resume_skills=skills,
@@ -246,6 +283,7 @@ def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdow
         nice=req.nice,
         breakdown=breakdown,
         embedder=embedder_get(),
+        free_text=sorted(req.free_text),
     ).to_dict()
     for matched in data["matched"]:
         matched.update(_evidence_line(resume.text, matched))
@@ -289,8 +327,9 @@ def rank_resumes(
             vector, chunks = emb[r.pk].as_array(), emb[r.pk].chunk_array()
         except ValueError:  # a damaged stored vector: skipped like an unprocessed resume
             continue
-        breakdown, sim = _score_pair(requirements, r, vector, chunks, skills[r.pk])
-        scored.append((breakdown, sim, r))
+        evidence = _evidence(requirements, r, skills[r.pk])
+        breakdown, sim = _score_pair(requirements, r, vector, chunks, evidence)
+        scored.append((breakdown, sim, r, evidence))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     if limit is not None:
         scored = scored[:limit]
@@ -300,9 +339,9 @@ def rank_resumes(
             resume=r,
             breakdown=b,
             similarity=s,
-            explanation=_explain(requirements, r, skills[r.pk], b) if i < explain_top else None,
+            explanation=_explain(requirements, r, ev, b) if i < explain_top else None,
         )
-        for i, (b, s, r) in enumerate(scored)
+        for i, (b, s, r, ev) in enumerate(scored)
     ]
     return MatchPage(
         results=results,
@@ -319,16 +358,20 @@ def candidates_for_job(
     k: int = 10,
     required=None,
     nice=None,
-    excluded=(),
+    excluded=None,
     explain_top: int = 10,
 ) -> MatchPage:
-    """The best candidates among ``resumes`` (already filtered to what the user may see)."""
+    """The best candidates among ``resumes`` (already filtered to what the user may see).
+
+    The pool that is scored does not depend on ``k``: the same resume gets the same score and
+    rank whatever ``k`` is, and a larger ``k`` only adds results after the first ones.
+    """
     _check_k(k)
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
     allowed = list(
         resumes.filter(status=Resume.Status.READY, anonymised_at=None).values_list("id", flat=True)
     )
-    n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
+    n_candidates = pool_size()
     hits = (
         index_get("resume").search(req.vector, n_candidates, allowed_ids=allowed)[0]
         if allowed
@@ -366,7 +409,7 @@ def jobs_for_resume(
         )
     r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
     allowed = list(jobs.values_list("id", flat=True))
-    n_candidates = max(int(match_params().get("candidates", 100)), k * 5)
+    n_candidates = pool_size()
     hits = index_get("job").search(r_vec, n_candidates, allowed_ids=allowed)[0] if allowed else []
     ids = fused_pool(
         kind="job",
@@ -383,8 +426,9 @@ def jobs_for_resume(
         req = requirements.get(job.pk)
         if req is None:
             continue
-        breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, skills)
-        scored.append((breakdown, sim, job, req))
+        evidence = _evidence(req, resume, skills)
+        breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, evidence)
+        scored.append((breakdown, sim, job, req, evidence))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     results = [
         MatchResult(
@@ -392,19 +436,21 @@ def jobs_for_resume(
             resume=resume,
             breakdown=b,
             similarity=s,
-            explanation=_explain(req, resume, skills, b) if i < explain_top else None,
+            explanation=_explain(req, resume, ev, b) if i < explain_top else None,
         )
-        for i, (b, s, job, req) in enumerate(scored[:k])
+        for i, (b, s, job, req, ev) in enumerate(scored[:k])
     ]
     return MatchPage(
         results=results, model_version=model_version_label(), total_candidates=len(allowed)
     )
 
 
-def explain_pair(*, job: Job, resume: Resume, required=None, nice=None, excluded=()) -> MatchResult:
+def explain_pair(
+    *, job: Job, resume: Resume, required=None, nice=None, excluded=None
+) -> MatchResult:
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
     r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
-    skills = _resume_skills([resume])[resume.pk]
+    skills = _evidence(req, resume, _resume_skills([resume])[resume.pk])
     breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, skills)
     return MatchResult(
         job=job,

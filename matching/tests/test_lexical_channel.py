@@ -35,8 +35,8 @@ Python, {RARE}
 
 @pytest.fixture
 def pile(recruiter, skills, django_capture_on_commit_callbacks, monkeypatch):
-    # Few candidates (k=1 -> 5), so the pool is decided by retrieval, not by the scorer.
-    params = {**matching.match_params(), "candidates": 1}
+    # A pool of 5, so that it is decided by retrieval, not by the scorer.
+    params = {**matching.match_params(), "candidates": 5}
     monkeypatch.setattr(matching, "match_params", lambda: params)
     with django_capture_on_commit_callbacks(execute=True):
         distractors = [

@@ -204,14 +204,13 @@ def test_unknown_ids_and_malformed_bodies_get_4xx(api_client, world):
         == 400
     )
     assert api_client.post("/api/v1/rank/", {"resume_ids": "x"}, format="json").status_code == 400
-    assert (
-        api_client.put(
-            f"/api/v1/jobs/{world['python_job'].pk}/skills/",
-            {"must_have": ["Cobolt++"]},
-            format="json",
-        ).status_code
-        == 400
-    )
+    url = f"/api/v1/jobs/{world['python_job'].pk}/skills/"
+    too_long = api_client.put(url, {"must_have": ["x" * 121]}, format="json")
+    assert too_long.status_code == 400 and "120" in str(too_long.json())
+    both = api_client.put(url, {"must_have": ["Python"], "exclude": ["python"]}, format="json")
+    assert both.status_code == 400 and "both asked for and excluded" in str(both.json())
+    no_letters = api_client.put(url, {"must_have": ["--"]}, format="json")
+    assert no_letters.status_code == 400 and "letter or digit" in str(no_letters.json())
 
 
 def test_another_recruiters_resume_is_neither_ranked_nor_explained(world, other_recruiter):

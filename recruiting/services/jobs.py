@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from mlcore.jobtext import split_requirements, years_required_of
-from recruiting.models import Job, JobEmbedding, JobSkill, JobSource
+from mlcore.jobtext import years_required_of
+from recruiting.models import Job, JobEmbedding, JobSource
 from recruiting.services.embedding import embedder_get, embeddings_store
-from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
+from recruiting.services.requirements import job_requirements_extract, job_set_requirements
 from recruiting.signals import documents_embedded
 from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
@@ -61,7 +61,7 @@ def job_upsert(
     with transaction.atomic():
         job.full_clean(validate_unique=False, validate_constraints=False)
         job.save()
-        job_extract_skills(job)
+        job_requirements_extract(job)
     return job, outcome
 
 
@@ -76,6 +76,7 @@ def job_create(
     url: str = "",
     must_have: Sequence[str] = (),
     nice_to_have: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     external_id: str = "",
 ) -> Job:
     """A job entered by a recruiter (API or page): description is plain text or HTML."""
@@ -103,9 +104,9 @@ def job_create(
     with transaction.atomic():
         job.full_clean()
         job.save()
-        job_extract_skills(job)
-        if must_have or nice_to_have:
-            job_set_skills(job=job, required=must_have, nice=nice_to_have)
+        job_requirements_extract(job)
+        if must_have or nice_to_have or exclude:
+            job_set_requirements(job=job, required=must_have, nice=nice_to_have, excluded=exclude)
     from recruiting.tasks import job_process_task
 
     job_process_task.delay_on_commit(job.pk)
@@ -136,6 +137,7 @@ def job_update(
     job: Job,
     must_have: Sequence[str] | None = None,
     nice_to_have: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
     description: str | None = None,
     **fields,
 ) -> Job:
@@ -158,76 +160,14 @@ def job_update(
     with transaction.atomic():
         job.full_clean()
         job.save()
-        job_extract_skills(job)
-        if must_have is not None or nice_to_have is not None:
-            job_set_skills(job=job, required=must_have or (), nice=nice_to_have or ())
+        job_requirements_extract(job)
+        if must_have is not None or nice_to_have is not None or exclude is not None:
+            job_set_requirements(
+                job=job, required=must_have or (), nice=nice_to_have or (), excluded=exclude or ()
+            )
     from recruiting.tasks import job_process_task
 
     job_process_task.delay_on_commit(job.pk)
-    return job
-
-
-def job_extract_skills(job: Job) -> None:
-    """Skills found in the description; recruiter-set skills are kept as they are."""
-    text = f"{job.title}\n{job.description_text}"
-    offset = len(job.title) + 1
-    # The title is a skills context too: "Go Developer" asks for Go.
-    required, nice = split_requirements(text, taxonomy_get(), extra_contexts=[(0, offset)])
-    ids = skill_ids_by_name(m.name for m in [*required, *nice])
-    kept = set(
-        JobSkill.objects.filter(job=job, origin=JobSkill.Origin.RECRUITER).values_list(
-            "skill_id", flat=True
-        )
-    )
-    JobSkill.objects.filter(job=job, origin=JobSkill.Origin.EXTRACTED).delete()
-    rows = []
-    for requirement, matches in (
-        (JobSkill.Requirement.REQUIRED, required),
-        (JobSkill.Requirement.NICE, nice),
-    ):
-        for m in matches:
-            skill_id = ids.get(m.name.lower())
-            if skill_id is None or skill_id in kept:
-                continue
-            kept.add(skill_id)
-            rows.append(
-                JobSkill(
-                    job=job,
-                    skill_id=skill_id,
-                    requirement=requirement,
-                    origin=JobSkill.Origin.EXTRACTED,
-                    # Spans are stored against description_text (the title line is not part of it).
-                    spans=[[a - offset, b - offset] for a, b in m.spans if a >= offset],
-                )
-            )
-    JobSkill.objects.bulk_create(rows)
-
-
-@transaction.atomic
-def job_set_skills(*, job: Job, required: Sequence[str], nice: Sequence[str]) -> Job:
-    """A recruiter's must-have / nice-to-have list replaces the job's requirements."""
-    taxonomy = taxonomy_get()
-    unknown = [n for n in [*required, *nice] if taxonomy.canonical(n) is None]
-    if unknown:
-        raise ApplicationError(
-            f"Unknown skill(s): {', '.join(sorted(set(unknown))[:10])}. Pick names from the skills taxonomy.",
-            code="unknown_skill",
-        )
-    req = list(dict.fromkeys(taxonomy.canonical(n) for n in required))
-    opt = [n for n in dict.fromkeys(taxonomy.canonical(n) for n in nice) if n not in req]
-    ids = skill_ids_by_name([*req, *opt])
-    JobSkill.objects.filter(job=job).delete()
-    JobSkill.objects.bulk_create(
-        [
-            JobSkill(job=job, skill_id=ids[n.lower()], requirement="required", origin="recruiter")
-            for n in req
-        ]
-        + [
-            JobSkill(job=job, skill_id=ids[n.lower()], requirement="nice", origin="recruiter")
-            for n in opt
-        ]
-    )
-    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
     return job
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
+from dataclasses import dataclass
 
 from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
 
-from mlcore.skills import SkillEntry, SkillTaxonomy
+from config.exceptions import ApplicationError
+from mlcore.skills import SkillEntry, SkillTaxonomy, normalize_skill_name
 from recruiting.models import Skill
 
 _lock = threading.Lock()
@@ -50,3 +54,87 @@ def skill_ids_by_name(names) -> dict[str, int]:
     """Canonical names (any case) -> Skill ids."""
     lowered = {n.lower() for n in names}
     return {name.lower(): pk for pk, name in Skill.objects.named(lowered).values_list("id", "name")}
+
+
+# -- search, for autocomplete ---------------------------------------------------------------------
+MAX_QUERY_CHARS = 120
+FUZZY_CUTOFF = 80
+
+
+@dataclass(frozen=True)
+class SkillHit:
+    """A skill that answers a search: its canonical name, the spelling that matched and why."""
+
+    name: str
+    kind: str
+    matched: str
+    how: str  # "exact", "prefix", "word" or "fuzzy"
+    score: float
+
+
+class _SearchIndex:
+    """Every name and alias of a taxonomy, normalised, for prefix and fuzzy lookups."""
+
+    def __init__(self, taxonomy: SkillTaxonomy) -> None:
+        rows: dict[str, tuple[str, str, str]] = {}
+        for entry in taxonomy.entries:
+            for spelling in (entry.name, *entry.aliases):
+                key = normalize_skill_name(spelling)
+                if key and key not in rows:
+                    rows[key] = (entry.name, entry.kind, spelling)
+        self.keys = sorted(rows)
+        self.rows = rows
+
+    def search(self, query: str, limit: int) -> list[SkillHit]:
+        q = normalize_skill_name(query)
+        if not q:
+            return []
+        hits: dict[str, SkillHit] = {}
+
+        def add(key: str, how: str, score: float) -> None:
+            name, kind, spelling = self.rows[key]
+            if name not in hits or hits[name].score < score:
+                hits[name] = SkillHit(name, kind, spelling, how, score)
+
+        if q in self.rows:
+            add(q, "exact", 100.0)
+        start = bisect.bisect_left(self.keys, q)
+        for key in self.keys[start : start + 4 * limit]:
+            if not key.startswith(q):
+                break
+            # Shorter completions first: "excel" before "excel vba".
+            add(key, "prefix", 99.0 - min(len(key) - len(q), 40) / 10)
+        if len(hits) < limit and len(q) >= 2:
+            word = " " + q
+            for key in self.keys:
+                if word in " " + key and not key.startswith(q):
+                    add(key, "word", 90.0 - min(len(key), 60) / 10)
+        if len(hits) < limit and len(q) >= 3:
+            for key, score, _ in process.extract(
+                q, self.keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=FUZZY_CUTOFF
+            ):
+                add(key, "fuzzy", min(float(score), 89.0))
+        return sorted(hits.values(), key=lambda h: (-h.score, len(h.name), h.name))[:limit]
+
+
+_search_cache: tuple[SkillTaxonomy, _SearchIndex] | None = None
+
+
+def skills_search(*, query: str, limit: int = 20) -> list[SkillHit]:
+    """Skills whose name or alias starts with ``query``, has a word starting with it, or is
+    close to it ("pyhton" -> Python), best first. For autocomplete; unknown terms are still
+    accepted as requirements, so an empty answer is not an error.
+    """
+    global _search_cache
+    if len(query) > MAX_QUERY_CHARS:
+        raise ApplicationError(
+            f"q is longer than {MAX_QUERY_CHARS} characters.",
+            code="invalid",
+            extra={"fields": {"q": [f"At most {MAX_QUERY_CHARS} characters."]}},
+        )
+    taxonomy = taxonomy_get()
+    with _lock:
+        if _search_cache is None or _search_cache[0] is not taxonomy:
+            _search_cache = (taxonomy, _SearchIndex(taxonomy))
+        index = _search_cache[1]
+    return index.search(query, limit)

@@ -56,7 +56,7 @@ def test_a_first_run_creates_every_posting_with_skills_and_an_embedding(
     job = Job.objects.get(external_id="p-0")
     assert job.category.slug == "information-technology"
     assert job.years_required == 3
-    requirements = {js.skill.name: js.requirement for js in job.job_skills.select_related("skill")}
+    requirements = {js.name: js.requirement for js in job.job_skills.select_related("skill")}
     assert requirements["Python"] == "required"
     assert requirements["Kubernetes"] == "nice"
     assert JobEmbedding.objects.filter(job=job).count() == 1
