@@ -16,12 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
+from config.parsers import BoundedJSONParser
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
 from recruiting.services import blind
 from recruiting.services import jobs as job_services
@@ -156,7 +157,7 @@ class ResumeViewSet(
     """Candidates: upload files or text, list, read and erase. Recruiters see their own."""
 
     lookup_value_regex = r"\d+"
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
     filterset_fields = ["status"]
 
     def get_queryset(self):

@@ -28,8 +28,10 @@ _DROP = {
 }
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # "develop-\nment" -> "development"; only lower-case continuations, so "Jan 2018 -\n" or
-# "Full-\nStack" style line ends are left alone.
-_HYPHEN_BREAK = re.compile(r"([A-Za-zÀ-ÖØ-öø-ÿ]{2,})[-\u00ad]\n[ \t]*([a-zà-öø-ÿ]{2,})")
+# "Full-\nStack" style line ends are left alone. The letters on either side are look-arounds of
+# fixed width, never consumed: a pattern that captured the word before the hyphen retried the
+# whole letter run from each of its positions, quadratic on a long run of letters.
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ]{2})[-\u00ad]\n[ \t]*(?=[a-zà-öø-ÿ]{2})")
 # "S K I L L S" (letter-spaced headings from design tools) -> "SKILLS".
 _LETTER_SPACED = re.compile(r"(?<![^\s])(?:[A-Za-z] ){3,}[A-Za-z](?![^\s])")
 
@@ -47,7 +49,7 @@ def clean_text(raw: str) -> str:
     text = _NEWLINES.sub("\n", raw)
     if any(ch in text for ch in _PUA_BULLETS):
         text = "".join(_PUA_BULLETS.get(ch, ch) for ch in text)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text.replace("\u00ad\n", "-\n"))
+    text = _HYPHEN_BREAK.sub("", text.replace("\u00ad\n", "-\n"))
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if ch not in _DROP and _char_ok(ch))
     lines = []
