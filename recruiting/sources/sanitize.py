@@ -313,7 +313,21 @@ def sanitize_html(value: str, *, base_url: str = "") -> str:
 
     ``base_url`` (http/https) is used to resolve relative links; without it relative
     links are dropped (they would otherwise point into *our* site).
+
+    The result is a fixed point: sanitising it again changes nothing. One pass can leave an
+    element that the next pass empties and drops (an unclosed ``<b>`` reopened around a removed
+    block), so passes repeat until the output is stable (two or three in practice).
     """
+    out = _sanitize_once(value, base_url=base_url)
+    for _ in range(3):
+        again = _sanitize_once(out, base_url=base_url)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _sanitize_once(value: str, *, base_url: str) -> str:
     if not value:
         return ""
     value = strip_controls(value)[:MAX_DESCRIPTION_CHARS]

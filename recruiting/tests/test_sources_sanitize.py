@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from recruiting.sources.sanitize import (
@@ -212,6 +212,11 @@ _fragment = st.one_of(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_fragment, max_size=12).map("".join))
+# Found by this test: one pass left an empty <p><b></b></p> that the next pass dropped.
+@example(
+    '<p>unclosed <b>bold <i>italic<div hx-get="/admin/delete" hx-trigger="load">x</div>'
+    "<img src=x onerror=alert(1)>"
+)
 def test_fuzz_sanitizer_output_is_always_safe(src):
     out = sanitize_html(src)
     assert audit(out, substrings=False) == [], out
