@@ -39,23 +39,47 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class SkillSerializer(serializers.ModelSerializer):
+    # Filled only when the list is a search (?q=): why this skill answers the query.
+    matched = serializers.SerializerMethodField(
+        help_text="Search only: the name or alias that matched the query."
+    )
+    how = serializers.SerializerMethodField(help_text="Search only: exact, prefix, word or fuzzy.")
+    score = serializers.SerializerMethodField(help_text="Search only: 0-100, higher is closer.")
+
     class Meta:
         model = Skill
-        fields = ["id", "name", "aliases", "kind", "source", "requires_context"]
+        fields = [
+            "id",
+            "name",
+            "aliases",
+            "kind",
+            "source",
+            "requires_context",
+            "matched",
+            "how",
+            "score",
+        ]
+
+    def _hit(self, skill: Skill):
+        return (self.context.get("hits") or {}).get(skill.name)
+
+    def get_matched(self, skill: Skill) -> str | None:
+        hit = self._hit(skill)
+        return hit.matched if hit else None
+
+    def get_how(self, skill: Skill) -> str | None:
+        hit = self._hit(skill)
+        return hit.how if hit else None
+
+    def get_score(self, skill: Skill) -> float | None:
+        hit = self._hit(skill)
+        return hit.score if hit else None
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
-
-
-class SkillHitSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The skill's canonical name.")
-    kind = serializers.CharField()
-    matched = serializers.CharField(help_text="The name or alias that matched the query.")
-    how = serializers.ChoiceField(choices=["exact", "prefix", "word", "fuzzy"])
-    score = serializers.FloatField(help_text="0-100, higher is closer.")
 
 
 class SkillSearchQuerySerializer(serializers.Serializer):
@@ -77,10 +101,9 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[SkillSearchQuerySerializer],
-        responses={200: SkillSerializer(many=True)},
-        description="Without `q`: the taxonomy, paginated. With `q`: up to `limit` matches "
-        "(fields of SkillHit: name, kind, matched, how, score), best first; an empty list is "
-        "not an error, since requirements also accept terms the taxonomy does not know.",
+        description="Without `q`: the taxonomy, paginated. With `q`: one page of up to `limit` "
+        "matches, best first, each with `matched`, `how` and `score`; an empty page is not an "
+        "error, since requirements also accept terms the taxonomy does not know.",
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
         params = SkillSearchQuerySerializer(data=request.query_params)
@@ -89,7 +112,10 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
         if query is None:
             return super().list(request, *args, **kwargs)
         hits = skills_search(query=query, limit=params.validated_data["limit"])
-        return Response({"results": SkillHitSerializer(hits, many=True).data})
+        by_name = {s.name: s for s in Skill.objects.filter(name__in=[h.name for h in hits])}
+        found = [by_name[h.name] for h in hits if h.name in by_name]
+        data = SkillSerializer(found, many=True, context={"hits": {h.name: h for h in hits}}).data
+        return Response({"count": len(data), "next": None, "previous": None, "results": data})
 
 
 # --- Resumes ---------------------------------------------------------------------------------

@@ -112,6 +112,12 @@ class EmbeddingFields(models.Model):
     vector = models.BinaryField()
     chunks = models.BinaryField(blank=True, default=b"")
     chunk_spans = models.JSONField(default=list, blank=True)
+    keywords = models.BinaryField(
+        blank=True, default=b"", help_text="Weighted words of the text (the keyword score part)."
+    )
+    keywords_model = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the keyword model that made them."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

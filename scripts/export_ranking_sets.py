@@ -1,9 +1,13 @@
-"""Export the two labelled ranking sets of ``../shared/data`` as plain-text JSON lines.
+"""Export the labelled ranking sets as plain-text JSON lines: vanetik and match150 from
+``../shared/data``, and the project's own judgements in ``data/labels`` (hr_terms: HR-style
+requirement terms with graded resumes; postings: LinkedIn postings graded for resumes) over
+livecareer resumes and LinkedIn postings from ``../shared/data``.
 
     python scripts/export_ranking_sets.py --data-dir ../shared/data --out data/raw/ranking
 
-DOCX/PDF files go through the app's own parser (``recruiting.parsing.parse_resume``), so the
-evaluation sees the text the app would see. Only counts are printed, never resume text.
+Resumes go through the app's own parser (``recruiting.parsing.parse_resume``) and postings
+through its description converter, so the evaluation sees the text the app would see. Only
+counts are printed, never resume text.
 """
 
 from __future__ import annotations
@@ -24,9 +28,16 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from recruiting.parsing import ParseError, parse_resume  # noqa: E402
+from recruiting.sources.sanitize import description_to_html, html_to_text  # noqa: E402
 
 VANETIK = Path("vanetik_vacancy_resume_matching")
 MATCH150 = Path("resume_jd_match_percentage_150pdf")
+LIVECAREER = Path("livecareer_resumes") / "resumes.csv"
+LINKEDIN = Path("linkedin_postings_sample500") / "postings_sample.csv"
+LABELS = REPO_ROOT / "data" / "labels"
+# livecareer resumes and the LinkedIn sample were collected around these dates.
+LIVECAREER_AS_OF = dt.date(2018, 6, 1)
+csv.field_size_limit(10_000_000)
 # "Present" in a date range is read as of the day each set was published, so years of
 # experience mean what they meant then and the export does not change from day to day.
 VANETIK_AS_OF = dt.date(2023, 8, 22)
@@ -156,8 +167,95 @@ def export_match150(data_dir: Path, out: Path, *, labelled_only: bool = False) -
     }
 
 
+def _livecareer(data_dir: Path, ids: set[str], stats: Counter) -> list[dict]:
+    """The livecareer resumes ``ids`` through the app's parser, as a .txt upload would be."""
+    with open(_require(data_dir / LIVECAREER), encoding="utf-8", newline="") as fh:
+        rows = {r["ID"]: r for r in csv.DictReader(fh) if r["ID"] in ids}
+    missing = ids - set(rows)
+    if missing:
+        raise SystemExit(f"{len(missing)} labelled livecareer resume(s) are not in {LIVECAREER}")
+    out = []
+    for rid in sorted(rows, key=int):
+        try:
+            parsed = parse_resume(
+                rows[rid]["Resume_str"].encode("utf-8"), "resume.txt", today=LIVECAREER_AS_OF
+            )
+        except ParseError as exc:
+            stats[f"refused:{exc.code}"] += 1
+            out.append({"id": rid, "text": "", "sections": [], "status": exc.code})
+            continue
+        stats[parsed.status] += 1
+        out.append(
+            {
+                "id": rid,
+                "category": rows[rid]["Category"].strip().lower(),
+                "text": parsed.text,
+                "sections": [[s.name, s.start, s.end] for s in parsed.sections],
+                "years_experience": parsed.years_experience,
+                "status": parsed.status,
+            }
+        )
+    return out
+
+
+def _linkedin(data_dir: Path) -> list[dict]:
+    """Every posting of the LinkedIn sample as the app stores a job created from it."""
+    with open(_require(data_dir / LINKEDIN), encoding="utf-8", newline="") as fh:
+        return [
+            {
+                "id": r["job_id"],
+                "title": r["title"].strip(),
+                "text": html_to_text(description_to_html(r["description"])),
+            }
+            for r in csv.DictReader(fh)
+        ]
+
+
+def _labels(name: str) -> dict:
+    return json.loads(_require(LABELS / name).read_text(encoding="utf-8"))
+
+
+def export_hr_terms(data_dir: Path, out: Path) -> dict:
+    """HR-style requirement terms as the job (a pasted list), ~10 graded resumes each."""
+    queries = _labels("hr_terms.json")["queries"]
+    stats: Counter = Counter()
+    resumes = _livecareer(data_dir, {r for q in queries for r in q["grades"]}, stats)
+    jobs = [
+        {"id": str(q["job_id"]), "title": "", "text": ", ".join(q["skill_terms"])} for q in queries
+    ]
+    judgements = [
+        {"job_id": str(q["job_id"]), "resume_id": rid, "grade": grade}
+        for q in queries
+        for rid, grade in sorted(q["grades"].items())
+    ]
+    return {
+        "resumes": _write_jsonl(out / "hr_terms_resumes.jsonl", resumes),
+        "jobs": _write_jsonl(out / "hr_terms_jobs.jsonl", jobs),
+        "judgements": _write_jsonl(out / "hr_terms_judgements.jsonl", judgements),
+        "parse": dict(sorted(stats.items())),
+    }
+
+
+def export_postings(data_dir: Path, out: Path) -> dict:
+    """LinkedIn postings graded for a few resumes (every posting not listed is a 0)."""
+    labelled = _labels("postings_for_resume.json")["resumes"]
+    stats: Counter = Counter()
+    resumes = _livecareer(data_dir, set(labelled), stats)
+    judgements = [
+        {"resume_id": rid, "job_id": job_id, "grade": grade}
+        for rid, row in sorted(labelled.items())
+        for job_id, grade in sorted(row["grades"].items())
+    ]
+    return {
+        "resumes": _write_jsonl(out / "postings_resumes.jsonl", resumes),
+        "jobs": _write_jsonl(out / "postings_jobs.jsonl", _linkedin(data_dir)),
+        "judgements": _write_jsonl(out / "postings_judgements.jsonl", judgements),
+        "parse": dict(sorted(stats.items())),
+    }
+
+
 def run(data_dir: Path, out: Path, *, labelled_only: bool = False) -> dict:
-    """Write every file of both sets into ``out``; returns counts (no text).
+    """Write every file of every set into ``out``; returns counts (no text).
 
     ``labelled_only`` skips the resumes nobody judged (about half the parsing time).
     """
@@ -165,6 +263,8 @@ def run(data_dir: Path, out: Path, *, labelled_only: bool = False) -> dict:
     summary = {
         "vanetik": export_vanetik(data_dir, out, labelled_only=labelled_only),
         "match150": export_match150(data_dir, out, labelled_only=labelled_only),
+        "hr_terms": export_hr_terms(data_dir, out),
+        "postings": export_postings(data_dir, out),
     }
     summary["seconds"] = round(time.perf_counter() - t0, 1)
     _write_jsonl(out / "manifest.jsonl", [summary])

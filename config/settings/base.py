@@ -243,6 +243,8 @@ STORAGES = {
 EMBEDDER = env.str("EMBEDDER", default="minilm")  # "hashing" is for fast unit tests only
 EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")  # auto | fp32 | bf16
 PARAMS_FILE = BASE_DIR / "params.yaml"
+# Word weights of the score's keyword part (scripts/build_keyword_model.py writes them).
+KEYWORD_MODEL_DIR = BASE_DIR / env.str("KEYWORD_MODEL_DIR", default="data/reference/keywords")
 # BM25 beside the dense index, fused by reciprocal rank into the candidate pool; a process
 # rebuilds its BM25 index when documents changed, at most this often.
 MATCH_LEXICAL_CHANNEL = env.bool("MATCH_LEXICAL_CHANNEL", default=True)

@@ -20,17 +20,19 @@ from config.exceptions import ApplicationError
 from matching.services.index import index_get
 from matching.services.lexical import fused_pool
 from mlcore.explain import explain as mlcore_explain
-from mlcore.jobtext import years_required_of
-from mlcore.retrieval.scorer import MatchSignals, ScoreBreakdown, ScoreWeights, score
+from mlcore.jobtext import looks_like_term_list, years_required_of
+from mlcore.retrieval.keywords import KeywordVector
+from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_evidence, pair_signals
+from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, score
 from mlcore.skills import SkillMatch
-from mlcore.terms import find_terms
 from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
-from recruiting.services.embedding import embedder_get
+from recruiting.services.embedding import embedder_get, keyword_model_get
 from recruiting.services.requirements import (
     EXCLUDED,
     NICE,
     REQUIRED,
     Term,
+    job_keyword_text,
     terms_from_text,
     terms_resolve,
 )
@@ -49,27 +51,14 @@ def match_params() -> dict:
     return load_params().get("match", {})
 
 
-def weights() -> ScoreWeights:
-    return ScoreWeights.from_mapping(match_params().get("weights"))
+def weights() -> MatchWeights:
+    """The score's two weightings: params.yaml's ``match.weights`` (fitted on the labelled
+    sets; see bench/eval_ranking.py)."""
+    return MatchWeights.from_mapping(match_params().get("weights"))
 
 
-@dataclass(frozen=True)
-class Requirements:
-    """What a job asks for: from a Job row, or typed in by a recruiter (free text + skills).
-
-    ``required``, ``nice`` and ``excluded`` hold names: canonical taxonomy names, or the
-    recruiter's words for the terms in ``free_text`` (matched lexically in resume texts).
-    """
-
-    text: str
-    required: tuple[str, ...] = ()
-    nice: tuple[str, ...] = ()
-    excluded: tuple[str, ...] = ()
-    free_text: frozenset[str] = frozenset()
-    category: str | None = None
-    years_required: float | None = None
-    vector: np.ndarray | None = None
-    chunks: np.ndarray | None = None
+# What a job asks for (from a Job row, or typed in by a recruiter): the job side of a pair.
+Requirements = JobSide
 
 
 @dataclass(frozen=True)
@@ -131,11 +120,6 @@ def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
         ) from exc
 
 
-def _embedding(model, owner_field: str, obj) -> tuple[np.ndarray, np.ndarray]:
-    row = model.objects.filter(**{owner_field: obj, "model_id": embedder_get().model_id}).first()
-    return _vectors(row, owner_field)
-
-
 def _lists(terms: Sequence[Term]) -> dict:
     """``Requirements`` fields from terms: the three name lists and the free-text names."""
     return {
@@ -146,13 +130,66 @@ def _lists(terms: Sequence[Term]) -> dict:
     }
 
 
+def _term_vectors(names: Sequence[str]) -> np.ndarray | None:
+    """Unit embeddings of requirement names (short texts; the embedder's memo keeps them)."""
+    if not names:
+        return None
+    vectors = np.asarray(embedder_get().encode(list(names)), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def _job_side(
+    *,
+    text: str,
+    keyword_text: str,
+    vector: np.ndarray,
+    terms: Sequence[Term],
+    category: str | None,
+    years_required: float | None,
+    category_confidence: float | None = None,
+    keywords: KeywordVector | None = None,
+    explicit: bool = False,
+) -> JobSide:
+    lists = _lists(terms)
+    return JobSide(
+        explicit=explicit,
+        text=text,
+        vector=vector,
+        category=category,
+        category_confidence=category_confidence,
+        years_required=years_required,
+        keywords=keywords or keyword_model_get().vector(keyword_text),
+        required_vectors=_term_vectors(lists["required"]),
+        **lists,
+    )
+
+
+def _stored_keywords(row) -> KeywordVector | None:
+    """A stored keyword vector, if the current keyword model made it and it reads back."""
+    if row is None or not row.keywords or row.keywords_model != keyword_model_get().fingerprint_:
+        return None
+    try:
+        return KeywordVector.from_bytes(bytes(row.keywords))
+    except ValueError:
+        return None
+
+
 def _requirements_of(
     job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=None
 ) -> Requirements:
     """A job's requirements; lists given by the caller replace the stored ones of that kind."""
-    vector, chunks = _vectors(embedding, "job")
+    vector, _ = _vectors(embedding, "job")
     stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
-    if required is not None or nice is not None or excluded is not None:
+    overridden = required is not None or nice is not None or excluded is not None
+    # A recruiter's must-haves, or a description that is a pasted list of terms, are
+    # requirements a person wrote: the explicit weighting follows them more closely.
+    explicit = (
+        overridden
+        or any(s.origin == JobSkill.Origin.RECRUITER for s in skills)
+        or looks_like_term_list(job.description_text)
+    )
+    if overridden:
         given = terms_resolve(required=required or (), nice=nice or (), excluded=excluded or ())
         replaced = {
             kind
@@ -162,13 +199,17 @@ def _requirements_of(
         given_keys = {t.key for t in given}
         stored = [t for t in stored if t.requirement not in replaced and t.key not in given_keys]
         stored = given + stored
-    return Requirements(
+    names = [t.name for t in stored if t.requirement != EXCLUDED]
+    return _job_side(
         text=f"{job.title}\n{job.description_text}",
-        category=job.category.slug if job.category_id else None,
-        years_required=job.years_required,
+        keyword_text=job_keyword_text(job, names),
         vector=vector,
-        chunks=chunks,
-        **_lists(stored),
+        terms=stored,
+        category=job.category.slug if job.category_id else None,
+        category_confidence=job.category_confidence,
+        years_required=job.years_required,
+        keywords=None if overridden else _stored_keywords(embedding),
+        explicit=explicit,
     )
 
 
@@ -221,12 +262,15 @@ def free_text_requirements(
             if t.key not in keys and t.requirement == REQUIRED
         ]
     doc = embedder_get().encode_documents([text])[0]
-    return Requirements(
+    names = [t.name for t in terms if t.requirement != EXCLUDED]
+    return _job_side(
         text=text,
-        years_required=years_required_of(text),
+        keyword_text="\n".join([text, *names]),
         vector=doc.vector,
-        chunks=doc.chunks,
-        **_lists(terms),
+        terms=terms,
+        category=None,
+        years_required=years_required_of(text),
+        explicit=bool(must_have) or looks_like_term_list(description),
     )
 
 
@@ -241,40 +285,37 @@ def _resume_skills(resumes: Sequence[Resume]) -> dict[int, list[SkillMatch]]:
     return out
 
 
-def _evidence(req: Requirements, resume: Resume, skills: list[SkillMatch]) -> list[SkillMatch]:
-    """The resume's taxonomy skills plus the job's free-text terms found in its text."""
-    if not req.free_text:
-        return skills
-    found = find_terms(resume.text, sorted(req.free_text))
-    return skills + [SkillMatch(name=t, kind="term", spans=spans) for t, spans in found.items()]
+def _resume_side(resume: Resume, embedding, skills: list[SkillMatch]) -> ResumeSide | None:
+    """The resume side of a pair; ``None`` when its stored vector is damaged."""
+    try:
+        vector, chunks = embedding.as_array(), embedding.chunk_array()
+    except ValueError:
+        return None
+    keywords = _stored_keywords(embedding) or keyword_model_get().vector(resume.text)
+    return ResumeSide(
+        text=resume.text,
+        vector=vector,
+        chunks=chunks,
+        skills=skills,
+        category=resume.category.slug if resume.category_id else None,
+        category_confidence=resume.category_confidence,
+        years_experience=resume.years_experience,
+        keywords=keywords,
+    )
 
 
 def _score_pair(
-    req: Requirements, resume: Resume, r_vec, r_chunks, skills: list[SkillMatch]
-) -> tuple[ScoreBreakdown, float]:
-    """Score one pair; ``skills`` is the evidence of :func:`_evidence`."""
-    similarity = float(np.dot(r_vec, req.vector))
-    best_chunk = (
-        float(np.max(r_chunks @ req.chunks.T)) if len(r_chunks) and len(req.chunks) else similarity
-    )
-    signals = MatchSignals(
-        doc_similarity=similarity,
-        best_chunk_similarity=best_chunk,
-        required=req.required,
-        nice=req.nice,
-        excluded=req.excluded,
-        candidate_skills=frozenset(s.name for s in skills),
-        resume_category=resume.category.slug if resume.category_id else None,
-        job_category=req.category,
-        category_confidence=resume.category_confidence,
-        years_experience=resume.years_experience,
-        years_required=req.years_required,
-    )
-    return score(signals, weights()), similarity
+    req: Requirements, side: ResumeSide
+) -> tuple[ScoreBreakdown, float, list[SkillMatch]]:
+    """Score one pair: the breakdown, the document cosine and the evidence (the resume's
+    taxonomy skills plus the free-text terms found in it)."""
+    evidence = pair_evidence(req, side)
+    signals = pair_signals(req, side, evidence)
+    return score(signals, weights().for_job(req.explicit)), signals.doc_similarity, evidence
 
 
 def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdown) -> dict:
-    """The explanation of one pair; ``skills`` is the evidence of :func:`_evidence`."""
+    """The explanation of one pair; ``skills`` is the evidence of :func:`_score_pair`."""
     data = mlcore_explain(
         resume_text=resume.text,
         resume_skills=skills,
@@ -321,14 +362,10 @@ def rank_resumes(
     skills = _resume_skills(resumes)
     scored = []
     for r in resumes:
-        if r.pk not in emb:
+        side = _resume_side(r, emb[r.pk], skills[r.pk]) if r.pk in emb else None
+        if side is None:  # unprocessed, or a damaged stored vector: skipped
             continue
-        try:
-            vector, chunks = emb[r.pk].as_array(), emb[r.pk].chunk_array()
-        except ValueError:  # a damaged stored vector: skipped like an unprocessed resume
-            continue
-        evidence = _evidence(requirements, r, skills[r.pk])
-        breakdown, sim = _score_pair(requirements, r, vector, chunks, evidence)
+        breakdown, sim, evidence = _score_pair(requirements, side)
         scored.append((breakdown, sim, r, evidence))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     if limit is not None:
@@ -407,7 +444,10 @@ def jobs_for_resume(
             code="anonymised",
             status=409,
         )
-    r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
+    row = ResumeEmbedding.objects.filter(resume=resume, model_id=embedder_get().model_id).first()
+    _vectors(row, "resume")  # 409 when missing or damaged
+    side = _resume_side(resume, row, _resume_skills([resume])[resume.pk])
+    r_vec = side.vector
     allowed = list(jobs.values_list("id", flat=True))
     n_candidates = pool_size()
     hits = index_get("job").search(r_vec, n_candidates, allowed_ids=allowed)[0] if allowed else []
@@ -420,14 +460,12 @@ def jobs_for_resume(
     )
     candidates = list(Job.objects.filter(pk__in=ids).select_related("category"))
     requirements = jobs_requirements(candidates)
-    skills = _resume_skills([resume])[resume.pk]
     scored = []
     for job in candidates:
         req = requirements.get(job.pk)
         if req is None:
             continue
-        evidence = _evidence(req, resume, skills)
-        breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, evidence)
+        breakdown, sim, evidence = _score_pair(req, side)
         scored.append((breakdown, sim, job, req, evidence))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
     results = [
@@ -449,13 +487,14 @@ def explain_pair(
     *, job: Job, resume: Resume, required=None, nice=None, excluded=None
 ) -> MatchResult:
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
-    r_vec, r_chunks = _embedding(ResumeEmbedding, "resume", resume)
-    skills = _evidence(req, resume, _resume_skills([resume])[resume.pk])
-    breakdown, sim = _score_pair(req, resume, r_vec, r_chunks, skills)
+    row = ResumeEmbedding.objects.filter(resume=resume, model_id=embedder_get().model_id).first()
+    _vectors(row, "resume")  # 409 when missing or damaged
+    side = _resume_side(resume, row, _resume_skills([resume])[resume.pk])
+    breakdown, sim, evidence = _score_pair(req, side)
     return MatchResult(
         job=job,
         resume=resume,
         breakdown=breakdown,
         similarity=sim,
-        explanation=_explain(req, resume, skills, breakdown),
+        explanation=_explain(req, resume, evidence, breakdown),
     )

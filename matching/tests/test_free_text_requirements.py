@@ -138,7 +138,8 @@ def test_raising_k_never_changes_the_first_results_or_their_scores(
             )
         star = resume_create_from_text(
             owner=recruiter,
-            text="Star\n\nSummary\nGardening, pottery and long walks by the sea.\n\nSkills\n"
+            text="Star\n\nSummary\nBackend engineer: Python, Django and PostgreSQL services on "
+            "AWS, shipped with Docker and Kubernetes. Gardening and pottery.\n\nSkills\n"
             + ", ".join(STACK)
             + "\n",
         )[0]

@@ -134,6 +134,20 @@ def spearman(x, y) -> float:
     return float(spearman_rows(a, b)[0]) if a.shape[1] > 1 else math.nan
 
 
+def roc_auc(relevant, scores) -> float:
+    """Area under the ROC curve: the chance that a relevant item outscores an irrelevant one,
+    ties counting half (Mann-Whitney). NaN when either class is empty."""
+    rel = np.asarray(relevant, dtype=bool).reshape(-1)
+    s = _rows(scores, "scores")[0]
+    if len(s) != len(rel):
+        raise ValueError(f"got {len(s)} scores for {len(rel)} items")
+    n_pos, n_neg = int(rel.sum()), int((~rel).sum())
+    if not n_pos or not n_neg:
+        return math.nan
+    ranks = _average_ranks_rows(s[None, :])[0]
+    return float((ranks[rel].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def bootstrap_indices(n: int, *, n_resamples: int, seed: int) -> np.ndarray:
     """``(n_resamples, n)`` indices drawn with replacement, reproducible from ``seed``."""
     return np.random.default_rng(seed).integers(0, n, size=(n_resamples, n))

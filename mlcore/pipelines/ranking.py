@@ -1,35 +1,33 @@
-"""Ranking quality against human judgements: nDCG@k, MAP and Spearman of the hybrid scorer beside
-TF-IDF, BM25 and plain MiniLM baselines, on the plain-text sets that
-``scripts/export_ranking_sets.py`` writes. The metrics (and the lexical fusion the app can call)
-live in ``rank_metrics``, the documents and set loaders in ``ranking_sets``; this module re-exports
-them, computes each method's pair scores and evaluates them.
+"""Ranking quality against human judgements: nDCG@5/@10, AUC and Spearman of the hybrid score
+beside TF-IDF, BM25 and plain MiniLM baselines on the plain-text sets that
+``scripts/export_ranking_sets.py`` writes, with paired bootstrap intervals.
+
+Pairs are built with ``mlcore.retrieval.pairs``, the code the app's matching service runs, and
+each job's requirements are read as the app reads them (``mlcore.jobtext.posting_requirements``:
+a pasted list of terms makes each term a must-have). The hybrid's weights are also fitted on
+the judgements (``mlcore.retrieval.fit``): ``hybrid_fitted`` scores each set with weights fitted
+on the *other* sets only, the honest estimate of fitted weights on unseen data.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from mlcore.embeddings.base import Embedder
-from mlcore.jobtext import split_requirements, years_required_of
+from mlcore.jobtext import looks_like_term_list, posting_requirements, years_required_of
 from mlcore.pipelines.rank_metrics import (
-    BLEND_LEXICAL_WEIGHT,
     average_precision,
     bootstrap_indices,
-    dcg_at_k,
-    lexical_blend,
-    lexical_fusion,
     ndcg_at_k,
-    ndcg_rows,
+    roc_auc,
     spearman,
-    spearman_rows,
 )
 from mlcore.pipelines.ranking_sets import (
     LOADERS,
@@ -38,60 +36,43 @@ from mlcore.pipelines.ranking_sets import (
     JobText,
     RankingSet,
     ResumeText,
-    load_match150,
-    load_vanetik,
 )
+from mlcore.retrieval.fit import WEIGHT_NAMES, Query, WeightFitter, additive_scores
+from mlcore.retrieval.keywords import KeywordModel
 from mlcore.retrieval.lexical import BM25Index, tokenize
-from mlcore.retrieval.scorer import MatchSignals, ScoreWeights, score
+from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_signals
+from mlcore.retrieval.scorer import MatchWeights, ScoreWeights, part_values
 from mlcore.skills import SkillEntry, SkillTaxonomy
 
 __all__ = [
+    "BASELINES",
     "METHODS",
-    "REFERENCES",
     "SET_FILES",
-    "JobText",
-    "PairFeatures",
-    "RankingSet",
-    "ResumeText",
-    "average_precision",
-    "bootstrap_indices",
-    "dcg_at_k",
+    "Categorizer",
+    "PairTable",
     "evaluate_ranking",
-    "job_requirements",
-    "lexical_blend",
-    "lexical_fusion",
-    "load_match150",
-    "load_vanetik",
-    "method_scores",
-    "ndcg_at_k",
-    "pair_features",
-    "spearman",
+    "job_side",
+    "pair_table",
+    "resume_side",
     "taxonomy_from_fixture",
-    "years_required_of",
 ]
 
+# Baselines need no model of ours; "random" has constant scores, so the tie-aware metrics
+# return exactly what a random order scores on average.
+BASELINES: tuple[str, ...] = ("random", "tfidf_cosine", "bm25", "minilm_cosine")
+METHODS: tuple[str, ...] = (*BASELINES, "hybrid", "hybrid_fitted")
+# Reference orders (not rankers) some sets provide, such as the order annotators saw items in.
+REFERENCES: tuple[str, ...] = ("presentation_order",)
+METRICS: tuple[str, ...] = ("ndcg@5", "ndcg@10", "auc", "map", "spearman")
 
-# References are not rankers. "random" has constant scores, so the tie-aware metrics return
-# exactly what a uniformly random order scores on average; "presentation_order" ranks the
-# candidates in the order annotators saw them (a bias check, only where that order is known).
-REFERENCES: tuple[str, ...] = ("random", "presentation_order")
-METHODS: tuple[str, ...] = (
-    "random",
-    "tfidf_cosine",
-    "bm25",
-    "minilm_cosine",
-    "minilm_best_chunk",
-    "skill_coverage",
-    "hybrid",
-    "rrf_minilm_bm25",
-    "rrf_hybrid_bm25",
-    "hybrid_bm25_blend",
-)
+# (texts, kind "resume" or "job") -> [(category slug or None, confidence or None), ...]
+Categorizer = Callable[[Sequence[str], str], Sequence[tuple[str | None, float | None]]]
 
 
-# -- the rankers -------------------------------------------------------------------------------
 def taxonomy_from_fixture(path: str | os.PathLike[str]) -> SkillTaxonomy:
     """The skills taxonomy from ``fixtures/skills.json`` (Django ``loaddata`` format)."""
+    import json
+
     with open(path, encoding="utf-8") as fh:
         rows = json.load(fh)
     return SkillTaxonomy.from_entries(
@@ -105,24 +86,75 @@ def taxonomy_from_fixture(path: str | os.PathLike[str]) -> SkillTaxonomy:
     )
 
 
-def job_requirements(job: JobText, taxonomy: SkillTaxonomy) -> tuple[tuple[str, ...], ...]:
-    """``(required, nice)`` skill names found in a job, read as the app reads it."""
-    required, nice = split_requirements(job.full_text, taxonomy)
-    return tuple(m.name for m in required), tuple(m.name for m in nice)
+# -- the two sides of a pair, as the app builds them -------------------------------------------
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def resume_side(
+    resume: ResumeText,
+    document,
+    *,
+    taxonomy: SkillTaxonomy,
+    keyword_model: KeywordModel,
+    category: tuple[str | None, float | None] = (None, None),
+) -> ResumeSide:
+    """A resume as the app stores it: skills found with its skills sections as context."""
+    return ResumeSide(
+        text=resume.text,
+        vector=document.vector,
+        chunks=document.chunks,
+        skills=taxonomy.extract(resume.text, contexts=resume.skill_contexts()),
+        category=category[0],
+        category_confidence=category[1],
+        years_experience=resume.years_experience,
+        keywords=keyword_model.vector(resume.text),
+    )
+
+
+def job_side(
+    job: JobText,
+    document,
+    *,
+    taxonomy: SkillTaxonomy,
+    keyword_model: KeywordModel,
+    embedder: Embedder,
+    category: tuple[str | None, float | None] = (None, None),
+) -> JobSide:
+    """A job as the app reads one: requirements from the title and text, must-have names
+    embedded, keywords over the text with the requirement names."""
+    contexts = [(0, len(job.title) + 1)] if job.title else []
+    found = posting_requirements(job.full_text, taxonomy, contexts)
+    required = tuple(r.name for r in found if r.requirement == "required")
+    nice = tuple(r.name for r in found if r.requirement == "nice")
+    return JobSide(
+        text=job.full_text,
+        vector=document.vector,
+        required=required,
+        nice=nice,
+        free_text=frozenset(r.name for r in found if not r.in_taxonomy),
+        category=category[0],
+        category_confidence=category[1],
+        years_required=years_required_of(job.text),
+        keywords=keyword_model.vector("\n".join([job.title, job.text, *required, *nice])),
+        required_vectors=_unit_rows(embedder.encode(list(required))) if required else None,
+        explicit=looks_like_term_list(job.text),
+    )
 
 
 @dataclass(frozen=True, eq=False)
-class PairFeatures:
-    """What every method needs about each (resume, job) pair: ``(n_resumes, n_jobs)`` arrays
-    and the hybrid scorer's signals, computed once so that weight variants are cheap."""
+class PairTable:
+    """Every pair of a set: ``values`` is ``(n_resumes, n_jobs, len(WEIGHT_NAMES))`` part values
+    (NaN where a part has no evidence), the baselines' ``(n_resumes, n_jobs)`` scores, and which
+    jobs' requirements are explicit (written by a person)."""
 
-    direction: Direction
+    values: np.ndarray
     cosine: np.ndarray
-    best_chunk: np.ndarray
     tfidf: np.ndarray
     bm25: np.ndarray
-    coverage: np.ndarray
-    signals: tuple[tuple[MatchSignals, ...], ...]
+    explicit: np.ndarray
 
 
 def _tfidf_cosine(resume_texts: list[str], job_texts: list[str]) -> np.ndarray:
@@ -137,270 +169,245 @@ def _tfidf_cosine(resume_texts: list[str], job_texts: list[str]) -> np.ndarray:
 
 
 def _bm25(queries: list[str], documents: list[str]) -> np.ndarray:
-    """``(n_queries, n_documents)`` BM25 scores, the documents being the candidate pool."""
+    """``(n_queries, n_documents)`` BM25 scores, the documents being the set's candidates."""
     index = BM25Index(np.arange(len(documents)), documents)
     return np.stack([index.scores(q) for q in queries]).astype(np.float64)
 
 
-def pair_features(rset: RankingSet, *, embedder: Embedder, taxonomy: SkillTaxonomy) -> PairFeatures:
-    """Embed, extract skills and score lexically every (resume, job) pair of ``rset``.
-
-    The hybrid's signals are built as ``matching/services/matching.py::_score_pair`` builds
-    them: pooled and best-chunk cosines, the job's required / nice skills against the skills
-    found in the resume (ambiguous names only in its skills sections), years of experience
-    against the years asked for. Categories stay unknown (the scorer's neutral 0.5), so they
-    shift no order.
-    """
+def pair_table(
+    rset: RankingSet,
+    *,
+    embedder: Embedder,
+    taxonomy: SkillTaxonomy,
+    keyword_model: KeywordModel,
+    categorize: Categorizer | None = None,
+) -> PairTable:
+    """Embed, read and score every (resume, job) pair of ``rset`` (judged or not)."""
     resumes, jobs = list(rset.resumes), list(rset.jobs)
     r_texts, j_texts = [r.text for r in resumes], [j.full_text for j in jobs]
     r_docs, j_docs = embedder.encode_documents(r_texts), embedder.encode_documents(j_texts)
-    cosine = np.stack([d.vector for d in r_docs]) @ np.stack([d.vector for d in j_docs]).T
-    cosine = cosine.astype(np.float64)
-    best_chunk = cosine.copy()
-    for i, rd in enumerate(r_docs):
-        for j, jd in enumerate(j_docs):
-            if len(rd.chunks) and len(jd.chunks):
-                best_chunk[i, j] = float(np.max(rd.chunks @ jd.chunks.T))
-    skills = [
-        frozenset(m.name for m in taxonomy.extract(r.text, contexts=r.skill_contexts()))
-        for r in resumes
+    r_cats = list(categorize(r_texts, "resume")) if categorize else [(None, None)] * len(resumes)
+    j_cats = list(categorize(j_texts, "job")) if categorize else [(None, None)] * len(jobs)
+    r_sides = [
+        resume_side(r, d, taxonomy=taxonomy, keyword_model=keyword_model, category=c)
+        for r, d, c in zip(resumes, r_docs, r_cats, strict=True)
     ]
-    requirements = [job_requirements(j, taxonomy) for j in jobs]
-    years_required = [years_required_of(j.text) for j in jobs]
-    coverage = np.array(
-        [
-            [sum(s in have for s in req) / len(req) if req else 0.0 for req, _ in requirements]
-            for have in skills
-        ]
-    ).reshape(cosine.shape)
-    signals = tuple(
-        tuple(
-            MatchSignals(
-                doc_similarity=cosine[i, j],
-                best_chunk_similarity=best_chunk[i, j],
-                required=required,
-                nice=nice,
-                candidate_skills=skills[i],
-                years_experience=r.years_experience,
-                years_required=years_required[j],
-            )
-            for j, (required, nice) in enumerate(requirements)
+    j_sides = [
+        job_side(
+            j, d, taxonomy=taxonomy, keyword_model=keyword_model, embedder=embedder, category=c
         )
-        for i, r in enumerate(resumes)
-    )
+        for j, d, c in zip(jobs, j_docs, j_cats, strict=True)
+    ]
+    values = np.full((len(resumes), len(jobs), len(WEIGHT_NAMES)), np.nan)
+    judged = ~np.isnan(rset.relevance)
+    for i, r in enumerate(r_sides):
+        for j, job in enumerate(j_sides):
+            if judged[i, j]:
+                parts = part_values(pair_signals(job, r))
+                values[i, j] = [np.nan if parts[n] is None else parts[n] for n in WEIGHT_NAMES]
+    cosine = np.stack([d.vector for d in r_docs]) @ np.stack([d.vector for d in j_docs]).T
     if rset.direction == "jobs_for_resume":
         bm25 = _bm25(r_texts, j_texts)
     else:
         bm25 = _bm25(j_texts, r_texts).T
-    return PairFeatures(
-        direction=rset.direction,
-        cosine=cosine,
-        best_chunk=best_chunk,
+    return PairTable(
+        values=values,
+        cosine=cosine.astype(np.float64),
         tfidf=_tfidf_cosine(r_texts, j_texts),
         bm25=bm25,
-        coverage=coverage,
-        signals=signals,
+        explicit=np.array([j.explicit for j in j_sides], dtype=bool),
     )
 
 
-def _per_query(direction: Direction, a: np.ndarray, b: np.ndarray, fn) -> np.ndarray:
-    """``fn(a_query, b_query)`` over every query's candidate list (rows or columns)."""
-    if direction == "jobs_for_resume":
-        return np.stack([fn(a[i], b[i]) for i in range(a.shape[0])])
-    return np.stack([fn(a[:, j], b[:, j]) for j in range(a.shape[1])], axis=1)
+# -- queries and metrics -----------------------------------------------------------------------
+def _queries(rset: RankingSet) -> list[tuple[int, np.ndarray]]:
+    """``(index, candidate mask)`` per query: a row per resume or a column per job."""
+    judged = ~np.isnan(rset.relevance)
+    if rset.direction == "jobs_for_resume":
+        return [(i, judged[i]) for i in range(judged.shape[0]) if judged[i].sum() > 1]
+    return [(j, judged[:, j]) for j in range(judged.shape[1]) if judged[:, j].sum() > 1]
 
 
-def _hybrid(features: PairFeatures, weights: ScoreWeights) -> np.ndarray:
-    # The app breaks equal totals by similarity; a nudge far below the 0.01 rounding step of
-    # the total does the same here.
-    return np.array(
-        [
-            [score(s, weights).total + 1e-4 * s.doc_similarity for s in row]
-            for row in features.signals
-        ]
-    ).reshape(features.cosine.shape)
+def _slice(direction: Direction, matrix: np.ndarray, index: int, mask: np.ndarray) -> np.ndarray:
+    line = matrix[index] if direction == "jobs_for_resume" else matrix[:, index]
+    return line[mask]
 
 
-def method_scores(
-    features: PairFeatures,
-    *,
-    weights: ScoreWeights,
-    lexical_weight: float = BLEND_LEXICAL_WEIGHT,
-) -> dict[str, np.ndarray]:
-    """Every method of :data:`METHODS` as ``(n_resumes, n_jobs)`` scores (higher is better)."""
-    hybrid = _hybrid(features, weights)
-    bm25, direction = features.bm25, features.direction
-    return {
-        "random": np.zeros_like(hybrid),
-        "tfidf_cosine": features.tfidf,
-        "bm25": bm25,
-        "minilm_cosine": features.cosine,
-        "minilm_best_chunk": features.best_chunk,
-        "skill_coverage": features.coverage,
-        "hybrid": hybrid,
-        "rrf_minilm_bm25": _per_query(direction, features.cosine, bm25, lexical_fusion),
-        "rrf_hybrid_bm25": _per_query(direction, hybrid, bm25, lexical_fusion),
-        "hybrid_bm25_blend": _per_query(
-            direction, hybrid, bm25, lambda h, b: lexical_blend(h, b, lexical_weight=lexical_weight)
-        ),
+def fit_queries(rset: RankingSet, table: PairTable, *, explicit: bool) -> list[Query]:
+    """The set's queries as training data for :class:`WeightFitter`: those over jobs with
+    explicit requirements, or those over jobs with extracted ones (a jobs-for-a-resume query
+    mixes jobs: it counts where most of its jobs belong)."""
+    out = []
+    for q, mask in _queries(rset):
+        jobs = table.explicit[mask] if rset.direction == "jobs_for_resume" else table.explicit[[q]]
+        if (jobs.mean() >= 0.5) == explicit:
+            out.append(
+                Query(
+                    values=_slice(rset.direction, table.values, q, mask),
+                    relevance=_slice(rset.direction, rset.relevance, q, mask),
+                    group=rset.name,
+                )
+            )
+    return out
+
+
+def _metrics_of(
+    rel: np.ndarray, relevant: np.ndarray | None, scores: np.ndarray, floor: float
+) -> dict:
+    gains = rel - floor  # the set's lowest grade gains nothing (1-7 grades: 0..6)
+    out = {
+        "ndcg@5": ndcg_at_k(gains, scores, k=5),
+        "ndcg@10": ndcg_at_k(gains, scores, k=10),
+        "spearman": spearman(scores, rel) if len(rel) > 2 else math.nan,
     }
+    if relevant is not None:
+        out["auc"] = roc_auc(relevant, scores)
+        out["map"] = average_precision(relevant, scores)
+    return out
 
 
-def _variant_scores(
-    features: PairFeatures, weights: ScoreWeights, variant: Mapping[str, float]
-) -> np.ndarray:
-    """The hybrid with some weights overridden; with ``lexical_weight`` > 0, blended with BM25."""
-    overrides = {k: v for k, v in variant.items() if k != "lexical_weight"}
-    hybrid = _hybrid(features, replace(weights, **overrides))
-    lexical_weight = float(variant.get("lexical_weight", 0.0))
-    if lexical_weight <= 0:
-        return hybrid
-    blend = lambda h, b: lexical_blend(h, b, lexical_weight=lexical_weight)  # noqa: E731
-    return _per_query(features.direction, hybrid, features.bm25, blend)
-
-
-# -- evaluation --------------------------------------------------------------------------------
-def _nanmean(values: np.ndarray, axis=None):
+def _nanmean(values, axis=None):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a resample may miss a target's rows
+        warnings.simplefilter("ignore", RuntimeWarning)  # a resample may miss every query
         return np.nanmean(values, axis=axis)
 
 
 def _interval(boot: np.ndarray, level: float) -> list[float]:
     alpha = (1.0 - level) / 2.0
-    lo, hi = np.nanquantile(boot, [alpha, 1.0 - alpha])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanquantile(boot, [alpha, 1.0 - alpha])
     return [round(float(lo), 4), round(float(hi), 4)]
 
 
-def _compare(point: float, boot: np.ndarray, level: float) -> dict:
-    return {
-        "diff": round(float(point), 4),
-        "ci": _interval(boot, level),
-        "p_not_better": round(float(np.mean(~(boot > 0))), 4),
-    }
-
-
-def _summarise(
-    point: Mapping[str, Mapping[str, float]],
-    boot: Mapping[str, Mapping[str, np.ndarray]],
+def evaluate_set(
+    rset: RankingSet,
+    scores: Mapping[str, np.ndarray],
     *,
-    level: float,
-    baselines: Sequence[str],
-    spread: Mapping[str, Mapping[str, float]] | None = None,
-) -> tuple[dict, dict]:
-    """Per method and metric ``{"mean", "ci"[, "sd"]}``; per baseline the paired differences."""
-    methods = {}
-    for method, metrics in point.items():
-        methods[method] = {}
-        for name, value in metrics.items():
-            if math.isnan(value):
-                continue  # e.g. Spearman of constant scores: undefined, not zero
-            methods[method][name] = {
-                "mean": round(value, 4),
-                "ci": _interval(boot[method][name], level),
-            }
-            if spread is not None:
-                methods[method][name]["sd"] = spread[method][name]
-    versus = {
-        base: {
-            method: {
-                name: _compare(
-                    point[method][name] - point[base][name],
-                    boot[method][name] - boot[base][name],
-                    level,
-                )
-                for name in point[method]
-                if not math.isnan(point[method][name] - point[base][name])
-            }
-            for method in point
-            if method != base and method not in REFERENCES
-        }
-        for base in baselines
-    }
-    return methods, versus
-
-
-def _evaluate_per_query(rset, scores, *, n_resamples, seed, level) -> dict:
-    """Metrics per query (a CV), averaged; the bootstrap resamples the queries."""
-    n_queries, n_candidates = rset.relevance.shape
-    full = f"ndcg@{n_candidates}"
-    targets = {"": rset.relevance, **{f"_{a}": rel for a, rel in rset.targets.items()}}
-    idx = bootstrap_indices(n_queries, n_resamples=n_resamples, seed=seed)
-    point, boot, spread = {}, {}, {}
-    for method, s in scores.items():
-        per_query: dict[str, np.ndarray] = {}
-        for suffix, rel in targets.items():
-            judged = ~np.isnan(rel[:, 0])
-            ndcg, rho = np.full(n_queries, np.nan), np.full(n_queries, np.nan)
-            ndcg[judged] = ndcg_rows(rel[judged], s[judged], None)
-            rho[judged] = spearman_rows(s[judged], rel[judged])
-            per_query[full + suffix], per_query["spearman" + suffix] = ndcg, rho
-            if not suffix:
-                per_query["ndcg@1"] = ndcg_rows(rel, s, 1)
-            if not suffix and rset.relevant is not None:
-                per_query["map"] = np.array(
-                    [average_precision(rset.relevant[q], s[q]) for q in range(n_queries)]
-                )
-        point[method] = {k: float(_nanmean(v)) for k, v in per_query.items()}
-        boot[method] = {k: _nanmean(v[idx], axis=1) for k, v in per_query.items()}
-        spread[method] = {
-            k: round(float(np.nanstd(v, ddof=1)), 4) if np.sum(~np.isnan(v)) > 1 else 0.0
-            for k, v in per_query.items()
-        }
-    methods, versus = _summarise(
-        point, boot, level=level, baselines=("bm25", "hybrid"), spread=spread
-    )
-    metric_names = [full, "ndcg@1", *(["map"] if rset.relevant is not None else []), "spearman"]
-    return {
-        "n_queries": n_queries,
-        "n_candidates": n_candidates,
-        "metrics": metric_names,
-        "annotator_metrics": [m + f"_{a}" for a in rset.targets for m in (full, "spearman")],
-        "methods": methods,
-        "vs": versus,
-        "human_agreement": _annotator_agreement(rset),
-    }
-
-
-def _annotator_agreement(rset: RankingSet) -> dict:
-    """How one annotator's ranking scores against the other's (CVs both judged validly)."""
-    if len(rset.targets) != 2:
-        return {}
-    a, b = rset.targets.values()
-    both = ~np.isnan(a[:, 0]) & ~np.isnan(b[:, 0])
-    if not both.any():
-        return {}
-    a, b = a[both], b[both]
-    n = a.shape[1]
-    return {
-        "what": "one annotator's ranking scored against the other's, both ways averaged",
-        "n_cvs": int(both.sum()),
-        f"ndcg@{n}": round(float(np.mean((ndcg_rows(a, b, None) + ndcg_rows(b, a, None)) / 2)), 4),
-        "ndcg@1": round(float(np.mean((ndcg_rows(a, b, 1) + ndcg_rows(b, a, 1)) / 2)), 4),
-        "spearman": round(float(_nanmean(spearman_rows(a, b))), 4),
-    }
-
-
-def _evaluate_single_query(rset, scores, *, k, n_resamples, seed, level) -> dict:
-    """One query over many candidates; the bootstrap resamples the candidates."""
-    rel = rset.relevance[:, 0]
-    idx = bootstrap_indices(len(rel), n_resamples=n_resamples, seed=seed)
-    point, boot = {}, {}
+    n_resamples: int = 2000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict:
+    """Per method and metric the mean over queries with a bootstrap interval (queries are
+    resampled), and every method minus ``bm25`` and minus ``hybrid`` on the same resamples."""
+    queries = _queries(rset)
+    floor = float(np.nanmin(rset.relevance))
+    per_query: dict[str, dict[str, np.ndarray]] = {}
     for method, matrix in scores.items():
-        s = matrix[:, 0]
-        point[method] = {"spearman": spearman(s, rel), f"ndcg@{k}": ndcg_at_k(rel, s, k=k)}
-        boot[method] = {
-            "spearman": spearman_rows(s[idx], rel[idx]),
-            f"ndcg@{k}": ndcg_rows(rel[idx], s[idx], k),
+        rows = []
+        for q, mask in queries:
+            rel = _slice(rset.direction, rset.relevance, q, mask)
+            relevant = (
+                _slice(rset.direction, rset.relevant, q, mask)
+                if rset.relevant is not None
+                else None
+            )
+            scores_q = _slice(rset.direction, matrix, q, mask)
+            rows.append(_metrics_of(rel, relevant, scores_q, floor))
+        names = [m for m in METRICS if m in rows[0]]
+        per_query[method] = {m: np.array([r[m] for r in rows], dtype=float) for m in names}
+    idx = bootstrap_indices(len(queries), n_resamples=n_resamples, seed=seed)
+    methods, versus = {}, {"bm25": {}, "hybrid": {}}
+    for method, by_metric in per_query.items():
+        methods[method] = {
+            m: {"mean": round(float(_nanmean(v)), 4), "ci": _interval(_nanmean(v[idx], 1), level)}
+            for m, v in by_metric.items()
+            if not np.all(np.isnan(v))
         }
-    methods, versus = _summarise(point, boot, level=level, baselines=("bm25", "hybrid"))
+        for base in versus:
+            if method == base or base not in per_query or method == "random":
+                continue
+            versus[base][method] = {}
+            for m, v in by_metric.items():
+                diff = v - per_query[base][m]
+                if np.all(np.isnan(diff)):
+                    continue
+                boot = _nanmean(diff[idx], 1)
+                versus[base][method][m] = {
+                    "diff": round(float(_nanmean(diff)), 4),
+                    "ci": _interval(boot, level),
+                    "p_not_better": round(float(np.mean(~(boot > 0))), 4),
+                    "won": int(np.nansum(diff > 1e-9)),
+                    "lost": int(np.nansum(diff < -1e-9)),
+                }
     return {
-        "n_queries": 1,
-        "n_candidates": len(rel),
-        "metrics": ["spearman", f"ndcg@{k}"],
+        "direction": rset.direction,
+        "n_queries": len(queries),
+        "n_judged_pairs": int(np.sum(~np.isnan(rset.relevance))),
+        "metrics": [m for m in METRICS if m in next(iter(per_query.values()))],
         "methods": methods,
         "vs": versus,
+        "notes": dict(rset.notes),
     }
+
+
+def hybrid_scores(table: PairTable, weights: MatchWeights) -> np.ndarray:
+    """The hybrid's scores (0-100, rounded as the app rounds them; ties broken by the cosine,
+    as the app breaks them), each job scored with the weighting its requirements call for."""
+    out = np.zeros(table.cosine.shape)
+    for explicit in (False, True):
+        cols = table.explicit == explicit
+        if cols.any():
+            w = weights.for_job(explicit).normalised()
+            values = table.values[:, cols]
+            flat = additive_scores(values.reshape(-1, len(WEIGHT_NAMES)), w)
+            out[:, cols] = flat.reshape(values.shape[:2])
+    return np.round(out * 100, 2) + 1e-4 * table.cosine
+
+
+def method_scores(
+    rset: RankingSet, table: PairTable, weights: Mapping[str, MatchWeights]
+) -> dict[str, np.ndarray]:
+    """Every baseline and one hybrid per entry of ``weights`` (name -> weights), as
+    ``(n_resumes, n_jobs)`` scores, higher is better."""
+    out = {
+        "random": np.zeros_like(table.cosine),
+        "tfidf_cosine": table.tfidf,
+        "bm25": table.bm25,
+        "minilm_cosine": table.cosine,
+    }
+    for name, w in weights.items():
+        out[name] = hybrid_scores(table, w)
+    out.update(rset.references)
+    return out
+
+
+def _fit_or_prior(fitter: WeightFitter, queries: Sequence[Query], prior: ScoreWeights):
+    """Fitted weights, or ``prior`` when the queries hold no pair to learn from."""
+    try:
+        return fitter.fit(queries).weights_
+    except ValueError:
+        return prior
+
+
+def _cross_fitted(
+    rset: RankingSet, table: PairTable, fitter: WeightFitter, folds: int, seed: int
+) -> np.ndarray:
+    """Hybrid scores of one set with explicit weights fitted by K-fold over its own queries
+    (each query scored by weights that never saw it)."""
+    queries = [(q, m) for q, m in _queries(rset)]
+    order = np.random.default_rng(seed).permutation(len(queries))
+    out = np.zeros(table.cosine.shape)
+    for fold in np.array_split(order, folds):
+        held = set(fold.tolist())
+        train = [
+            Query(
+                values=_slice(rset.direction, table.values, q, m),
+                relevance=_slice(rset.direction, rset.relevance, q, m),
+                group=rset.name,
+            )
+            for k, (q, m) in enumerate(queries)
+            if k not in held
+        ]
+        w = MatchWeights(explicit=_fit_or_prior(fitter, train, fitter.prior))
+        scores = hybrid_scores(table, w)
+        for k in fold:
+            q, m = queries[k]
+            if rset.direction == "jobs_for_resume":
+                out[q, m] = scores[q, m]
+            else:
+                out[m, q] = scores[m, q]
+    return out
 
 
 def evaluate_ranking(
@@ -408,77 +415,95 @@ def evaluate_ranking(
     *,
     embedder: Embedder,
     taxonomy: SkillTaxonomy,
-    weights: ScoreWeights | Mapping[str, float] | None,
-    sets: Sequence[str] = ("vanetik", "match150"),
-    variants: Mapping[str, Mapping[str, float]] | None = None,
-    lexical_weight: float = BLEND_LEXICAL_WEIGHT,
+    keyword_model: KeywordModel,
+    weights: MatchWeights | Mapping | None = None,
+    sets: Sequence[str] = tuple(LOADERS),
+    categorize: Categorizer | None = None,
+    fitters: Mapping[str, WeightFitter] | None = None,
+    folds: int = 8,
     n_resamples: int = 2000,
     seed: int = 0,
     level: float = 0.95,
-    ndcg_k: int = 10,
 ) -> dict:
-    """Rank the exported sets with every method of :data:`METHODS` and measure the orders.
+    """Rank the exported sets with every method and measure the orders.
 
     Parameters
     ----------
     data_dir : path
         The folder ``scripts/export_ranking_sets.py`` wrote (``data/raw/ranking``).
-    embedder, taxonomy, weights
-        The embedder (MiniLM for real figures), the skills taxonomy and the hybrid's weights
-        (the ``match.weights`` block of params.yaml).
-    sets : names from :data:`SET_FILES`
-    variants : mapping, optional
-        Extra methods ``variant:<name>``: the hybrid with some weights overridden, e.g.
-        ``{"no_chunk": {"chunk": 0}}``; a ``lexical_weight`` key blends it with BM25.
-    lexical_weight : float
-        ``w`` of the ``hybrid_bm25_blend`` method (see :func:`lexical_blend`).
-    n_resamples, seed, level
-        Percentile bootstrap: resamples, seed and the interval's coverage.
-    ndcg_k : int
-        nDCG cut-off on the one-query set (per-CV sets rank all five vacancies).
+    embedder, taxonomy, keyword_model
+        MiniLM for real figures, the skills taxonomy and the keyword model the app uses.
+    weights : MatchWeights (or its mapping form: params.yaml's ``match.weights``).
+    sets : names from ``SET_FILES``.
+    categorize : optional Categorizer
+        Categories for resumes and jobs (trained without the sets' documents); without it
+        categories stay unknown (the neutral 0.5) and shift no order.
+    fitters : {"extracted": WeightFitter, "explicit": WeightFitter}, optional
+        Fit the two weightings. ``hybrid_fitted`` scores each set with weights that never saw
+        it: extracted-requirement sets with weights fitted on the *other* such sets, explicit
+        ones by ``folds``-fold cross-validation over their queries. The weights fitted on
+        everything (what a retrain would ship) are reported under ``fitted``.
 
     Returns
     -------
     dict
-        JSON-ready, per set: per method and metric ``{"mean", "ci"}`` (per-CV sets add ``sd``,
-        the spread over CVs), and ``vs``: each method minus ``bm25`` and minus ``hybrid`` on the
-        same resamples (``diff``, ``ci``, ``p_not_better`` = share of resamples where it is
-        not ahead). Deterministic for a given embedder.
+        JSON-ready: per set, per method and metric ``{"mean", "ci"}`` and paired differences
+        ``vs`` bm25 and the hybrid (``diff``, ``ci``, ``p_not_better``, queries won/lost); the
+        fitted weights.
     """
-    if not isinstance(weights, ScoreWeights):
-        weights = ScoreWeights.from_mapping(weights)
+    if not isinstance(weights, MatchWeights):
+        weights = MatchWeights.from_mapping(weights)
     unknown = sorted(set(sets) - set(SET_FILES))
     if unknown:
         raise ValueError(f"unknown set(s) {', '.join(unknown)}; expected {', '.join(SET_FILES)}")
-    for name, variant in (variants or {}).items():
-        ScoreWeights.from_mapping({k: v for k, v in variant.items() if k != "lexical_weight"})
-        if not 0 <= variant.get("lexical_weight", 0) <= 1:
-            raise ValueError(f"variant {name!r}: lexical_weight must be within 0..1")
+    fitters = fitters or {
+        "extracted": WeightFitter(prior=weights.extracted),
+        "explicit": WeightFitter(prior=weights.explicit),
+    }
+    loaded: dict[str, tuple[RankingSet, PairTable]] = {}
+    for name in sets:
+        rset = LOADERS[name](Path(data_dir))
+        if not rset.resumes or not rset.jobs:
+            raise ValueError(f"the {name} set in {data_dir} has no usable documents")
+        table = pair_table(
+            rset,
+            embedder=embedder,
+            taxonomy=taxonomy,
+            keyword_model=keyword_model,
+            categorize=categorize,
+        )
+        loaded[name] = (rset, table)
+    queries = {
+        kind: {
+            name: fit_queries(rset, table, explicit=kind == "explicit")
+            for name, (rset, table) in loaded.items()
+        }
+        for kind in ("extracted", "explicit")
+    }
+    fitted_all = {}
+    for kind, by_set in queries.items():
+        everything = [q for qs in by_set.values() for q in qs]
+        fitted_all[kind] = _fit_or_prior(
+            fitters[kind], everything, weights.for_job(kind == "explicit")
+        )
     out: dict = {
         "embedder": embedder.model_id,
         "weights": weights.as_dict(),
-        "lexical_weight": lexical_weight,
-        "variants": {k: dict(v) for k, v in (variants or {}).items()},
         "bootstrap": {"n_resamples": n_resamples, "seed": seed, "level": level},
         "sets": {},
+        "fitted": {"all_sets": MatchWeights(**fitted_all).as_dict()},
     }
-    for name in sets:
-        rset = LOADERS[name](Path(data_dir))
-        if not rset.resumes:
-            raise ValueError(f"the {name} set in {data_dir} has no usable judged resumes")
-        features = pair_features(rset, embedder=embedder, taxonomy=taxonomy)
-        scores = method_scores(features, weights=weights, lexical_weight=lexical_weight)
-        scores.update(rset.references)
-        for variant, overrides in (variants or {}).items():
-            scores[f"variant:{variant}"] = _variant_scores(features, weights, overrides)
-        if rset.direction == "jobs_for_resume":
-            result = _evaluate_per_query(
-                rset, scores, n_resamples=n_resamples, seed=seed, level=level
-            )
+    for name, (rset, table) in loaded.items():
+        if table.explicit.mean() >= 0.5:
+            held_out = _cross_fitted(rset, table, fitters["explicit"], folds, seed)
         else:
-            result = _evaluate_single_query(
-                rset, scores, k=ndcg_k, n_resamples=n_resamples, seed=seed, level=level
-            )
-        result["notes"] = dict(rset.notes)
-        out["sets"][name] = result
+            others = [q for other, qs in queries["extracted"].items() if other != name for q in qs]
+            w = _fit_or_prior(fitters["extracted"], others, weights.extracted)
+            out["fitted"][f"extracted_without_{name}"] = w.as_dict()
+            held_out = hybrid_scores(table, MatchWeights(extracted=w, explicit=weights.explicit))
+        scores = method_scores(rset, table, {"hybrid": weights})
+        scores["hybrid_fitted"] = held_out
+        out["sets"][name] = evaluate_set(
+            rset, scores, n_resamples=n_resamples, seed=seed, level=level
+        )
     return out

@@ -1,5 +1,10 @@
 """The ranking evaluation's documents and sets: resumes and jobs as plain text with graded human
 judgements, read from the JSONL files that ``scripts/export_ranking_sets.py`` writes.
+
+Four sets, two of each direction: ``vanetik`` (vacancies ranked per CV) and ``postings`` (500
+LinkedIn postings graded for each of 8 resumes) rank jobs for a resume; ``match150`` (90 resumes
+for one JD) and ``hr_terms`` (32 JDs given as HR-style requirement terms, ~10 graded resumes
+each) rank resumes for a job. Unjudged pairs have NaN relevance.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ Direction = Literal["jobs_for_resume", "resumes_for_job"]
 SET_FILES: dict[str, tuple[str, ...]] = {
     "vanetik": ("vanetik_cvs.jsonl", "vanetik_vacancies.jsonl", "vanetik_judgements.jsonl"),
     "match150": ("match150_resumes.jsonl", "match150_jd.jsonl"),
+    "hr_terms": ("hr_terms_resumes.jsonl", "hr_terms_jobs.jsonl", "hr_terms_judgements.jsonl"),
+    "postings": ("postings_resumes.jsonl", "postings_jobs.jsonl", "postings_judgements.jsonl"),
 }
+# Grades that count as relevant for MAP and AUC: a 7-point fit grade of 5 ("good, worth a call")
+# or more; a posting graded 1 (partly relevant) or 2 (relevant).
+HR_TERMS_RELEVANT = 5
+POSTINGS_RELEVANT = 1
 SKILL_SECTIONS = frozenset({"skills", "certifications"})
 
 
@@ -35,6 +46,7 @@ class ResumeText:
     text: str
     sections: tuple[tuple[str, int, int], ...] = ()
     years_experience: float | None = None
+    label: str | None = None  # the set's own category label, where it has one
 
     def skill_contexts(self) -> tuple[Span, ...]:
         return tuple((a, b) for name, a, b in self.sections if name in SKILL_SECTIONS)
@@ -90,6 +102,7 @@ def _resume(row: dict) -> ResumeText:
         text=row["text"],
         sections=tuple((str(n), int(a), int(b)) for n, a, b in row.get("sections") or ()),
         years_experience=None if years is None else float(years),
+        label=row.get("category"),
     )
 
 
@@ -182,7 +195,82 @@ def load_match150(directory: str | os.PathLike[str]) -> RankingSet:
     )
 
 
+def load_hr_terms(directory: str | os.PathLike[str]) -> RankingSet:
+    """Resumes ranked for JDs given as HR-style requirement terms (``"GAAP, month-end close,
+    QuickBooks"``); relevance = the 1-7 fit grade, NaN where a resume was not graded for a JD.
+    Graded 5 or more counts as relevant."""
+    folder = Path(directory)
+    resumes_file, jobs_file, judgements_file = (folder / f for f in SET_FILES["hr_terms"])
+    rows = [r for r in _read_jsonl(resumes_file) if _usable(r)]
+    resumes = tuple(_resume(r) for r in sorted(rows, key=lambda r: _natural(str(r["id"]))))
+    jobs = tuple(
+        JobText(id=str(r["id"]), title=r.get("title", ""), text=r["text"])
+        for r in _read_jsonl(jobs_file)
+    )
+    r_index = {r.id: i for i, r in enumerate(resumes)}
+    j_index = {j.id: i for i, j in enumerate(jobs)}
+    relevance = np.full((len(resumes), len(jobs)), np.nan)
+    left_out = 0
+    for row in _read_jsonl(judgements_file):
+        i, j = r_index.get(str(row["resume_id"])), j_index.get(str(row["job_id"]))
+        if i is None or j is None:
+            left_out += 1
+            continue
+        relevance[i, j] = float(row["grade"])
+    with np.errstate(invalid="ignore"):
+        relevant = relevance >= HR_TERMS_RELEVANT
+    return RankingSet(
+        name="hr_terms",
+        resumes=resumes,
+        jobs=jobs,
+        direction="resumes_for_job",
+        relevance=relevance,
+        relevant=relevant,
+        notes={
+            "judged_pairs": int(np.sum(~np.isnan(relevance))),
+            "judgements_left_out": left_out,
+        },
+    )
+
+
+def load_postings(directory: str | os.PathLike[str]) -> RankingSet:
+    """LinkedIn postings ranked for each resume; relevance = 2 (relevant), 1 (partly) or 0 (the
+    postings not listed). Graded 1 or more counts as relevant."""
+    folder = Path(directory)
+    resumes_file, jobs_file, judgements_file = (folder / f for f in SET_FILES["postings"])
+    rows = [r for r in _read_jsonl(resumes_file) if _usable(r)]
+    resumes = tuple(_resume(r) for r in sorted(rows, key=lambda r: _natural(str(r["id"]))))
+    jobs = tuple(
+        JobText(id=str(r["id"]), title=r.get("title", ""), text=r["text"])
+        for r in _read_jsonl(jobs_file)
+    )
+    r_index = {r.id: i for i, r in enumerate(resumes)}
+    j_index = {j.id: i for i, j in enumerate(jobs)}
+    relevance = np.zeros((len(resumes), len(jobs)))
+    left_out = 0
+    for row in _read_jsonl(judgements_file):
+        i, j = r_index.get(str(row["resume_id"])), j_index.get(str(row["job_id"]))
+        if i is None or j is None:
+            left_out += 1
+            continue
+        relevance[i, j] = float(row["grade"])
+    return RankingSet(
+        name="postings",
+        resumes=resumes,
+        jobs=jobs,
+        direction="jobs_for_resume",
+        relevance=relevance,
+        relevant=relevance >= POSTINGS_RELEVANT,
+        notes={
+            "relevant_per_resume": [int(n) for n in (relevance >= POSTINGS_RELEVANT).sum(axis=1)],
+            "judgements_left_out": left_out,
+        },
+    )
+
+
 LOADERS: dict[str, Callable[[Path], RankingSet]] = {
     "vanetik": load_vanetik,
     "match150": load_match150,
+    "hr_terms": load_hr_terms,
+    "postings": load_postings,
 }

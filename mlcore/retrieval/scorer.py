@@ -1,5 +1,7 @@
-"""The hybrid match score: a weighted blend of semantic similarity, skill coverage, category
-agreement and experience fit, on 0-100, with a breakdown whose parts add up to the total.
+"""The hybrid match score: a weighted blend of semantic similarity, shared keywords, must-have
+coverage (exact and related), nice-to-have coverage, category agreement and experience fit, on
+0-100, with a breakdown whose parts add up to the total. The weights are fitted on labelled pairs
+(``mlcore.retrieval.fit``); the model stays additive, so every part is a number of points.
 """
 
 from __future__ import annotations
@@ -12,26 +14,39 @@ from dataclasses import dataclass, fields
 __all__ = [
     "DEFAULT_EXCLUDED_CAP",
     "DEFAULT_SIMILARITY_RANGE",
+    "KEYWORD_RANGE",
     "PART_NAMES",
+    "RELATED_RANGE",
+    "REQUIRED_PRIOR",
     "MatchSignals",
+    "MatchWeights",
     "ScoreBreakdown",
     "ScoreWeights",
+    "part_values",
     "rescale_similarity",
     "score",
 ]
 
-# all-MiniLM-L6-v2 cosines between a resume and a job sit mostly between 0.1 (unrelated) and
-# 0.8 (near duplicates). They are mapped linearly onto 0..1 over this range and clipped, so the
-# semantic parts use their whole scale instead of a narrow band in the middle.
-DEFAULT_SIMILARITY_RANGE: tuple[float, float] = (0.1, 0.8)
+# all-MiniLM-L6-v2 cosines between a resume and a job sit between 0.15 (unrelated) and 0.65 (a
+# very close fit) for 90% of real pairs. They are mapped linearly onto 0..1 over this range and
+# clipped, so the semantic part uses its whole scale instead of a narrow band in the middle.
+DEFAULT_SIMILARITY_RANGE: tuple[float, float] = (0.15, 0.65)
+# Keyword (TF-IDF) cosines of real pairs: 0.01-0.25 for 95% of them.
+KEYWORD_RANGE: tuple[float, float] = (0.0, 0.25)
+# A must-have's cosine to the closest passage of a resume: 0.2 says nothing, 0.7 says it is there.
+RELATED_RANGE: tuple[float, float] = (0.2, 0.7)
+# Must-have coverage is shrunk toward this share by this many pseudo-requirements, so that "1 of
+# 1" (little evidence) does not beat "8 of 10" (much evidence).
+REQUIRED_PRIOR: tuple[float, float] = (0.25, 1.0)
 # A candidate who has a skill the job excludes scores at most this much, whatever else fits.
 DEFAULT_EXCLUDED_CAP = 40.0
 
 # Order of the parts in every breakdown; "excluded" is zero or negative.
 PART_NAMES: tuple[str, ...] = (
     "semantic",
-    "chunk",
+    "keywords",
     "required",
+    "related",
     "nice",
     "category",
     "experience",
@@ -47,12 +62,13 @@ class ScoreWeights:
     give the same scores.
     """
 
-    semantic: float = 0.35
-    chunk: float = 0.15
-    required: float = 0.25
-    nice: float = 0.10
-    category: float = 0.10
-    experience: float = 0.05
+    semantic: float = 0.40
+    keywords: float = 0.30
+    required: float = 0.10
+    related: float = 0.12
+    nice: float = 0.02
+    category: float = 0.04
+    experience: float = 0.02
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -95,17 +111,66 @@ class ScoreWeights:
 
 _WEIGHT_NAMES = tuple(f.name for f in fields(ScoreWeights))
 _DEFAULT_WEIGHTS = ScoreWeights()
+# Requirements a person wrote are what the ranking should follow; requirements read out of a
+# posting's prose are hints (noisy: company blurb, whole tech stacks). Fitted on judgements.
+_DEFAULT_EXPLICIT = ScoreWeights(
+    semantic=0.20,
+    keywords=0.35,
+    required=0.15,
+    related=0.25,
+    nice=0.0,
+    category=0.03,
+    experience=0.02,
+)
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    """The two weightings of the score: ``extracted`` for jobs whose requirements were read
+    out of a posting, ``explicit`` for jobs whose requirements a person wrote."""
+
+    extracted: ScoreWeights = _DEFAULT_WEIGHTS
+    explicit: ScoreWeights = _DEFAULT_EXPLICIT
+
+    def for_job(self, explicit: bool) -> ScoreWeights:
+        return self.explicit if explicit else self.extracted
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Mapping[str, float]] | None) -> MatchWeights:
+        """From ``{"extracted": {...}, "explicit": {...}}`` (params.yaml, a model version)."""
+        mapping = mapping or {}
+        unknown = sorted(set(mapping) - {"extracted", "explicit"})
+        if unknown:
+            raise ValueError(
+                f"Unknown weighting(s) {', '.join(unknown)}; expected extracted, explicit."
+            )
+        return cls(
+            extracted=ScoreWeights.from_mapping(mapping.get("extracted"))
+            if mapping.get("extracted")
+            else _DEFAULT_WEIGHTS,
+            explicit=ScoreWeights.from_mapping(mapping.get("explicit"))
+            if mapping.get("explicit")
+            else _DEFAULT_EXPLICIT,
+        )
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        return {"extracted": self.extracted.as_dict(), "explicit": self.explicit.as_dict()}
 
 
 @dataclass(frozen=True)
 class MatchSignals:
-    """Everything the score needs about one (resume, job) pair, computed elsewhere.
+    """Everything the score needs about one (resume, job) pair, computed elsewhere
+    (``mlcore.retrieval.pairs``).
 
-    Skill names are canonical taxonomy names; they are compared case-insensitively.
+    Skill names are canonical taxonomy names or free-text terms; ``candidate_skills`` holds
+    those the resume proves. They are compared case-insensitively. ``keyword_similarity`` and
+    ``related_similarity`` are cosines (TF-IDF; must-haves to the closest resume passages),
+    ``None`` when unknown.
     """
 
     doc_similarity: float
-    best_chunk_similarity: float
+    keyword_similarity: float | None = None
+    related_similarities: tuple[float, ...] = ()
     required: tuple[str, ...] = ()
     nice: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
@@ -113,19 +178,21 @@ class MatchSignals:
     resume_category: str | None = None
     job_category: str | None = None
     category_confidence: float | None = None
+    job_category_confidence: float | None = None
     years_experience: float | None = None
     years_required: float | None = None
 
     def __post_init__(self) -> None:
         for name in (
             "doc_similarity",
-            "best_chunk_similarity",
+            "keyword_similarity",
             "category_confidence",
+            "job_category_confidence",
             "years_experience",
             "years_required",
         ):
             value = getattr(self, name)
-            if value is None and name not in ("doc_similarity", "best_chunk_similarity"):
+            if value is None and name != "doc_similarity":
                 continue
             # numbers.Real admits numpy scalars (a cosine is often an np.float32).
             if not isinstance(value, numbers.Real) or not math.isfinite(value):
@@ -136,6 +203,10 @@ class MatchSignals:
             if isinstance(value, str):
                 raise TypeError(f"{name} must be a sequence of skill names, not a str.")
             object.__setattr__(self, name, tuple(value))
+        related = tuple(float(v) for v in self.related_similarities)
+        if not all(math.isfinite(v) for v in related):
+            raise ValueError("related_similarities must be finite numbers.")
+        object.__setattr__(self, "related_similarities", related)
         if isinstance(self.candidate_skills, str):
             raise TypeError("candidate_skills must be a set of skill names, not a str.")
         object.__setattr__(self, "candidate_skills", frozenset(self.candidate_skills))
@@ -199,16 +270,18 @@ def _unique(names: Iterable[str]) -> list[tuple[str, str]]:
 def _category_agreement(signals: MatchSignals) -> float:
     """1 when the categories agree, 0 when they differ, 0.5 when either is unknown.
 
-    A classifier confidence shrinks the verdict toward 0.5 ("don't know"): with confidence c,
-    agreement is ``0.5 + (raw - 0.5) * c``. No confidence means the categories are trusted.
+    The classifiers' confidences shrink the verdict toward 0.5 ("don't know"): with resume and
+    job confidences c_r and c_j, agreement is ``0.5 + (raw - 0.5) * c_r * c_j``. A missing
+    confidence (a category set by hand) counts as 1.
     """
     resume, job = signals.resume_category, signals.job_category
     if not resume or not job or not resume.strip() or not job.strip():
         return 0.5
     raw = 1.0 if _key(resume) == _key(job) else 0.0
-    if signals.category_confidence is None:
-        return raw
-    confidence = min(max(signals.category_confidence, 0.0), 1.0)
+    confidence = 1.0
+    for value in (signals.category_confidence, signals.job_category_confidence):
+        if value is not None:
+            confidence *= min(max(value, 0.0), 1.0)
     return 0.5 + (raw - 0.5) * confidence
 
 
@@ -243,6 +316,54 @@ def _round_parts(raw: Mapping[str, float]) -> tuple[float, dict[str, float]]:
     return total_cents / 100.0, {name: floors[name] / 100.0 for name in PART_NAMES}
 
 
+def _coverage(signals: MatchSignals, names: tuple[str, ...]) -> tuple[int, int]:
+    have = {_key(name) for name in signals.candidate_skills}
+    keys = [key for key, _ in _unique(names)]
+    return sum(key in have for key in keys), len(keys)
+
+
+def part_values(
+    signals: MatchSignals,
+    *,
+    similarity_range: tuple[float, float] = DEFAULT_SIMILARITY_RANGE,
+) -> dict[str, float | None]:
+    """Every part's value on 0..1 before weighting, ``None`` where there is no evidence:
+
+    - ``semantic``: the document cosine, rescaled (:func:`rescale_similarity`);
+    - ``keywords``: the TF-IDF cosine, rescaled over :data:`KEYWORD_RANGE`;
+    - ``required``: must-haves the resume proves / must-haves listed, shrunk toward
+      :data:`REQUIRED_PRIOR` for short lists;
+    - ``related``: the mean, over must-haves, of the cosine to the closest resume passage,
+      rescaled over :data:`RELATED_RANGE` (how close the resume comes to each must-have);
+    - ``nice``: nice-to-haves proved / listed (a skill listed as both counts as required);
+    - ``category``: see ``_category_agreement``; ``experience``: see ``_experience_fit``.
+
+    These are the features a fitted weighting learns from.
+    """
+    required = tuple(signals.required)
+    required_keys = {key for key, _ in _unique(required)}
+    nice = tuple(n for n in signals.nice if _key(n) not in required_keys)
+    matched_required, n_required = _coverage(signals, required)
+    matched_nice, n_nice = _coverage(signals, nice)
+    prior, prior_weight = REQUIRED_PRIOR
+    related = signals.related_similarities
+    return {
+        "semantic": rescale_similarity(signals.doc_similarity, similarity_range),
+        "keywords": None
+        if signals.keyword_similarity is None
+        else rescale_similarity(signals.keyword_similarity, KEYWORD_RANGE),
+        "required": (matched_required + prior * prior_weight) / (n_required + prior_weight)
+        if n_required
+        else None,
+        "related": sum(rescale_similarity(v, RELATED_RANGE) for v in related) / len(related)
+        if related
+        else None,
+        "nice": matched_nice / n_nice if n_nice else None,
+        "category": _category_agreement(signals),
+        "experience": _experience_fit(signals),
+    }
+
+
 def score(
     signals: MatchSignals,
     weights: ScoreWeights | None = None,
@@ -253,15 +374,10 @@ def score(
     """Score one (resume, job) pair on 0-100 and say where every point came from.
 
     Each part is ``100 * weight * value`` with the weights normalised to sum to 1 and values on
-    0..1:
-
-    - ``semantic`` and ``chunk``: the document and best-chunk cosines, rescaled with
-      :func:`rescale_similarity`;
-    - ``required`` and ``nice``: matched / listed skills (canonical names, case-insensitive).
-      A job that lists none of a kind has no evidence either way, so that part's weight is
-      shared among the other parts in proportion to their weights, rather than handing every
-      candidate free points or docking them all;
-    - ``category``: see ``_category_agreement``; ``experience``: see ``_experience_fit``.
+    0..1 (see :func:`part_values`). A part without evidence (a job that lists no must-haves, no
+    keyword similarity) has no value either way, so its weight is shared among the other parts
+    in proportion to their weights, rather than handing every candidate free points or docking
+    them all.
 
     If the candidate has any skill in ``excluded``, the total is capped at ``excluded_cap``:
     the ``excluded`` part is the (negative) difference, so the parts still add up. Otherwise
@@ -282,14 +398,7 @@ def score(
     missing_nice = [name for key, name in nice if key not in have]
     excluded_present = [name for key, name in _unique(signals.excluded) if key in have]
 
-    values = {
-        "semantic": rescale_similarity(signals.doc_similarity, similarity_range),
-        "chunk": rescale_similarity(signals.best_chunk_similarity, similarity_range),
-        "required": len(matched_required) / len(required) if required else None,
-        "nice": len(matched_nice) / len(nice) if nice else None,
-        "category": _category_agreement(signals),
-        "experience": _experience_fit(signals),
-    }
+    values = part_values(signals, similarity_range=similarity_range)
     weight_of = weights.as_dict()
     active = {name: weight_of[name] for name, value in values.items() if value is not None}
     active_sum = sum(active.values())

@@ -60,7 +60,7 @@ def breakdown_for(skills: tuple[SkillMatch, ...], required=REQUIRED, nice=NICE) 
     return score(
         MatchSignals(
             doc_similarity=0.55,
-            best_chunk_similarity=0.6,
+            keyword_similarity=0.15,
             required=required,
             nice=nice,
             candidate_skills=frozenset(m.name for m in skills),
@@ -137,7 +137,7 @@ def test_the_score_and_parts_are_those_of_the_breakdown(taxonomy, embedder):
 
 def test_a_skill_the_score_counted_without_spans_is_matched_without_evidence(embedder):
     breakdown = score(
-        MatchSignals(0.5, 0.5, required=("Python",), candidate_skills=frozenset({"Python"}))
+        MatchSignals(0.5, 0.1, required=("Python",), candidate_skills=frozenset({"Python"}))
     )
     explanation = explain(
         resume_text="No skills written here at all.",
@@ -240,7 +240,7 @@ def test_summary_reports_excluded_skills(taxonomy, embedder):
     breakdown = score(
         MatchSignals(
             0.6,
-            0.6,
+            0.15,
             required=("Python",),
             excluded=("Excel",),
             candidate_skills=frozenset(m.name for m in skills),

@@ -12,24 +12,28 @@ import numpy as np
 import pytest
 
 from mlcore.embeddings import HashingEmbedder
-from mlcore.pipelines.ranking import (
-    METHODS,
-    SET_FILES,
-    JobText,
+from mlcore.jobtext import years_required_of
+from mlcore.pipelines.rank_metrics import (
     average_precision,
     bootstrap_indices,
     dcg_at_k,
-    evaluate_ranking,
-    job_requirements,
     lexical_blend,
     lexical_fusion,
-    load_vanetik,
     ndcg_at_k,
+    roc_auc,
     spearman,
-    taxonomy_from_fixture,
-    years_required_of,
 )
+from mlcore.pipelines.ranking import (
+    METHODS,
+    SET_FILES,
+    evaluate_ranking,
+    job_side,
+    taxonomy_from_fixture,
+)
+from mlcore.pipelines.ranking_sets import JobText, load_hr_terms, load_postings, load_vanetik
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
+from mlcore.retrieval.keywords import KeywordModel
+from mlcore.retrieval.scorer import MatchWeights
 from mlcore.skills import SkillEntry, SkillTaxonomy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +123,12 @@ def test_average_precision_with_ties_does_not_depend_on_the_input_order():
     assert average_precision([1, 1, 0, 1], [9, 5, 5, 5]) == pytest.approx(expected)
 
 
+def test_auc_is_the_share_of_relevant_irrelevant_pairs_in_order_with_ties_as_half():
+    assert roc_auc([True, False, True, False], [0.9, 0.8, 0.7, 0.1]) == pytest.approx(0.75)
+    assert roc_auc([True, False], [0.5, 0.5]) == pytest.approx(0.5)
+    assert math.isnan(roc_auc([True, True], [0.1, 0.2]))
+
+
 def test_bootstrap_indices_are_reproducible_from_the_seed():
     a = bootstrap_indices(7, n_resamples=5, seed=3)
     assert a.shape == (5, 7)
@@ -157,13 +167,37 @@ def test_lexical_blend_keeps_the_hybrid_order_without_lexical_evidence():
 
 
 # -- job requirements mirror the app -----------------------------------------------------------
+KEYWORDS = KeywordModel(min_df=1).fit(
+    [
+        "Python Django PostgreSQL web developer",
+        "Java Spring Boot Kafka payment services",
+        "Accounting payroll Excel finance team",
+        "Docker services on PostgreSQL",
+    ]
+)
+
+
+def _side(job: JobText):
+    doc = HashingEmbedder().encode_documents([job.full_text])[0]
+    return job_side(job, doc, taxonomy=TAXONOMY, keyword_model=KEYWORDS, embedder=HashingEmbedder())
+
+
 def test_skills_under_a_nice_to_have_heading_are_nice_and_the_rest_required():
     job = JobText(
         id="1",
         title="Backend developer",
         text="Requirements\nPython and Django.\nNice to have\nDocker, Kafka\n",
     )
-    assert job_requirements(job, TAXONOMY) == (("Python", "Django"), ("Docker", "Kafka"))
+    side = _side(job)
+    assert (side.required, side.nice) == (("Python", "Django"), ("Docker", "Kafka"))
+    assert side.explicit is False and side.required_vectors.shape == (2, HashingEmbedder().dim)
+
+
+def test_a_job_given_as_a_list_of_terms_has_explicit_requirements_known_or_not():
+    side = _side(JobText(id="2", title="", text="Python, month-end close, ServSafe"))
+    assert side.required == ("Python", "month-end close", "ServSafe")
+    assert side.free_text == {"month-end close", "ServSafe"}
+    assert side.explicit is True
 
 
 def test_years_required_are_the_fewest_years_asked_for():
@@ -202,16 +236,16 @@ def _sections(text: str) -> list:
     return [["skills", start, text.index("Experience")]]
 
 
+def _cvs() -> list[dict]:
+    return [
+        {"id": cv, "text": t, "sections": _sections(t), "years_experience": 3.0}
+        for cv, t in CVS.items()
+    ]
+
+
 @pytest.fixture
 def synthetic_sets(tmp_path: Path) -> Path:
-    _write(
-        tmp_path,
-        "vanetik_cvs.jsonl",
-        [
-            {"id": cv, "text": t, "sections": _sections(t), "years_experience": 3.0}
-            for cv, t in CVS.items()
-        ],
-    )
+    _write(tmp_path, "vanetik_cvs.jsonl", _cvs())
     _write(
         tmp_path,
         "vanetik_vacancies.jsonl",
@@ -240,6 +274,42 @@ def synthetic_sets(tmp_path: Path) -> Path:
         "match150_jd.jsonl",
         [{"id": "jd", "title": "Python developer", "text": "Python, Django and PostgreSQL."}],
     )
+    # hr_terms: two JDs as term lists, each with its own graded resumes.
+    _write(tmp_path, "hr_terms_resumes.jsonl", _cvs())
+    _write(
+        tmp_path,
+        "hr_terms_jobs.jsonl",
+        [
+            {"id": "j1", "title": "", "text": "Python, Django, web apps"},
+            {"id": "j2", "title": "", "text": "payroll, Excel, month-end accounting"},
+        ],
+    )
+    grades = {"j1": {"1": 7, "4": 5, "2": 2}, "j2": {"3": 7, "1": 1, "2": 1}}
+    _write(
+        tmp_path,
+        "hr_terms_judgements.jsonl",
+        [
+            {"job_id": j, "resume_id": r, "grade": g}
+            for j, rs in grades.items()
+            for r, g in rs.items()
+        ],
+    )
+    # postings: every posting for two resumes, the unlisted ones are 0.
+    _write(tmp_path, "postings_resumes.jsonl", _cvs()[:3])
+    _write(
+        tmp_path,
+        "postings_jobs.jsonl",
+        [{"id": i, "title": title, "text": text} for i, title, text in VACANCIES],
+    )
+    _write(
+        tmp_path,
+        "postings_judgements.jsonl",
+        [
+            {"resume_id": "1", "job_id": "10", "grade": 2},
+            {"resume_id": "2", "job_id": "20", "grade": 2},
+            {"resume_id": "3", "job_id": "30", "grade": 1},
+        ],
+    )
     return tmp_path
 
 
@@ -248,7 +318,7 @@ def _evaluate(folder: Path, **kwargs) -> dict:
         folder,
         embedder=HashingEmbedder(),
         taxonomy=TAXONOMY,
-        weights={"semantic": 0.35, "chunk": 0.15, "required": 0.25, "nice": 0.1},
+        keyword_model=KEYWORDS,
         n_resamples=50,
         **kwargs,
     )
@@ -264,45 +334,53 @@ def test_the_synthetic_vanetik_set_drops_slips_and_averages_the_annotators(synth
     assert np.isnan(rset.targets["a2"][1]).all()
 
 
-def test_the_evaluation_reports_every_method_on_both_sets(synthetic_sets):
+def test_hr_terms_leave_ungraded_pairs_out_and_postings_count_unlisted_ones_as_zero(
+    synthetic_sets,
+):
+    hr = load_hr_terms(synthetic_sets)
+    assert hr.direction == "resumes_for_job" and hr.relevance.shape == (4, 2)
+    assert np.isnan(hr.relevance[2, 0]) and hr.relevance[0, 0] == 7.0
+    assert hr.relevant[0, 0] and not hr.relevant[1, 1]
+    postings = load_postings(synthetic_sets)
+    assert postings.direction == "jobs_for_resume"
+    assert postings.relevance.tolist() == [[2, 0, 0], [0, 2, 0], [0, 0, 1]]
+
+
+def test_the_evaluation_reports_every_method_on_every_set(synthetic_sets):
     report = _evaluate(synthetic_sets)
-    vanetik, match = report["sets"]["vanetik"], report["sets"]["match150"]
-    assert set(METHODS) <= set(vanetik["methods"]) and set(METHODS) <= set(match["methods"])
-    assert "presentation_order" in vanetik["methods"]
-    assert (vanetik["n_queries"], vanetik["n_candidates"]) == (4, 3)
-    assert (match["n_queries"], match["n_candidates"]) == (1, 5)  # the unlabelled one is out
-    for result in (vanetik, match):
+    assert set(report["sets"]) == set(SET_FILES)
+    for result in report["sets"].values():
+        assert set(METHODS) <= set(result["methods"])
         for metrics in result["methods"].values():
             for stats in metrics.values():
                 lo, hi = stats["ci"]
                 assert lo <= hi
-    assert "spearman" not in match["methods"]["random"]  # undefined for constant scores
-    assert set(vanetik["vs"]) == {"bm25", "hybrid"}
+        assert set(result["vs"]) == {"bm25", "hybrid"}
+    assert report["sets"]["match150"]["n_judged_pairs"] == 5  # the unlabelled one is out
+    assert report["sets"]["hr_terms"]["n_queries"] == 2
+    assert "auc" in report["sets"]["postings"]["metrics"]
+    assert "spearman" not in report["sets"]["match150"]["methods"]["random"]  # undefined
+    assert set(report["fitted"]["all_sets"]) == {"extracted", "explicit"}
     json.dumps(report)  # JSON-ready
 
 
 def test_the_hybrid_ranks_clear_cut_synthetic_matches_right(synthetic_sets):
     report = _evaluate(synthetic_sets)
-    vanetik, match = report["sets"]["vanetik"], report["sets"]["match150"]
-    assert vanetik["methods"]["hybrid"]["ndcg@1"]["mean"] == 1.0
-    assert (
-        vanetik["methods"]["hybrid"]["ndcg@3"]["mean"]
-        > vanetik["methods"]["random"]["ndcg@3"]["mean"]
-    )
-    assert match["methods"]["hybrid"]["spearman"]["mean"] > 0.5
+    sets = report["sets"]
+    assert sets["hr_terms"]["methods"]["hybrid"]["ndcg@5"]["mean"] == 1.0
+    assert sets["postings"]["methods"]["hybrid"]["auc"]["mean"] == 1.0
+    assert sets["match150"]["methods"]["hybrid"]["spearman"]["mean"] > 0.5
 
 
-def test_the_evaluation_is_deterministic_and_runs_weight_variants(synthetic_sets):
-    variants = {"no_chunk": {"chunk": 0.0}, "blend": {"lexical_weight": 0.5}}
-    first = _evaluate(synthetic_sets, variants=variants)
-    assert first == _evaluate(synthetic_sets, variants=variants)
-    assert "variant:no_chunk" in first["sets"]["match150"]["methods"]
-    assert "variant:blend" in first["sets"]["vanetik"]["vs"]["hybrid"]
+def test_the_evaluation_is_deterministic(synthetic_sets):
+    assert _evaluate(synthetic_sets) == _evaluate(synthetic_sets)
 
 
-def test_an_unknown_variant_weight_is_refused(synthetic_sets):
-    with pytest.raises(ValueError, match="Unknown score weight"):
-        _evaluate(synthetic_sets, variants={"typo": {"semantik": 0.5}})
+def test_an_unknown_weight_is_refused(synthetic_sets):
+    with pytest.raises(ValueError, match="semantik"):
+        _evaluate(synthetic_sets, weights={"extracted": {"semantik": 0.5}})
+    with pytest.raises(ValueError, match="nonsense"):
+        MatchWeights.from_mapping({"nonsense": {}})
 
 
 def test_missing_exported_files_name_the_export_command(tmp_path):
@@ -316,7 +394,12 @@ def _exported_sets(tmp_path_factory) -> Path:
     exported = REPO_ROOT / "data" / "raw" / "ranking"
     if all((exported / f).is_file() for files in SET_FILES.values() for f in files):
         return exported
-    for folder in ("vanetik_vacancy_resume_matching", "resume_jd_match_percentage_150pdf"):
+    for folder in (
+        "vanetik_vacancy_resume_matching",
+        "resume_jd_match_percentage_150pdf",
+        "livecareer_resumes",
+        "linkedin_postings_sample500",
+    ):
         if not (SHARED_DATA / folder).is_dir():
             pytest.skip(f"shared data folder {SHARED_DATA / folder} is missing")
     spec = importlib.util.spec_from_file_location(
@@ -331,7 +414,7 @@ def _exported_sets(tmp_path_factory) -> Path:
 
 @pytest.mark.shared_data
 @pytest.mark.slow
-def test_the_real_evaluation_runs_on_the_public_sets_with_minilm(tmp_path_factory):
+def test_the_real_evaluation_runs_on_the_labelled_sets_with_minilm(tmp_path_factory):
     from mlcore.embeddings import get_embedder
 
     folder = _exported_sets(tmp_path_factory)
@@ -339,14 +422,12 @@ def test_the_real_evaluation_runs_on_the_public_sets_with_minilm(tmp_path_factor
         folder,
         embedder=get_embedder("minilm"),
         taxonomy=taxonomy_from_fixture(REPO_ROOT / "fixtures" / "skills.json"),
-        weights=None,
+        keyword_model=KeywordModel.load(REPO_ROOT / "data" / "reference" / "keywords"),
+        sets=("match150", "hr_terms"),
         n_resamples=200,
     )
-    vanetik, match = report["sets"]["vanetik"], report["sets"]["match150"]
-    assert (vanetik["n_queries"], vanetik["n_candidates"]) == (29, 5)
-    assert vanetik["notes"]["dropped_arrays"] == 2
-    assert match["n_candidates"] == 90
-    hybrid = match["methods"]["hybrid"]
-    # The hybrid's order agrees with the match percentages beyond what chance would give.
-    assert hybrid["spearman"]["ci"][0] > 0
-    assert hybrid["ndcg@10"]["mean"] > match["methods"]["random"]["ndcg@10"]["mean"]
+    match, hr = report["sets"]["match150"], report["sets"]["hr_terms"]
+    assert match["n_judged_pairs"] == 90 and hr["n_queries"] == 32
+    # The hybrid's order agrees with the judgements beyond what chance would give.
+    assert match["methods"]["hybrid"]["spearman"]["mean"] > 0.3
+    assert hr["methods"]["hybrid"]["ndcg@5"]["ci"][0] > hr["methods"]["random"]["ndcg@5"]["mean"]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mlcore.embeddings import DocumentEmbedding, Embedder, get_embedder
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
+from mlcore.retrieval.keywords import KeywordModel
 
 _lock = threading.Lock()
 _embedder: Embedder | None = None
@@ -82,12 +83,35 @@ def embedder_reset() -> None:
         _embedder = None
 
 
+_keyword_model: KeywordModel | None = None
+
+
+def keyword_model_get() -> KeywordModel:
+    """The keyword model (word weights of the keyword score part), loaded once per process from
+    settings.KEYWORD_MODEL_DIR and verified on load."""
+    global _keyword_model
+    with _lock:
+        if _keyword_model is None:
+            _keyword_model = KeywordModel.load(settings.KEYWORD_MODEL_DIR)
+        return _keyword_model
+
+
 def embeddings_store(
-    *, model, owner_field: str, objects: Sequence, texts: Sequence[str]
+    *,
+    model,
+    owner_field: str,
+    objects: Sequence,
+    texts: Sequence[str],
+    keyword_texts: Sequence[str] | None = None,
 ) -> list[DocumentEmbedding]:
-    """Encode ``texts`` and replace each object's stored embedding for the current model."""
+    """Encode ``texts`` and replace each object's stored embedding for the current model, with
+    the keyword vector of ``keyword_texts`` (default: ``texts``) beside it."""
     embedder = embedder_get()
     docs = embedder.encode_documents(list(texts))
+    keywords = keyword_model_get()
+    keyword_vectors = [
+        keywords.vector(t).to_bytes() for t in (keyword_texts if keyword_texts else texts)
+    ]
     with transaction.atomic():
         model.objects.filter(
             **{f"{owner_field}__in": objects, "model_id": embedder.model_id}
@@ -102,8 +126,10 @@ def embeddings_store(
                     vector=np.asarray(doc.vector, dtype=np.float32).tobytes(),
                     chunks=np.asarray(doc.chunks, dtype=np.float32).tobytes(),
                     chunk_spans=[list(s) for s in doc.chunk_spans],
+                    keywords=kw,
+                    keywords_model=keywords.fingerprint_,
                 )
-                for obj, doc in zip(objects, docs, strict=True)
+                for obj, doc, kw in zip(objects, docs, keyword_vectors, strict=True)
             ]
         )
     return docs

@@ -14,7 +14,11 @@ from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
 from recruiting.models import Job, JobEmbedding, JobSource
 from recruiting.services.embedding import embedder_get, embeddings_store
-from recruiting.services.requirements import job_requirements_extract, job_set_requirements
+from recruiting.services.requirements import (
+    job_keyword_text,
+    job_requirements_extract,
+    job_set_requirements,
+)
 from recruiting.signals import documents_embedded
 from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
@@ -186,6 +190,7 @@ def jobs_embed(jobs: list[Job]) -> None:
             owner_field="job",
             objects=todo,
             texts=[f"{j.title}\n{j.description_text}" for j in todo],
+            keyword_texts=[job_keyword_text(j) for j in todo],
         )
     ids = [j.pk for j in jobs]
     transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))

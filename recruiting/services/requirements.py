@@ -13,7 +13,8 @@ from django.utils import timezone
 from config.exceptions import ApplicationError
 from mlcore.jobtext import posting_requirements
 from mlcore.terms import MAX_TERM_CHARS, core_term, term_key
-from recruiting.models import Job, JobSkill
+from recruiting.models import Job, JobEmbedding, JobSkill
+from recruiting.services.embedding import keyword_model_get
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
 
 MAX_TERMS_PER_LIST = 50
@@ -146,6 +147,7 @@ def job_set_requirements(
     JobSkill.objects.filter(job=job).delete()
     JobSkill.objects.bulk_create(_rows(job, terms, JobSkill.Origin.RECRUITER))
     Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    job_keywords_refresh(job)
     return terms
 
 
@@ -155,3 +157,20 @@ def job_terms(job: Job) -> list[Term]:
         Term(js.name, js.in_taxonomy, js.requirement)
         for js in JobSkill.objects.filter(job=job).for_matching()
     ]
+
+
+def job_keyword_text(job: Job, names: Sequence[str] | None = None) -> str:
+    """What the keyword part reads of a job: its text and its requirement names (default: the
+    stored ones), so that a recruiter's edit of the must-haves moves it too."""
+    if names is None:
+        names = [t.name for t in job_terms(job) if t.requirement != EXCLUDED]
+    return "\n".join([job.title, job.description_text, *names])
+
+
+def job_keywords_refresh(job: Job) -> None:
+    """Store the keyword vector of the job's text with its current requirements."""
+    model = keyword_model_get()
+    JobEmbedding.objects.filter(job=job).update(
+        keywords=model.vector(job_keyword_text(job)).to_bytes(),
+        keywords_model=model.fingerprint_,
+    )

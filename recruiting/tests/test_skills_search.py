@@ -17,13 +17,15 @@ def test_a_prefix_finds_names_and_aliases_shortest_first(api_client, skills):
     assert [h["name"] for h in search(api_client, "java")][:2] == ["Java", "JavaScript"]
     hit = search(api_client, "postg")[0]
     assert (hit["name"], hit["how"]) == ("PostgreSQL", "prefix")
-    assert search(api_client, "golang")[0] == {
+    hit = search(api_client, "golang")[0]
+    assert {k: hit[k] for k in ("name", "kind", "matched", "how", "score")} == {
         "name": "Go",
         "kind": "technical",
         "matched": "Golang",
         "how": "exact",
         "score": 100.0,
     }
+    assert isinstance(hit["id"], int) and hit["aliases"] == ["Golang"]
 
 
 def test_a_word_inside_a_name_and_a_typo_are_found(api_client, skills):
@@ -46,6 +48,12 @@ def test_the_query_and_limit_are_bounded(api_client, skills):
 def test_without_q_the_taxonomy_is_listed_page_by_page(api_client, skills):
     body = api_client.get("/api/v1/skills/").json()
     assert body["count"] == len(skills) and "results" in body
+    assert body["results"][0]["how"] is None
+
+
+def test_a_search_answers_one_page_in_the_list_format(api_client, skills):
+    body = api_client.get("/api/v1/skills/", {"q": "py"}).json()
+    assert body["count"] == len(body["results"]) and body["next"] is None
 
 
 def test_anonymous_clients_cannot_search(anon_api, skills):
