@@ -17,6 +17,8 @@ from recruiting.parsing.clean import clean_text
 from recruiting.parsing.contacts import extract_contacts
 from recruiting.parsing.experience import find_date_ranges
 from recruiting.parsing.sections import detect_sections
+from recruiting.parsing.text_formats import extract_html
+from recruiting.sources.sanitize import description_to_html
 
 from .costs import growth
 
@@ -62,3 +64,24 @@ def repeated(unit: str):
 @example(unit="*\n")
 def test_a_long_run_of_a_short_pattern_costs_time_in_proportion_to_its_length(name, unit):
     assert growth(TEXT_FUNCTIONS[name], repeated(unit), n=N, bound=LINEAR_BOUND) <= LINEAR_BOUND
+
+
+def resume_html(text: str):
+    return extract_html(text.encode("utf-8"))
+
+
+HTML_FUNCTIONS = {
+    "resume_html": resume_html,  # uploaded resumes (html.parser)
+    "job_description": description_to_html,  # job descriptions from feeds and recruiters (nh3)
+}
+
+
+@pytest.mark.parametrize("name", HTML_FUNCTIONS)
+@LINEAR
+@given(unit=st.text(alphabet="<>ab/ ='\"!-\n", min_size=1, max_size=6))
+@example(unit="<a ")  # html.parser retried an unterminated tag from every "<"
+@example(unit="<!--")
+@example(unit="<div>")  # html5ever walked ever deeper open elements
+@example(unit="<ul><li>")
+def test_markup_of_any_shape_costs_time_in_proportion_to_its_length(name, unit):
+    assert growth(HTML_FUNCTIONS[name], repeated(unit), n=N, bound=LINEAR_BOUND) <= LINEAR_BOUND
