@@ -76,6 +76,16 @@ class ResumeAdmin(admin.ModelAdmin):
     def confidence(self, obj) -> str:
         return "—" if obj.category_confidence is None else f"{obj.category_confidence:.2f}"
 
+    def delete_model(self, request, obj) -> None:
+        from recruiting.services.erasure import resumes_erase
+
+        resumes_erase(resumes=[obj], actor=request.user, via="admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        from recruiting.services.erasure import resumes_erase
+
+        resumes_erase(resumes=queryset, actor=request.user, via="admin")
+
 
 class JobSkillInline(admin.TabularInline):
     model = models.JobSkill
