@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
+from config.throttling import throttled
 from matching.forms import FeedbackForm, RankPileForm, RequirementsForm
 from matching.models import DriftReport, MatchFeedback, ModelVersion
 from matching.services import blind as blind_services
@@ -204,6 +205,7 @@ def blind_review_toggle(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled("upload")
 def rank_pile(request: HttpRequest) -> HttpResponse:
     """Pick a job or paste a JD, drop many resumes, get a ranked table; `?format=csv` exports it."""
     form = RankPileForm(request.POST or None, request.FILES or None, user=request.user)

@@ -14,20 +14,22 @@ from mlcore.text import split_sentences, word_count
 
 Span = tuple[int, int]
 
+# A heading may open with bullets or markup ("** Requirements"), never with earlier lines: "\W*"
+# would cross blank lines, and many of them made every line start rescan all the blank ones below.
 NICE_HEADING = re.compile(
-    r"^\W*(nice[\s-]to[\s-]have|preferred|bonus|pluses|a plus|desirable|good to have|"
+    r"^[^\w\n]*(nice[\s-]to[\s-]have|preferred|bonus|pluses|a plus|desirable|good to have|"
     r"preferred qualifications)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 SKILLS_HEADING = re.compile(
-    r"^\W*(requirements|required|must[\s-]have|minimum qualifications|basic qualifications|"
+    r"^[^\w\n]*(requirements|required|must[\s-]have|minimum qualifications|basic qualifications|"
     r"qualifications|what you bring|what we're looking for|what we are looking for|skills|"
     r"tech stack|technologies|you have|you bring)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # Any heading ends the section before it.
 OTHER_HEADING = re.compile(
-    r"^\W*(responsibilities|what you will do|what you'll do|about the role|about us|about the team|"
+    r"^[^\w\n]*(responsibilities|what you will do|what you'll do|about the role|about us|about the team|"
     r"who we are|benefits|what we offer|perks|compensation|salary|how to apply|the role|your role)\b",
     re.IGNORECASE | re.MULTILINE,
 )

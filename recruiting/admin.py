@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
 from recruiting import models
@@ -57,7 +58,11 @@ class ResumeAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "file_kind", "created_at"]
     search_fields = ["candidate_name", "email", "original_filename", "sha256"]
     raw_id_fields = ["owner"]
+    # The file has no URL (private storage): the form shows a link to the app's download view,
+    # which checks access, honours blind review and writes the audit event.
+    exclude = ["original_file"]
     readonly_fields = [
+        "file_download",
         "sha256",
         "file_kind",
         "file_size",
@@ -75,6 +80,25 @@ class ResumeAdmin(admin.ModelAdmin):
     @admin.display(description="confidence")
     def confidence(self, obj) -> str:
         return "—" if obj.category_confidence is None else f"{obj.category_confidence:.2f}"
+
+    @admin.display(description="original file")
+    def file_download(self, obj) -> str:
+        if obj is None or not obj.pk or not obj.original_file:
+            return "—"
+        return format_html(
+            '<a href="{}">Download (recorded in the audit log)</a>',
+            reverse("recruiting:resume_file", args=[obj.pk]),
+        )
+
+    def delete_model(self, request, obj) -> None:
+        from recruiting.services.erasure import resumes_erase
+
+        resumes_erase(resumes=[obj], actor=request.user, via="admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        from recruiting.services.erasure import resumes_erase
+
+        resumes_erase(resumes=queryset, actor=request.user, via="admin")
 
 
 class JobSkillInline(admin.TabularInline):

@@ -27,6 +27,7 @@ from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, 
 from recruiting.services import blind
 from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
+from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
 from recruiting.services.requirements import job_set_requirements
 from recruiting.services.taxonomy import skills_search
@@ -280,7 +281,7 @@ class ResumeViewSet(
         return Response({"results": results}, status=code)
 
     def perform_destroy(self, instance: Resume) -> None:
-        resume_services.resume_delete(resume=instance, actor=self.request.user)
+        resumes_erase(resumes=[instance], actor=self.request.user, via="api")
 
 
 def _read_capped(upload) -> bytes:

@@ -213,7 +213,9 @@ class Resume(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        # Never the candidate's name: str() ends up in the admin log and other records that
+        # outlive an erasure. Pages show display_name (or the blind view's).
+        return f"Resume #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("recruiting:resume_detail", args=[self.pk])

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from config.exceptions import ApplicationError
+from config.throttling import throttled
 from recruiting import selectors
 from recruiting.forms import JobFilterForm, ResumeFilterForm, ResumeUploadForm
 from recruiting.models import (
@@ -72,6 +73,7 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled("upload")
 def resume_upload(request: HttpRequest) -> TemplateResponse:
     """Upload one or many files, or paste text. JavaScript sends one request per file (progress)."""
     form = ResumeUploadForm(request.POST or None, request.FILES or None)

@@ -63,3 +63,21 @@ def test_saving_a_source_in_the_admin_mirrors_its_schedule_into_beat(staff_clien
     assert task.enabled
     assert task.crontab.minute == "15" and task.crontab.hour == "*/4"
     assert PeriodicTask.objects.filter(name__startswith="ingest source").count() == 1
+
+
+def test_a_resume_change_page_opens_and_links_the_file_through_the_audited_download(
+    staff, staff_client, django_capture_on_commit_callbacks
+):
+    from recruiting.models import AuditEvent
+    from recruiting.services.resumes import resume_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resume, _ = resume_create(
+            owner=staff, data=b"Jane Example\nPython developer\n", filename="cv.txt"
+        )
+    page = staff_client.get(reverse("admin:recruiting_resume_change", args=[resume.pk]))
+    assert page.status_code == 200
+    link = reverse("recruiting:resume_file", args=[resume.pk])
+    assert f'href="{link}"' in page.content.decode()
+    assert staff_client.get(link).status_code == 200
+    assert AuditEvent.objects.filter(action="resume.file_downloaded", object_id=resume.pk).exists()

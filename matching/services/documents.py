@@ -6,7 +6,8 @@ import logging
 
 import numpy as np
 
-from matching.services.index import index_remove
+from matching.models import MatchFeedback
+from matching.services.index import index_forget
 from matching.services.registry import active_classifier
 from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
 
@@ -56,5 +57,12 @@ def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> Non
 def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
     from matching.services.lexical import lexical_forget
 
-    index_remove(kind, ids)
+    index_forget(kind, ids)
     lexical_forget(kind)  # an erased text must not stay in this process's BM25 vocabulary
+
+
+def on_personal_data_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
+    """Erasure and anonymisation: recruiters' notes may name the candidate; the decisions stay
+    (anonymised candidates keep them for statistics)."""
+    if kind == "resume":
+        MatchFeedback.objects.filter(resume_id__in=ids).exclude(note="").update(note="")

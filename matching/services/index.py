@@ -5,11 +5,16 @@ adds only rows newer than the last one it saw, so web workers pick up new docume
 restart. Results are always re-checked against the database, so a deleted or closed document
 never appears, even in a process whose index still holds it; ``index_reconcile`` finds and
 repairs the entries that drifted from the stored embeddings.
+
+An erased or anonymised candidate leaves every index: the erasing process removes it from its
+own and from the saved one (``index_forget``), and every other process replays the erasures of
+the audit log before it searches (``recruiting.services.erasure.erasures_since``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import logging
 import os
@@ -25,6 +30,7 @@ from django.conf import settings
 from mlcore.retrieval.faiss_index import IndexLoadError, VectorIndex
 from recruiting.models import JobEmbedding, ResumeEmbedding
 from recruiting.services.embedding import embedder_get
+from recruiting.services.erasure import erasures_latest, erasures_since
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,8 @@ class _Holder:
     model_id: str
     index: VectorIndex
     last_embedding_id: int = 0
+    # The last erasure (audit event id) applied to this index: resume indexes replay later ones.
+    erasures_seen: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,14 +68,23 @@ def index_get(kind: str) -> VectorIndex:
     with _holders_lock:
         holder = _holders.get(key)
         if holder is None:
-            holder = _load_saved(kind, embedder.model_id, embedder.dim) or _Holder(
-                kind=kind,
-                model_id=embedder.model_id,
-                index=VectorIndex(embedder.dim, model_id=embedder.model_id),
+            holder = _load_saved(kind, embedder.model_id, embedder.dim) or _new_holder(
+                kind, embedder
             )
             _holders[key] = holder
     _sync(holder)
     return holder.index
+
+
+def _new_holder(kind: str, embedder) -> _Holder:
+    """An empty index that ``_sync`` fills from the stored embeddings; the rows of every
+    erasure recorded so far are already gone from the database."""
+    return _Holder(
+        kind=kind,
+        model_id=embedder.model_id,
+        index=VectorIndex(embedder.dim, model_id=embedder.model_id),
+        erasures_seen=erasures_latest() if kind == "resume" else 0,
+    )
 
 
 def _load_saved(kind: str, model_id: str, dim: int) -> _Holder | None:
@@ -87,8 +104,14 @@ def _read_saved(kind: str, model_id: str, dim: int) -> _Holder:
     if not sync_file.exists():
         raise FileNotFoundError(sync_file)
     index = VectorIndex.load(directory / "index", expected_model_id=model_id, expected_dim=dim)
-    last = int(json.loads(sync_file.read_text())["last_embedding_id"])
-    return _Holder(kind=kind, model_id=model_id, index=index, last_embedding_id=last)
+    sync = json.loads(sync_file.read_text())
+    return _Holder(
+        kind=kind,
+        model_id=model_id,
+        index=index,
+        last_embedding_id=int(sync["last_embedding_id"]),
+        erasures_seen=int(sync.get("erasures_seen", 0)),
+    )
 
 
 def index_rebuild(kind: str) -> tuple[int, Path]:
@@ -97,12 +120,7 @@ def index_rebuild(kind: str) -> tuple[int, Path]:
     The new index is written beside the old one and swapped in with a rename; this process
     switches to it at once, others on their next start.
     """
-    embedder = embedder_get()
-    holder = _Holder(
-        kind=kind,
-        model_id=embedder.model_id,
-        index=VectorIndex(embedder.dim, model_id=embedder.model_id),
-    )
+    holder = _new_holder(kind, embedder_get())
     _sync(holder)
     return len(holder.index), _save(holder)
 
@@ -114,7 +132,8 @@ def _save(holder: _Holder) -> Path:
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-"))
     holder.index.save(staging / "index")
-    (staging / "sync.json").write_text(json.dumps({"last_embedding_id": holder.last_embedding_id}))
+    sync = {"last_embedding_id": holder.last_embedding_id, "erasures_seen": holder.erasures_seen}
+    (staging / "sync.json").write_text(json.dumps(sync))
     old = None
     if directory.exists():
         old = directory.with_name(f".{directory.name}-old-{os.getpid()}")
@@ -139,6 +158,10 @@ def _decode(raw: bytes | memoryview, dim: int) -> np.ndarray | None:
 def _sync(holder: _Holder) -> None:
     model, owner = _MODELS[holder.kind]
     with holder.lock:
+        if holder.kind == "resume":
+            holder.erasures_seen, erased = erasures_since(holder.erasures_seen)
+            if erased:
+                holder.index.remove(np.asarray(erased, dtype=np.int64))
         while True:
             rows = list(
                 model.objects.filter(model_id=holder.model_id, id__gt=holder.last_embedding_id)
@@ -171,6 +194,40 @@ def index_remove(kind: str, ids: list[int]) -> None:
     for holder in holders:
         with holder.lock:
             holder.index.remove(np.asarray(ids, dtype=np.int64))
+
+
+def index_forget(kind: str, ids: list[int]) -> None:
+    """Erasure: drop documents from this process's indexes and from every saved index of
+    ``kind`` (each model's), rewritten without their vectors, not merely tombstoned."""
+    index_remove(kind, ids)
+    root = Path(settings.ARTIFACTS_DIR) / "index" / kind
+    if not root.is_dir():
+        return
+    # One rewrite at a time: two erasures reading the same file would each save it without
+    # only their own ids. (A process loading a file that still holds one replays the audit log.)
+    with open(root / ".rewrite.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _saved_forget(kind, ids, root)
+
+
+def _saved_forget(kind: str, ids: list[int], root: Path) -> None:
+    for directory in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        try:
+            manifest = json.loads((directory / "index" / "manifest.json").read_text())
+            holder = _read_saved(kind, manifest["model_id"], int(manifest["dim"]))
+        except (FileNotFoundError, IndexLoadError, OSError, ValueError, KeyError) as exc:
+            logger.warning("saved %s index %s not rewritten: %s", kind, directory.name, exc)
+            continue
+        if not any(doc_id in holder.index for doc_id in ids):
+            continue
+        holder.index.remove(np.asarray(ids, dtype=np.int64))
+        holder.index.rebuild()  # HNSW only tombstones: the vectors must leave the file
+        with _holders_lock:
+            current = _holders.get((kind, holder.model_id))
+        _save(holder)
+        if current is not None:  # _save made the saved holder this process's: keep ours
+            with _holders_lock:
+                _holders[(kind, holder.model_id)] = current
 
 
 def index_reset() -> None:
@@ -222,11 +279,7 @@ def index_reconcile(kind: str, *, dry_run: bool = False) -> ReconcileReport:
     except (IndexLoadError, OSError, ValueError, KeyError) as exc:
         holder, saved = None, f"unusable: {exc}"
     if holder is None:
-        holder = _Holder(
-            kind=kind,
-            model_id=embedder.model_id,
-            index=VectorIndex(embedder.dim, model_id=embedder.model_id),
-        )
+        holder = _new_holder(kind, embedder)
     synced_from = holder.last_embedding_id
     _sync(holder)
 

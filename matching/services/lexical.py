@@ -21,6 +21,7 @@ from django.db.models import Count, Max, QuerySet
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
 from mlcore.retrieval.lexical import BM25Index
 from recruiting.models import Job, Resume
+from recruiting.services.erasure import erasures_latest, erasures_since
 
 # BM25 over a long resume as the query costs little, but a whole book does: cap the query.
 MAX_QUERY_CHARS = 20_000
@@ -31,6 +32,7 @@ class _Built:
     index: BM25Index
     signature: tuple
     built_at: float
+    erasures_seen: int = 0  # resumes: the last erasure (audit event id) the index has seen
 
 
 _built: dict[str, _Built] = {}
@@ -65,14 +67,19 @@ def lexical_index_get(kind: str) -> BM25Index:
     with _lock:
         built = _built.get(kind)
         now = time.monotonic()
-        if built is not None and now - built.built_at < refresh:
+        # An erasure anywhere takes the text out at once, not at the next refresh.
+        erased = kind == "resume" and built is not None and erasures_since(built.erasures_seen)[1]
+        if built is not None and not erased and now - built.built_at < refresh:
             return built.index
         signature = _signature(kind)
-        if built is not None and built.signature == signature:
+        if built is not None and not erased and built.signature == signature:
             built.built_at = now
             return built.index
+        seen = erasures_latest() if kind == "resume" else 0
         ids, texts = _texts(kind)
-        _built[kind] = _Built(index=BM25Index(ids, texts), signature=signature, built_at=now)
+        _built[kind] = _Built(
+            index=BM25Index(ids, texts), signature=signature, built_at=now, erasures_seen=seen
+        )
         return _built[kind].index
 
 

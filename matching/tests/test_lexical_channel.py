@@ -8,8 +8,9 @@ import pytest
 from matching.services import matching
 from matching.services.lexical import fused_pool, lexical_index_get
 from recruiting.models import Resume
+from recruiting.services.erasure import resumes_erase
 from recruiting.services.jobs import job_create
-from recruiting.services.resumes import resume_create_from_text, resume_delete
+from recruiting.services.resumes import resume_create_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_the_lexical_index_forgets_an_erased_resume_and_never_returns_what_is_no
     allowed = [j.pk for j in pile["distractors"]]
     assert fused_pool(kind="job", dense=[], query=RARE, allowed=allowed, size=5) == []
     with django_capture_on_commit_callbacks(execute=True):
-        resume_delete(resume=resume, actor=recruiter)
+        resumes_erase(resumes=[resume], actor=recruiter, via="api")
     # Forgotten at once in this process, not after the refresh interval.
     assert lexical_index_get("resume").search(RARE, 5) == []
 

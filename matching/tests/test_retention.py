@@ -87,7 +87,7 @@ def test_an_anonymised_candidate_is_never_matched_again(
         anonymise()
     ranked = candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)
     assert [r.resume.pk for r in ranked.results] == [new.pk]
-    # Another process builds its indexes from the stored vectors, which anonymising keeps.
+    # Another process builds its indexes from the stored vectors, which anonymising removes.
     index_reset()
     lexical_reset()
     ranked = candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)

@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cache
 
 from .errors import ParseError
 from .model import FileLimits
@@ -63,13 +64,88 @@ def extract_pdf(data: bytes, limits: FileLimits, deadline: float | None = None) 
     return PdfText(text, info.pages, warnings=warnings)
 
 
+class _CharBudget:
+    """Counts the characters the extractor draws; past a limit the file is refused at once,
+    before the characters of one more page pile up in memory."""
+
+    def __init__(self, limits: FileLimits) -> None:
+        self.limits = limits
+        self.total = 0
+        self.page = 0
+        self.page_number = 0
+
+    def start_page(self, number: int) -> None:
+        self.page, self.page_number = 0, number
+
+    def add_char(self) -> None:
+        self.total += 1
+        self.page += 1
+        if self.page > self.limits.max_pdf_page_chars:
+            limit = self.limits.max_pdf_page_chars
+            raise ParseError(
+                "stream_bomb",
+                f"Page {self.page_number} of the PDF draws more than {limit:,} characters; "
+                f"the limit is {limit:,} per page.",
+            )
+        if self.total > self.limits.max_pdf_chars:
+            limit = self.limits.max_pdf_chars
+            raise ParseError(
+                "stream_bomb",
+                f"The PDF draws more than {limit:,} characters; the limit is {limit:,}.",
+            )
+
+
+@cache
+def _budgeted_page_type():
+    """pdfplumber's Page, laid out by a device that counts characters and keeps no shapes or
+    images (text needs neither; pdfminer's own text converters skip them the same way)."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
+
+    class CountingAggregator(PDFPageAggregatorWithMarkedContent):
+        def __init__(self, *args, budget: _CharBudget, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.budget = budget
+
+        def render_char(self, *args, **kwargs) -> float:
+            self.budget.add_char()
+            return super().render_char(*args, **kwargs)
+
+        def paint_path(self, *args, **kwargs) -> None:
+            pass
+
+        def render_image(self, *args, **kwargs) -> None:
+            pass
+
+    class BudgetedPage(Page):
+        def __init__(self, *args, budget: _CharBudget, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.budget = budget
+
+        @property
+        def layout(self):
+            if not hasattr(self, "_layout"):
+                device = CountingAggregator(
+                    self.pdf.rsrcmgr,
+                    pageno=self.page_number,
+                    laparams=self.pdf.laparams,
+                    budget=self.budget,
+                )
+                PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
+                self._layout = device.get_result()
+            return self._layout
+
+    return BudgetedPage
+
+
 def _pdfplumber_pages(
     data: bytes, pages: int, password: str | None, limits: FileLimits, deadline: float | None
 ) -> list[str]:
     import pdfplumber
     from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
 
+    page_type = _budgeted_page_type()
+    budget = _CharBudget(limits)
     # pdfminer logs a warning for every font quirk ("Could not get FontBBox ..."):
     # noise for us, the result is checked instead.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -84,7 +160,10 @@ def _pdfplumber_pages(
                 if index >= pages:
                     break
                 _check_deadline(deadline, limits)
-                page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=doctop)
+                budget.start_page(index + 1)
+                page = page_type(
+                    pdf, page_obj, page_number=index + 1, initial_doctop=doctop, budget=budget
+                )
                 doctop += page.height
                 words = [
                     Word(w["x0"], w["x1"], w["top"], w["bottom"], _CID.sub("", w["text"]))

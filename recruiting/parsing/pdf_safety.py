@@ -18,13 +18,15 @@ thread-safe), which makes it a good gatekeeper. Here we:
    decoded streams at most ``max_inflated_bytes``. pypdf stops decoding as soon as a
    budget would be exceeded, so memory stays around the budget whatever the
    compression ratio or the nesting of filters (``stream_bomb``);
-4. count how often each form XObject is drawn (``/Name Do``) and refuse a page whose
-   effective content (forms expanded) exceeds 8 x the content budget: a small form drawn
-   a million times through nested forms is a time bomb that no single stream shows.
+4. count how often each form XObject is drawn (``/Name Do``) and refuse a document whose
+   effective content (forms expanded, every page) exceeds the content budget: that is what
+   the extractor interprets, and a small form drawn a million times through nested forms is
+   a time bomb that no single stream shows.
 
 Image streams are not decoded (text extraction does not decode them). The extractor then
-runs in-process on a file whose expensive parts have all been measured; a cooperative
-deadline (``timeout_s``) between pages is the backstop. A subprocess with rlimits would
+runs in-process on a file whose expensive parts have all been measured, counting the
+characters it draws against ``max_pdf_chars`` (see ``extract_pdf``); a cooperative deadline
+(``timeout_s``) between pages is the backstop. A subprocess with rlimits would
 also catch unknown pathologies, but costs ~0.3 s of interpreter start-up per file and
 cannot be forked from Celery's daemonic prefork workers; it can be added around
 ``parse_resume`` by the caller if ever needed.
@@ -44,7 +46,6 @@ __all__ = ["PdfInfo", "check_pdf"]
 
 _MAX_DEPTH = 12
 _MAX_OBJECTS = 20_000
-_EXPANSION_FACTOR = 8
 _DO_OPERATOR = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s*Do\b")
 
 
@@ -61,6 +62,7 @@ class _Budget:
     def __init__(self, limits: FileLimits, deadline: float | None) -> None:
         self.limits = limits
         self.content = 0
+        self.effective = 0  # content with every form counted as often as it is drawn
         self.total = 0
         self.objects = 0
         self.deadline = deadline
@@ -178,12 +180,14 @@ def _check_page(page, index: int, budget: _Budget) -> None:
         data = _decode(ref, budget, content=True, where=f"page {index + 1}")
         effective += len(data) + _expand_forms(data, forms, budget, depth=1)
     _check_resources(resources, budget, depth=1)
-    limit = budget.limits.max_pdf_content_bytes * _EXPANSION_FACTOR
-    if effective > limit:
+    budget.effective += effective
+    limit = budget.limits.max_pdf_content_bytes
+    if budget.effective > limit:
         raise ParseError(
             "stream_bomb",
-            f"Page {index + 1} draws its forms so many times that it amounts to more than "
-            f"{format_bytes(limit)} of drawing operations.",
+            f"The PDF's drawing instructions, with its forms drawn as often as the pages draw "
+            f"them, amount to more than {format_bytes(limit)} (by page {index + 1}); "
+            f"the limit is {format_bytes(limit)}.",
         )
 
 
@@ -215,7 +219,7 @@ def _expand_forms(data: bytes, forms: dict, budget: _Budget, depth: int) -> int:
         if ref is None:
             continue
         total += _form_effective(ref, budget, depth)
-        if total > budget.limits.max_pdf_content_bytes * _EXPANSION_FACTOR:
+        if total > budget.limits.max_pdf_content_bytes:
             return total  # already over: no need to count further
     return total
 

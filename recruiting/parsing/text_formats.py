@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from html.parser import HTMLParser
 
 from .errors import ParseError
@@ -88,12 +90,14 @@ _VOID = {
 
 
 class _TextExtractor(HTMLParser):
-    """Collects visible text; the stack holds (tag, hidden) for open elements."""
+    """Collects visible text; the stack holds (tag, hidden) for open elements, and ``open``
+    counts them by name, so no check walks the stack (a deep one made that quadratic)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.stack: list[tuple[str, bool]] = []
+        self.open: Counter[str] = Counter()
 
     @property
     def _hidden(self) -> bool:
@@ -112,6 +116,7 @@ class _TextExtractor(HTMLParser):
         )
         if tag not in _VOID:
             self.stack.append((tag, hidden))
+            self.open[tag] += 1
         if hidden:
             return
         if tag in ("td", "th"):
@@ -130,10 +135,11 @@ class _TextExtractor(HTMLParser):
 
     def handle_endtag(self, tag):
         tag = tag.lower()
-        if tag in _VOID or all(t != tag for t, _ in self.stack):
+        if tag in _VOID or not self.open[tag]:
             return
         while self.stack:  # close up to the matching start tag (unclosed children too)
             top, _ = self.stack.pop()
+            self.open[top] -= 1
             if top == tag:
                 break
         if not self._hidden and tag in _BLOCK and tag not in ("td", "th"):
@@ -142,7 +148,7 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data):
         if self._hidden:
             return
-        if any(t == "pre" for t, _ in self.stack):
+        if self.open["pre"]:
             self.parts.append(data)
         else:  # source whitespace is not significant outside <pre>
             collapsed = " ".join(data.split())
@@ -154,6 +160,17 @@ class _TextExtractor(HTMLParser):
             self.parts.append(lead + collapsed + tail)
 
 
+# html.parser retries a tag or comment that never ends from every "<" after it, to the end of
+# the input (quadratic). Before it reads the page: comments go (an unterminated one runs to the
+# end, as in a browser), and a "<" that opens no complete tag is text, as a browser shows it.
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_STRAY_LT = re.compile(r"<(?![A-Za-z/!?][^<>]*>)")
+
+
+def _tags_terminated(text: str) -> str:
+    return _STRAY_LT.sub("&lt;", _COMMENT.sub(" ", text))
+
+
 def extract_html(data: bytes) -> str:
     """Visible text of an HTML page, block elements on their own lines."""
     text = decode_text(data)
@@ -161,7 +178,7 @@ def extract_html(data: bytes) -> str:
         raise ParseError("unsupported_type", "The HTML file does not decode as text.")
     parser = _TextExtractor()
     try:
-        parser.feed(text)
+        parser.feed(_tags_terminated(text))
         parser.close()
     except (AssertionError, ValueError) as exc:  # html.parser is lenient; this is defensive
         raise ParseError("corrupt", f"The HTML could not be parsed: {exc}.") from exc

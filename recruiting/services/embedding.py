@@ -145,6 +145,6 @@ def embedding_cache_forget(text: str) -> None:
             _embedder.forget_within(text)
     sha = text_sha256(text)
     root = settings.ARTIFACTS_DIR / "embedding-cache"
-    if root.exists():
-        for path in root.rglob(f"{sha}*"):
-            path.unlink(missing_ok=True)
+    # <root>/<model namespace>/<doc|text>/<sha[:2]>/<sha>.npz (mlcore.embeddings.cache)
+    for path in root.glob(f"*/*/{sha[:2]}/{sha}*"):
+        path.unlink(missing_ok=True)

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from recruiting.models import AuditEvent, Resume, ResumeEmbedding, ResumeSkill
+from recruiting.models import Resume, ResumeEmbedding, ResumeSkill
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
 from recruiting.services.embedding import embeddings_store
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
-from recruiting.signals import documents_embedded, documents_removed
+from recruiting.signals import documents_embedded
 
 logger = logging.getLogger(__name__)
 
@@ -227,63 +226,3 @@ def _has_current_embedding(resume: Resume) -> bool:
     return ResumeEmbedding.objects.filter(
         resume=resume, model_id=embedder_get().model_id, content_hash=resume.content_hash
     ).exists()
-
-
-@transaction.atomic
-def resume_delete(*, resume: Resume, actor=None) -> None:
-    """Erase a candidate: file, text, PII, skills, embeddings and feedback (cascade), index
-    entries, cached embeddings; an audit event without personal data records it."""
-    pk = resume.pk
-    AuditEvent.objects.create(
-        actor=actor,
-        action=AuditEvent.Action.ERASED,
-        object_type="resume",
-        object_id=pk,
-        details={"file_kind": resume.file_kind},
-    )
-    _forget_cached_embedding(resume)
-    file_name = resume.original_file.name if resume.original_file else ""
-    storage = resume.original_file.storage if resume.original_file else None
-    resume.delete()
-    if storage and file_name:
-        transaction.on_commit(lambda: storage.delete(file_name))
-    transaction.on_commit(lambda: documents_removed.send(sender=Resume, kind="resume", ids=[pk]))
-
-
-def _forget_cached_embedding(resume: Resume) -> None:
-    """The embedding cache is keyed by content: an erased text must not stay in it."""
-    from recruiting.services.embedding import embedding_cache_forget
-
-    embedding_cache_forget(resume.text)
-
-
-@transaction.atomic
-def resume_anonymise(*, resume: Resume) -> bool:
-    """Retention: strip the personal data and the file, keep skills and category for statistics.
-    Safe to run twice: an anonymised resume is left as it is."""
-    if resume.anonymised_at is not None:
-        return False
-    _forget_cached_embedding(resume)
-    file_name = resume.original_file.name if resume.original_file else ""
-    storage = resume.original_file.storage if resume.original_file else None
-    Resume.objects.filter(pk=resume.pk).update(
-        candidate_name="",
-        email="",
-        phone="",
-        links=[],
-        text="",
-        sections=[],
-        original_filename="",
-        original_file="",
-        anonymised_at=timezone.now(),
-    )
-    ResumeSkill.objects.filter(resume=resume).update(spans=[])
-    ResumeEmbedding.objects.filter(resume=resume).update(chunks=b"", chunk_spans=[])
-    AuditEvent.objects.create(
-        action=AuditEvent.Action.ANONYMISED, object_type="resume", object_id=resume.pk
-    )
-    if storage and file_name:
-        transaction.on_commit(lambda: storage.delete(file_name))
-    pk = resume.pk
-    transaction.on_commit(lambda: documents_removed.send(sender=Resume, kind="resume", ids=[pk]))
-    return True

@@ -130,6 +130,12 @@ _PASS1 = nh3.Cleaner(
 )
 
 MAX_DESCRIPTION_CHARS = 500_000
+# html5ever (inside nh3) walks the open elements for many tags: tag soup costs time in the
+# square of its tag count (500 KB of "<ul><li>" took minutes). Real descriptions have a few
+# hundred tags; one with more than this is read as plain text, its tags stripped.
+MAX_HTML_TAGS = 3000
+_TAG_RE = re.compile(r"</?[A-Za-z]")
+_ANY_TAG_RE = re.compile(r"<[^<>]*>")
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|[\ud800-\udfff]")
 _WS_RE = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
@@ -331,6 +337,8 @@ def _sanitize_once(value: str, *, base_url: str) -> str:
     if not value:
         return ""
     value = strip_controls(value)[:MAX_DESCRIPTION_CHARS]
+    if len(_TAG_RE.findall(value)) > MAX_HTML_TAGS:
+        return text_to_html(html.unescape(_ANY_TAG_RE.sub(" ", value)))
     stage1 = _PASS1.clean(value)
     parser = _Restructure()
     try:

@@ -27,13 +27,21 @@ def growth(
     factor: int = 8,
     repeat: int = 5,
     floor: float = 2e-4,
+    bound: float = 16,
 ) -> float:
     """How many times more CPU ``fn(make(n * factor))`` takes than ``fn(make(n))``.
 
     ``floor`` (seconds) stands in for a small cost too short to time reliably, so a function
     that is nearly free on both inputs reads as cheap rather than as a ratio of two noises.
+    The large input is timed again only while its ratio is above ``bound`` by less than the
+    machine's noise could explain (4x): a quadratic function fails after one slow call.
     """
     small, large = make(n), make(n * factor)
     fn(small)  # warm caches and lazy imports before timing
     base = max(cpu_seconds(lambda: fn(small), repeat=repeat), floor)
-    return cpu_seconds(lambda: fn(large), repeat=repeat) / base
+    ratio = cpu_seconds(lambda: fn(large), repeat=1) / base
+    for _ in range(repeat - 1):
+        if ratio <= bound or ratio > 4 * bound:
+            break
+        ratio = min(ratio, cpu_seconds(lambda: fn(large), repeat=1) / base)
+    return ratio

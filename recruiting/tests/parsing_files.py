@@ -245,6 +245,39 @@ def form_bomb_pdf(fan_out: int = 1000, levels: int = 3) -> bytes:
     return build_pdf(objects)
 
 
+def text_operators(size: int) -> bytes:
+    """A content stream of ``size`` bytes that shows one character per operator."""
+    unit = b"(a) Tj\n"
+    return b"BT /F1 10 Tf 72 700 Td\n" + unit * (size // len(unit)) + b"ET"
+
+
+def form_pages_pdf(*, form_bytes: int, draws: int, pages: int) -> bytes:
+    """``pages`` pages that each draw one shared form of ``form_bytes`` (drawing operators and
+    a line of text) ``draws`` times."""
+    form = text_content([(72, 700, "Jane Doe, engineer")]) + b"\n" + b"q Q\n" * (form_bytes // 4)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled below
+        _FONT,  # 3
+        pdf_stream(
+            zlib.compress(form),
+            extra=b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >>",
+            filters=("FlateDecode",),
+        ),  # 4
+        pdf_stream(b"/X Do\n" * draws),  # 5: every page's content
+    ]
+    kids = []
+    for _ in range(pages):
+        kids.append(b"%d 0 R" % (len(objects) + 1))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /XObject << /X 4 0 R >> >> /Contents 5 0 R >>"
+        )
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
+    return build_pdf(objects)
+
+
 def image_only_pdf() -> bytes:
     """A page that only draws a grey 64x64 image (a 'scan' without a text layer)."""
     pixels = bytes((x * 4) % 256 for x in range(64 * 64))

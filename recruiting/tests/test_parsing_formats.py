@@ -161,3 +161,11 @@ def test_deadline_is_enforced_with_a_timeout_code():
     with pytest.raises(ParseError) as info:
         parse_resume(files.text_pdf(files.SAMPLE_LINES), "cv.pdf", limits=FileLimits(timeout_s=0))
     assert info.value.code == "timeout"
+
+
+def test_html_with_a_stray_angle_bracket_or_an_unterminated_comment_reads_as_a_browser_shows_it():
+    from recruiting.parsing.text_formats import extract_html
+
+    assert "salary < 100k and > 50k" in extract_html(b"<p>salary < 100k and > 50k</p>")
+    assert extract_html(b"<p>Jane Doe</p><!-- a comment <b>never</b> closed").strip() == "Jane Doe"
+    assert "a <b" in extract_html(b"<p>a <b</p>")

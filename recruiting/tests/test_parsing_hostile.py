@@ -245,7 +245,7 @@ def test_pdf_content_stream_inflating_to_300_mb():
     assert len(data) < 2 * MB
     error = refused(data, "cv.pdf")
     assert error.code == "stream_bomb"
-    assert "16 MB" in str(error)
+    assert "the limit is 2 MB" in str(error)
 
 
 def test_pdf_nested_compression_bomb():
@@ -299,3 +299,42 @@ def test_error_codes_are_value_errors_with_a_repr():
     assert isinstance(error, ValueError)
     assert error.code == "too_large"
     assert "too_large" in repr(error)
+
+
+def test_pdf_of_a_few_kb_carrying_15_mb_of_text_operators_is_refused_naming_the_limit():
+    # The probe's file: ~29 KB that took a worker to 2.2 GB RSS.
+    data = files.make_pdf([files.text_operators(15 * MB)])
+    assert len(data) < 64 * 1024
+    error = refused(data, "cv.pdf")
+    assert error.code == "stream_bomb"
+    assert "the limit is 2 MB" in str(error)
+
+
+def test_pdf_page_drawing_more_characters_than_the_page_limit_is_refused_in_bounded_memory():
+    # One string of 300,000 characters: 300 KB of operators, gigabytes as character objects.
+    limit = FileLimits().max_pdf_page_chars
+    data = files.make_pdf([b"BT /F1 1 Tf 72 700 Td (" + b"a" * 300_000 + b") Tj ET"])
+    error = refused(data, "cv.pdf")
+    assert error.code == "stream_bomb"
+    assert f"Page 1 of the PDF draws more than {limit:,} characters" in str(error)
+
+
+def test_pdf_whose_pages_together_draw_more_characters_than_the_document_limit_is_refused():
+    limits = FileLimits(max_pdf_chars=5_000, max_pdf_page_chars=2_000)
+    page = b"BT /F1 1 Tf 72 700 Td (" + b"a" * 1_500 + b") Tj ET"
+    assert accepted(files.make_pdf([page] * 3), "cv.pdf", limits).pages == 3
+    error = refused(files.make_pdf([page] * 4), "cv.pdf", limits)
+    assert error.code == "stream_bomb"
+    assert str(error) == "The PDF draws more than 5,000 characters; the limit is 5,000."
+
+
+def test_pdf_forms_drawn_on_every_page_count_towards_one_budget_for_the_document():
+    # Each page draws a 30 KB form four times: 120 KB a page, 360 KB for three pages. Before,
+    # each page could draw eight times the budget.
+    limits = FileLimits(max_pdf_content_bytes=200 * 1024)
+    data = files.form_pages_pdf(form_bytes=30 * 1024, draws=4, pages=3)
+    error = refused(data, "cv.pdf", limits)
+    assert error.code == "stream_bomb"
+    assert "the limit is 200 KB" in str(error)
+    once = files.form_pages_pdf(form_bytes=30 * 1024, draws=1, pages=3)
+    assert accepted(once, "cv.pdf", limits).pages == 3

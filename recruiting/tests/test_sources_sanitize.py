@@ -241,3 +241,18 @@ def test_fuzz_text_to_html_is_safe_and_round_trips_words(src):
     text = html_to_text(out)
     for word in words_in[:5]:
         assert word in text
+
+
+def test_tag_soup_past_the_tag_limit_is_read_as_plain_text_and_keeps_its_words():
+    from recruiting.sources.sanitize import MAX_HTML_TAGS
+
+    soup = "<ul><li>" * MAX_HTML_TAGS + "Python <script>alert(1)</script> &amp; Django"
+    out = description_to_html(soup)
+    assert html_to_text(out).endswith("Python alert(1) & Django")
+    assert "<script" not in out and "<ul>" not in out
+    assert set(re.findall(r"<([a-z0-9]+)", out)) <= ALLOWED
+
+
+def test_a_description_within_the_tag_limit_keeps_its_structure():
+    out = description_to_html("<ul>" + "<li>Python</li>" * 100 + "</ul>")
+    assert out.count("<li>") == 100

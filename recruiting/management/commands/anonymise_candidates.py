@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from recruiting.models import Resume
-from recruiting.services.resumes import resume_anonymise
+from recruiting.services.erasure import resumes_anonymise
+
+BATCH = 200
 
 
 class Command(BaseCommand):
@@ -22,8 +24,14 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(
             days=days if days is not None else settings.RETENTION_DAYS
         )
-        done = sum(
-            resume_anonymise(resume=r)
-            for r in Resume.objects.filter(created_at__lt=cutoff, anonymised_at=None)
+        due = list(
+            Resume.objects.filter(created_at__lt=cutoff, anonymised_at=None)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        done = 0
+        # In batches: each is one transaction, and a long backlog never holds one for long.
+        for start in range(0, len(due), BATCH):
+            batch = Resume.objects.filter(pk__in=due[start : start + BATCH])
+            done += resumes_anonymise(resumes=batch, via="retention")
         self.stdout.write(f"Anonymised {done} resume(s) created before {cutoff:%Y-%m-%d}.")
