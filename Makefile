@@ -23,8 +23,9 @@ $(VENV)/.installed: requirements/base.txt requirements/ml.txt requirements/dev.t
 
 venv: $(VENV)/.installed ## Create .venv and install the pinned requirements
 
-demo: venv ## Migrate SQLite and load the demo data through the real pipeline
+demo: venv ## Migrate SQLite, load the reference data and the demo data through the real pipeline
 	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_reference_data
 	$(DEV_ENV) $(MANAGE) load_demo
 
 run: demo ## Serve the app with demo data at http://127.0.0.1:8000 (SQLite, in-process tasks)

@@ -8,6 +8,7 @@ db_name="${DATABASE_URL##*/}"
 psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname='${db_name%%\?*}'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"${db_name%%\?*}\""
 .venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py load_reference_data
 .venv/bin/python manage.py load_demo
 .venv/bin/python manage.py collectstatic --noinput -v0
 trap 'kill 0' EXIT

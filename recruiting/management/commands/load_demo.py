@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from recruiting.models import Category, JobSource, Resume, Skill
+from recruiting.models import Category, JobSource, Resume
 from recruiting.services.accounts import recruiter_create
 from recruiting.services.ingestion import ingestion_run_now
+from recruiting.services.reference import reference_data_load
 from recruiting.services.resumes import resume_create
 from recruiting.services.scheduling import source_save
 
@@ -28,10 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password: str, **options) -> None:
-        if not Category.objects.exists():
-            call_command("loaddata", "fixtures/categories.json", verbosity=0)
-        if not Skill.objects.exists():
-            call_command("loaddata", "fixtures/skills.json", verbosity=0)
+        self.stdout.write(f"Reference data: {reference_data_load()}")
         recruiter = recruiter_create(
             username="recruiter", password=password, email="recruiter@example.com"
         )
