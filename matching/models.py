@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from recruiting.models import Job, Resume
+from recruiting.models import Job, Resume, Run
 
 
 class ModelVersionQuerySet(models.QuerySet):
@@ -123,31 +123,17 @@ class DriftReport(models.Model):
         )
 
 
-class RetrainRun(models.Model):
+class RetrainRun(Run):
     """One run of the training pipeline and the gate, with progress, log tail and outcome."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped (another retrain was running)"
-
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
     trigger = models.CharField(
         max_length=20, default="manual", help_text="schedule, drift, manual, api"
     )
     stage = models.CharField(max_length=40, blank=True, help_text="The pipeline stage running now.")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     log_tail = models.TextField(blank=True)
-    message = models.TextField(blank=True)
     model_version = models.ForeignKey(
         ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="retrain_runs"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -165,6 +151,5 @@ class RetrainRun(models.Model):
     def __str__(self) -> str:
         return f"retrain #{self.pk} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}
+    def lease_scope(self) -> dict:
+        return {}

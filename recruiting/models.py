@@ -478,7 +478,13 @@ class JobEmbedding(EmbeddingFields):
         return f"job {self.job_id} @ {self.model_id}"
 
 
-class IngestionRun(models.Model):
+class Run(models.Model):
+    """A long job recorded as a row, for ingestion and retraining alike: queued -> running ->
+    succeeded | failed, or skipped when another run held its place. A worker claims a run with
+    a conditional update and holds it with a lease that it renews while it works; once the lease
+    has passed, the worker is gone (killed, or stopped at the time limit) and the run is taken
+    over. ``recruiting.services.runs`` holds that lifecycle for every kind of run."""
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -486,15 +492,37 @@ class IngestionRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (another run was in progress)"
 
-    source = models.ForeignKey(JobSource, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    # Running: the worker renews it; past it, the run is taken over. Queued for a retry: past
+    # it, the retry message was lost and the run is sent again.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker claimed the run."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def lease_scope(self) -> dict:
+        """The runs that may not run beside this one, as filter arguments."""
+        raise NotImplementedError
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}
+
+
+class IngestionRun(Run):
+    source = models.ForeignKey(JobSource, on_delete=models.CASCADE, related_name="runs")
     trigger = models.CharField(
         max_length=20, default="schedule", help_text="schedule, manual, command, api"
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -503,8 +531,6 @@ class IngestionRun(models.Model):
     closed = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -524,9 +550,8 @@ class IngestionRun(models.Model):
     def __str__(self) -> str:
         return f"{self.source} run #{self.pk} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}
+    def lease_scope(self) -> dict:
+        return {"source_id": self.source_id}
 
 
 class AuditEvent(models.Model):

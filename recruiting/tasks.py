@@ -42,14 +42,18 @@ def documents_requeue_stale_task() -> dict:
 def ingest_source_task(self, run_id: int) -> str:
     from recruiting.services.ingestion import DATABASE_CONNECTION_ERRORS, ingestion_run
 
+    # In-process (eager) tasks cannot wait for a retry: the request that sent them would carry
+    # Celery's Retry out as an error. A transient failure there ends the run as failed, with its
+    # reason (the fetch layer has retried with backoff already).
+    retryable = not self.request.is_eager and self.request.retries < self.max_retries
+    countdown = 30 * 2**self.request.retries
     try:
-        return ingestion_run(
-            run_id=run_id, retryable=self.request.retries < self.max_retries
-        ).status
+        return ingestion_run(run_id=run_id, retryable=retryable, retry_in=countdown).status
     except TransientSourceError as exc:
-        countdown = exc.retry_after or 30 * 2**self.request.retries
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        raise self.retry(exc=exc, countdown=exc.retry_after or countdown) from exc
     except DATABASE_CONNECTION_ERRORS as exc:
+        if not retryable:
+            raise  # the run is failed with the reason
         # The run is back in the queue; a dropped connection usually heals within seconds.
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
 

@@ -198,6 +198,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A resume still pending (or a job without an embedding) this long after its last change lost its
 # task: the beat sweep "requeue stale documents" sends it again.
 REQUEUE_PENDING_AFTER_SECONDS = _setting("REQUEUE_PENDING_AFTER_SECONDS", int, 600)
+# A worker holding a run (ingestion, retrain) renews its lease every third of this; a run whose
+# lease has passed lost its worker (killed, or stopped at the time limit) and is taken over.
+RUN_LEASE_SECONDS = _setting("RUN_LEASE_SECONDS", int, 120)
 # Rows commit before their task is sent (delay_on_commit): kombu's default (~1 s of retries) would
 # drop the message during a broker restart and leave the row unprocessed. Wait this long instead
 # (retries after 0, 1, 2, 3, then every 3 s). After that the request still succeeds
@@ -330,9 +333,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResumeStatusEnum": "recruiting.models.Resume.Status",
         "JobStatusEnum": "recruiting.models.Job.Status",
-        "IngestionRunStatusEnum": "recruiting.models.IngestionRun.Status",
+        "RunStatusEnum": "recruiting.models.Run.Status",
         "ModelVersionStatusEnum": "matching.models.ModelVersion.Status",
-        "RetrainRunStatusEnum": "matching.models.RetrainRun.Status",
     },
 }
 

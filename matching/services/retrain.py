@@ -13,17 +13,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from matching.models import ModelVersion, RetrainRun
 from matching.services.registry import model_version_activate
-from recruiting.services.recovery import queued_runs_never_started
+from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)
 
@@ -43,48 +41,26 @@ def retrain_enqueue(*, trigger: str = "manual") -> RetrainRun:
 
 
 def retrain_requeue_stale(*, now=None) -> list[int]:
-    """Send again the runs still queued long after they were recorded: their message was lost
-    (a broker outage past the publish retries). A run claims itself and one run at a time is
-    allowed, so a message that arrives after all, or a second stale run, changes nothing."""
+    """Send again the runs whose task was lost (a broker outage past the publish retries, a
+    worker that died mid-run): see ``recruiting.services.runs.runs_recover``. A run claims
+    itself and one run at a time is allowed, so a message that arrives after all, or a second
+    stale run, changes nothing."""
     from matching.tasks import retrain_task
 
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
-    ids = queued_runs_never_started(RetrainRun, cutoff=cutoff)
-    for pk in ids:
-        retrain_task.delay(pk)
-    return ids
-
-
-def _claim(run: RetrainRun) -> bool:
-    try:
-        with transaction.atomic():
-            return bool(
-                RetrainRun.objects.filter(pk=run.pk, status=RetrainRun.Status.QUEUED).update(
-                    status=RetrainRun.Status.RUNNING, started_at=timezone.now()
-                )
-            )
-    except IntegrityError:
-        RetrainRun.objects.filter(pk=run.pk).update(
-            status=RetrainRun.Status.SKIPPED,
-            finished_at=timezone.now(),
-            message="Another retrain was running.",
-        )
-        return False
+    return runs_recover(RetrainRun, send=retrain_task.delay, now=now)
 
 
 def _finish(
     run: RetrainRun, *, status: str, message: str, log: str = "", version=None
 ) -> RetrainRun:
-    RetrainRun.objects.filter(pk=run.pk).update(
+    run_finish(
+        run,
         status=status,
-        finished_at=timezone.now(),
-        message=message[:4000],
+        message=message,
         log_tail=log[-LOG_TAIL:],
         model_version=version,
         stage="",
     )
-    run.refresh_from_db()
     return run
 
 
@@ -111,11 +87,15 @@ def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
         stderr=subprocess.STDOUT,
         text=True,
     ) as proc:
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Running stage '"):
-                RetrainRun.objects.filter(pk=run.pk).update(stage=line.split("'")[1])
-        proc.wait(timeout=settings.CELERY_TASK_TIME_LIMIT)
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if line.startswith("Running stage '"):
+                    RetrainRun.objects.filter(pk=run.pk).update(stage=line.split("'")[1])
+            proc.wait(timeout=settings.CELERY_TASK_TIME_LIMIT)
+        except BaseException:
+            proc.kill()  # stopped (the time limit, a shutdown): the pipeline stops with it
+            raise
     return proc.returncode == 0, "".join(lines)
 
 
@@ -180,9 +160,13 @@ def model_version_register(*, bundle_dir: Path) -> ModelVersion:
 
 def retrain_run(*, run_id: int) -> RetrainRun:
     run = RetrainRun.objects.get(pk=run_id)
-    if not _claim(run):
-        run.refresh_from_db()
+    if not run_claim(run):
         return run
+    with run_lease(run):
+        return _retrain(run)
+
+
+def _retrain(run: RetrainRun) -> RetrainRun:
     root = pipeline_root()
     try:
         ok, log = _dvc_repro(root, run)

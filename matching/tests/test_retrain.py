@@ -158,9 +158,14 @@ def test_a_retrain_with_too_little_data_fails_with_the_reason_and_changes_nothin
 
 
 def test_two_retrains_never_overlap(pipeline_root):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from matching.services.retrain import retrain_run
 
-    RetrainRun.objects.create(status="running")
+    live = timezone.now() + timedelta(seconds=60)  # its worker still renews the lease
+    RetrainRun.objects.create(status="running", lease_expires_at=live)
     queued = RetrainRun.objects.create()
     assert retrain_run(run_id=queued.pk).status == "skipped"
 

@@ -79,7 +79,9 @@ def test_a_run_already_claimed_is_not_run_again(sent, monkeypatch):
     monkeypatch.setattr(
         "matching.services.retrain._dvc_repro", lambda root, run: ran.append(run.pk) or (True, "")
     )
-    RetrainRun.objects.filter(pk=run.pk).update(status=RetrainRun.Status.RUNNING)
+    RetrainRun.objects.filter(pk=run.pk).update(
+        status=RetrainRun.Status.RUNNING, lease_expires_at=timezone.now() + timedelta(seconds=60)
+    )
     retrain_task.run(run.pk)
     assert ran == []
     assert RetrainRun.objects.get(pk=run.pk).status == RetrainRun.Status.RUNNING

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.utils import timezone
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 
 from recruiting.models import IngestionRun, Job, JobSource
 from recruiting.services import jobs as job_services
+from recruiting.services.runs import run_claim, run_finish, run_lease, run_requeue
 from recruiting.sources import (
     FetchPolicy,
     SourceConfig,
@@ -29,8 +31,6 @@ DATABASE_CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def fetch_policy() -> FetchPolicy:
-    from django.conf import settings
-
     return FetchPolicy(
         allow_private=getattr(settings, "INGEST_ALLOW_PRIVATE", False),
         allowed_hosts=tuple(getattr(settings, "INGEST_ALLOWED_HOSTS", ())),
@@ -57,64 +57,54 @@ def ingestion_enqueue(*, source: JobSource, trigger: str = "manual") -> Ingestio
     return run
 
 
-def _claim(run: IngestionRun) -> bool:
-    """Queued -> running. The partial unique index allows one running run per source."""
-    try:
-        with transaction.atomic():
-            claimed = IngestionRun.objects.filter(
-                pk=run.pk, status=IngestionRun.Status.QUEUED
-            ).update(status=IngestionRun.Status.RUNNING, started_at=timezone.now())
-    except IntegrityError:
-        IngestionRun.objects.filter(pk=run.pk).update(
-            status=IngestionRun.Status.SKIPPED,
-            finished_at=timezone.now(),
-            message="Another run of this source was in progress.",
-        )
-        JobSource.objects.filter(pk=run.source_id).update(last_run_state=JobSource.RunState.SKIPPED)
-        return False
-    return bool(claimed)
-
-
-def ingestion_run(*, run_id: int, progress=None, retryable: bool = False) -> IngestionRun:
+def ingestion_run(
+    *, run_id: int, progress=None, retryable: bool = False, retry_in: float = 0.0
+) -> IngestionRun:
     """Carry out a queued run. Running it again after it finished changes nothing.
 
     With ``retryable``, a transient fetch failure (timeouts, 5xx, 429 after the fetch layer's own
-    retries) or a dropped database connection puts the run back in the queue and re-raises, so
-    the task can retry it later; without it the run is marked failed, never left "running".
+    retries) or a dropped database connection puts the run back in the queue (for a retry in
+    about ``retry_in`` seconds) and re-raises, so the task can retry it; without it the run is
+    marked failed, never left "running". A run stopped at the task's soft time limit is failed
+    with that reason; one whose worker died is taken over once its lease passes (see
+    ``recruiting.services.runs``).
     """
     run = IngestionRun.objects.select_related("source").get(pk=run_id)
-    if run.status == IngestionRun.Status.RUNNING and _is_stale(run):
-        # A worker died mid-run (acks_late redelivered it): take the run over.
-        IngestionRun.objects.filter(pk=run.pk).update(status=IngestionRun.Status.QUEUED)
-        run.refresh_from_db()
-    if not _claim(run):
-        run.refresh_from_db()
+    if not run_claim(run):
+        if run.status == IngestionRun.Status.SKIPPED:
+            JobSource.objects.filter(pk=run.source_id).update(
+                last_run_state=JobSource.RunState.SKIPPED
+            )
         return run
     try:
-        return _ingest(run, progress=progress, retryable=retryable)
+        with run_lease(run):
+            return _ingest(run, progress=progress, retryable=retryable, retry_in=retry_in)
+    except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        return _finish(
+            run,
+            status=IngestionRun.Status.FAILED,
+            message=f"Stopped at the time limit ({limit} s).",
+        )
     except DATABASE_CONNECTION_ERRORS as exc:
         # A run left "running" would block every later run of its source: reconnect, record it.
         if not connection.in_atomic_block:
             connection.close()
         message = f"Database connection lost: {exc}"
         if retryable:
-            IngestionRun.objects.filter(pk=run.pk).update(
-                status=IngestionRun.Status.QUEUED, message=f"Will retry: {message}"[:2000]
-            )
+            run_requeue(run, message=f"Will retry: {message}", retry_in=retry_in)
         else:
             _finish(run, status=IngestionRun.Status.FAILED, message=message)
         raise
 
 
-def _ingest(run: IngestionRun, *, progress, retryable: bool) -> IngestionRun:
+def _ingest(run: IngestionRun, *, progress, retryable: bool, retry_in: float) -> IngestionRun:
     source = run.source
     try:
         result = fetch_postings(source_config(source), policy=fetch_policy())
     except TransientSourceError as exc:
         if retryable:
-            IngestionRun.objects.filter(pk=run.pk).update(
-                status=IngestionRun.Status.QUEUED, message=f"Will retry: {exc}"[:2000]
-            )
+            run_requeue(run, message=f"Will retry: {exc}", retry_in=exc.retry_after or retry_in)
             raise
         return _finish(run, status=IngestionRun.Status.FAILED, message=str(exc))
     except SourceError as exc:
@@ -134,7 +124,7 @@ def _ingest(run: IngestionRun, *, progress, retryable: bool) -> IngestionRun:
             job, outcome = job_services.job_upsert(
                 source=source, posting=posting, category_slug=posting.raw_category
             )
-        except DATABASE_CONNECTION_ERRORS:
+        except (*DATABASE_CONNECTION_ERRORS, SoftTimeLimitExceeded):
             raise  # not the posting's fault: the whole run is retried (upserts are idempotent)
         except Exception as exc:  # one malformed posting is recorded; the rest go in
             logger.warning(
@@ -179,13 +169,6 @@ def _ingest(run: IngestionRun, *, progress, retryable: bool) -> IngestionRun:
     return _finish(run, status=IngestionRun.Status.SUCCEEDED)
 
 
-def _is_stale(run: IngestionRun) -> bool:
-    from django.conf import settings
-
-    age = (timezone.now() - (run.started_at or run.created_at)).total_seconds()
-    return age > settings.CELERY_TASK_TIME_LIMIT
-
-
 def _update_source(source: JobSource, result) -> None:
     JobSource.objects.filter(pk=source.pk).update(
         etag=(result.etag or source.etag)[:300],
@@ -194,17 +177,16 @@ def _update_source(source: JobSource, result) -> None:
 
 
 def _finish(run: IngestionRun, *, status: str, message: str = "") -> IngestionRun:
-    now = timezone.now()
-    IngestionRun.objects.filter(pk=run.pk).update(
-        status=status, finished_at=now, message=message[:2000]
-    )
+    if not run_finish(run, status=status, message=message):
+        return run  # another worker took the run over: its outcome stands
     state = (
         JobSource.RunState.SUCCEEDED
         if status == IngestionRun.Status.SUCCEEDED
         else JobSource.RunState.FAILED
     )
-    JobSource.objects.filter(pk=run.source_id).update(last_run_at=now, last_run_state=state)
-    run.refresh_from_db()
+    JobSource.objects.filter(pk=run.source_id).update(
+        last_run_at=run.finished_at, last_run_state=state
+    )
     return run
 
 

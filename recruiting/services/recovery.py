@@ -3,8 +3,9 @@
 Rows commit before their task is published (``delay_on_commit``). A broker outage longer than
 the publish retries, or a message lost with its broker, leaves a resume pending or a job without
 an embedding for good, and an ingestion run queued for good; so does a worker that died beyond
-redelivery while a resume was processing. Beat runs this sweep every few minutes; processing is
-idempotent (claims, content hashes), so a task sent twice does its work once.
+redelivery while a resume was processing or a run was running. Beat runs this sweep every few
+minutes; processing is idempotent (claims, content hashes), so a task sent twice does its work
+once. Runs are recovered by ``recruiting.services.runs.runs_recover``, as retrain runs are.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobEmbedding, Resume
 from recruiting.services.embedding import embedder_get
+from recruiting.services.runs import runs_recover
 
 # At most this many of each kind per sweep: a long outage is caught up over a few sweeps
 # instead of flooding the broker at once.
@@ -29,18 +31,6 @@ class Requeued:
     resumes: int
     jobs: int
     runs: int = 0
-
-
-def queued_runs_never_started(model, *, cutoff) -> list[int]:
-    """Ids of the runs (ingestion or retrain: status, started_at, created_at) still queued and
-    never started since before ``cutoff``: their message was lost. A run claims itself (queued ->
-    running), so one whose first message does arrive runs once; a run put back in the queue to
-    retry later has started and has its retry message."""
-    return list(
-        model.objects.filter(status="queued", started_at__isnull=True, created_at__lt=cutoff)
-        .order_by("id")
-        .values_list("id", flat=True)[:BATCH]
-    )
 
 
 def documents_requeue_stale(*, now=None) -> Requeued:
@@ -75,11 +65,9 @@ def documents_requeue_stale(*, now=None) -> Requeued:
         .order_by("id")
         .values_list("id", flat=True)[:BATCH]
     )
-    run_ids = queued_runs_never_started(IngestionRun, cutoff=pending_cutoff)
     for pk in resume_ids:
         resume_process_task.delay(pk)
     for pk in job_ids:
         job_process_task.delay(pk)
-    for pk in run_ids:
-        ingest_source_task.delay(pk)
+    run_ids = runs_recover(IngestionRun, send=ingest_source_task.delay, now=now)
     return Requeued(resumes=len(resume_ids), jobs=len(job_ids), runs=len(run_ids))

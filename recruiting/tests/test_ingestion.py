@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobEmbedding, JobSource
 from recruiting.services.ingestion import ingestion_run, ingestion_run_now
@@ -101,7 +103,8 @@ def test_one_malformed_posting_is_recorded_and_the_others_go_in(
 
 
 def test_a_second_run_while_one_is_running_is_recorded_as_skipped(drop_source):
-    IngestionRun.objects.create(source=drop_source, status="running")
+    live = timezone.now() + timedelta(seconds=60)  # its worker still renews the lease
+    IngestionRun.objects.create(source=drop_source, status="running", lease_expires_at=live)
     queued = IngestionRun.objects.create(source=drop_source)
     result = ingestion_run(run_id=queued.pk)
     assert result.status == "skipped"
@@ -155,3 +158,69 @@ def test_ingestion_from_a_greenhouse_board_over_http(skills, django_capture_on_c
     assert result.status == "succeeded", result.message
     assert result.created >= 3
     assert not Job.objects.filter(description_html__icontains="<script").exists()
+
+
+def test_a_source_whose_last_run_lost_its_worker_runs_again_once_the_lease_has_passed(
+    drop_source, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-run (the time limit, kill -9) left the run "running"."""
+    from recruiting.services.runs import run_claim
+    from recruiting.tasks import ingest_source_scheduled
+
+    JobSource.objects.filter(pk=drop_source.pk).update(enabled=True)
+    killed = IngestionRun.objects.create(source=drop_source)
+    assert run_claim(killed)
+    with django_capture_on_commit_callbacks(execute=True):
+        blocked = ingest_source_scheduled.run(drop_source.pk)
+    assert IngestionRun.objects.get(pk=blocked).status == "skipped"  # its lease is still alive
+    IngestionRun.objects.filter(pk=killed.pk).update(lease_expires_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = ingest_source_scheduled.run(drop_source.pk)
+    assert IngestionRun.objects.get(pk=run_id).status == "succeeded"
+    assert IngestionRun.objects.get(pk=killed.pk).status == "failed"
+    assert Job.objects.filter(source=drop_source).count() == 3
+
+
+def test_a_run_stopped_at_the_soft_time_limit_is_failed_with_that_reason(
+    drop_source, monkeypatch, settings
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow_drip(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("recruiting.services.ingestion.fetch_postings", slow_drip)
+    queued = IngestionRun.objects.create(source=drop_source)
+    result = ingestion_run(run_id=queued.pk)
+    assert result.status == "failed"
+    assert f"time limit ({settings.CELERY_TASK_SOFT_TIME_LIMIT} s)" in result.message
+    assert JobSource.objects.get(pk=drop_source.pk).last_run_state == "failed"
+
+
+@pytest.mark.parametrize(
+    "path", ["/status/503?retry_after=3600", "/slow?delay=3", "/drip?seconds=3"]
+)
+def test_with_in_process_tasks_a_transient_feed_error_fails_the_run_and_the_request_answers(
+    staff, path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The documented default runs tasks in-process: Celery's Retry must not escape into the
+    request (a 500), and the run must not stay queued with nothing to retry it."""
+    from rest_framework.test import APIClient
+
+    from recruiting.sources import FetchPolicy
+    from recruiting.tests.feedserver import FeedServer
+
+    quick = FetchPolicy(
+        allow_private=True, read_timeout=0.3, total_timeout=0.6, max_retries=0, sleep=lambda s: None
+    )
+    monkeypatch.setattr("recruiting.services.ingestion.fetch_policy", lambda: quick)
+    api = APIClient()
+    api.force_authenticate(staff)
+    with FeedServer() as server:
+        source = source_save(source=JobSource(name="Flaky", kind="rss", url=server.url(path)))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post(f"/api/v1/sources/{source.pk}/run/")
+    assert response.status_code == 202
+    run = IngestionRun.objects.get(pk=response.json()["id"])
+    assert run.status == "failed", run.message
+    assert run.message and "Will retry" not in run.message

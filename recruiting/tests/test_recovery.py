@@ -193,7 +193,10 @@ def test_a_run_waiting_to_retry_is_left_to_its_own_retry(tmp_path, skills):
     old = timezone.now() - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS + 1)
     run = IngestionRun.objects.create(source=source, trigger="test")
     IngestionRun.objects.filter(pk=run.pk).update(
-        created_at=old, started_at=old, message="Will retry: feed timed out"
+        created_at=old,
+        started_at=old,
+        message="Will retry: feed timed out",
+        lease_expires_at=timezone.now() + timedelta(seconds=60),  # the retry is not due yet
     )
     assert documents_requeue_stale().runs == 0
     assert IngestionRun.objects.get(pk=run.pk).status == IngestionRun.Status.QUEUED
