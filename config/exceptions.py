@@ -10,7 +10,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from rest_framework import exceptions as drf_exceptions
@@ -50,6 +50,11 @@ def integrity_error_message(exc: IntegrityError) -> str:
     return f"The change conflicts with existing data ({text})."
 
 
+def data_error_message(exc: DataError) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else "a value is out of range"
+    return f"A value is out of the range the database accepts ({text})."
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         payload = validation_error_payload(exc)
@@ -76,6 +81,11 @@ def api_exception_handler(exc, context):
         return JsonResponse(
             {"message": integrity_error_message(exc), "code": "conflict"}, status=400
         )
+    if isinstance(exc, DataError):
+        # A value the form fields accept but the database cannot hold (a date in year 296 with
+        # an offset of -18:24): the client's input, not the server's fault.
+        logger.warning("data error in API: %s", exc)
+        return JsonResponse({"message": data_error_message(exc), "code": "invalid"}, status=400)
     if isinstance(exc, PermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     response = drf_default_handler(exc, context)
@@ -110,6 +120,9 @@ class ApplicationErrorMiddleware:
         elif isinstance(exc, IntegrityError):
             logger.warning("integrity error on page: %s", exc)
             message, status = integrity_error_message(exc), 400
+        elif isinstance(exc, DataError):
+            logger.warning("data error on page: %s", exc)
+            message, status = data_error_message(exc), 400
         else:
             return None
         template = "components/_error.html" if getattr(request, "htmx", False) else "error.html"

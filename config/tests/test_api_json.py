@@ -50,3 +50,12 @@ def test_json_depth_counts_arrays_and_objects_without_recursing():
     for _ in range(4999):
         deep = [deep]
     assert json_depth(deep) == 5000
+
+
+def test_a_filter_value_the_database_cannot_hold_is_a_400_not_a_500(api_client):
+    # Python accepts a UTC offset up to 24 h, PostgreSQL up to 15:59 (SQLite does not check).
+    query = {"posted_before": "0296-10-07T14:27:31.985375-18:24"}
+    response = api_client.get("/api/v1/jobs/", query)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "out of the range" in response.json()["message"]
