@@ -38,6 +38,14 @@ def documents_requeue_stale_task() -> dict:
     return {"resumes": done.resumes, "jobs": done.jobs, "runs": done.runs}
 
 
+@shared_task(**IDEMPOTENT)
+def orphan_files_sweep_task() -> int:
+    """Beat entry point: delete resume files that no resume owns (a killed upload's)."""
+    from recruiting.services.files import orphan_files_sweep
+
+    return len(orphan_files_sweep())
+
+
 @shared_task(bind=True, max_retries=3, **IDEMPOTENT)
 def ingest_source_task(self, run_id: int) -> str:
     from recruiting.services.ingestion import DATABASE_CONNECTION_ERRORS, ingestion_run

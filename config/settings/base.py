@@ -362,6 +362,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recruiting.tasks.documents_requeue_stale_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Hourly: files of uploads whose process was killed before their row was committed.
+    "sweep orphan files": {
+        "task": "recruiting.tasks.orphan_files_sweep_task",
+        "schedule": crontab(minute=17),
+    },
     # The same for retrain runs (matching may import recruiting, not the other way round).
     "requeue stale retrains": {
         "task": "matching.tasks.retrain_requeue_stale_task",

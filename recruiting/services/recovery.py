@@ -40,8 +40,8 @@ def documents_requeue_stale(*, now=None) -> Requeued:
 
     now = now or timezone.now()
     pending_cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
-    # A resume "processing" for longer than the hard task time limit lost its worker.
-    processing_cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    # A resume still "processing" past the run lease lost its worker (processing takes seconds).
+    processing_cutoff = now - timedelta(seconds=settings.RUN_LEASE_SECONDS)
     resume_ids = list(
         Resume.objects.filter(
             status=Resume.Status.PENDING, updated_at__lt=pending_cutoff

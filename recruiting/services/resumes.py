@@ -11,10 +11,13 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill
@@ -46,17 +49,21 @@ def file_limits() -> FileLimits:
 def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
     """Store one uploaded file as a resume; the same bytes twice return the existing resume.
 
+    The resume comes back as it is once the call's transaction hooks have run: with in-process
+    tasks (or outside any transaction) processing has finished, and its status says so.
     Raises ApplicationError (400) with the parser's message for a file that is refused.
     """
     sha = hashlib.sha256(data).hexdigest()
     existing = Resume.objects.filter(owner=owner, sha256=sha).first()
     if existing is not None:
-        if existing.status in (Resume.Status.PENDING, Resume.Status.FAILED):
-            # The client sends it again: its processing task may have been lost; send it again
-            # too (processing claims the row, so a task that was not lost does nothing twice).
+        if _needs_processing(existing):
+            # The client sends it again: its processing task may have been lost, or its worker
+            # killed; send it again too (processing claims the row, so a task that was not lost
+            # does nothing twice).
             from recruiting.tasks import resume_process_task
 
             resume_process_task.delay_on_commit(existing.pk)
+            existing.refresh_from_db()
         return existing, False
     try:
         parsed = parse_resume(data, filename, limits=file_limits())
@@ -67,6 +74,18 @@ def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
             "The document has no readable words (only symbols or emoji).", code="empty"
         )
     return _resume_store(owner=owner, parsed=parsed, data=data, filename=parsed.safe_filename)
+
+
+def _processing_lapsed(now=None):
+    """Before this, a resume still "processing" lost its worker (killed mid-task): processing a
+    resume takes seconds, and its claim holds for the run lease."""
+    return (now or timezone.now()) - timedelta(seconds=settings.RUN_LEASE_SECONDS)
+
+
+def _needs_processing(resume: Resume) -> bool:
+    if resume.status in (Resume.Status.PENDING, Resume.Status.FAILED):
+        return True
+    return resume.status == Resume.Status.PROCESSING and resume.updated_at < _processing_lapsed()
 
 
 def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume, bool]:
@@ -151,6 +170,7 @@ def _resume_store(
         from recruiting.tasks import resume_process_task
 
         resume_process_task.delay_on_commit(resume.pk)
+        resume.refresh_from_db()  # in-process tasks may have processed it already
     return resume, True
 
 
@@ -181,11 +201,17 @@ def _resume_extract_skills(resume: Resume) -> None:
 
 
 def resume_process(*, resume_id: int) -> Resume | None:
-    """Embed a parsed resume and mark it ready; safe to run twice (skips an unchanged embedding)."""
+    """Embed a parsed resume and mark it ready; safe to run twice (skips an unchanged embedding).
+
+    The claim holds for the run lease: a second task while the first works does nothing; once
+    the lease has passed with the row still "processing", its worker is gone and a task (the
+    redelivered one, the sweep's, a re-upload's) takes it over."""
+    now = timezone.now()
     claimed = Resume.objects.filter(
+        Q(status__in=[Resume.Status.PENDING, Resume.Status.FAILED])
+        | Q(status=Resume.Status.PROCESSING, updated_at__lt=_processing_lapsed(now)),
         pk=resume_id,
-        status__in=[Resume.Status.PENDING, Resume.Status.PROCESSING, Resume.Status.FAILED],
-    ).update(status=Resume.Status.PROCESSING)
+    ).update(status=Resume.Status.PROCESSING, updated_at=now)
     resume = Resume.objects.filter(pk=resume_id).first()
     if resume is None or not claimed:
         return resume

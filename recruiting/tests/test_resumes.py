@@ -205,3 +205,91 @@ def test_a_text_of_only_symbols_or_emoji_is_refused_with_a_400(api_client, skill
     assert response.status_code == 400
     assert response.json()["code"] == "empty"
     assert Resume.objects.count() == 0
+
+
+# --- killed uploads and stuck processing -------------------------------------------------------
+
+
+def test_a_failure_after_the_file_was_written_leaves_neither_row_nor_file(
+    api_client, skills, monkeypatch
+):
+    def broken(resume):
+        raise RuntimeError("the skills step broke")
+
+    monkeypatch.setattr("recruiting.services.resumes._resume_extract_skills", broken)
+    before = set(files_on_disk())
+    with pytest.raises(RuntimeError):
+        upload(api_client, ("jane.txt", RESUME))
+    assert not Resume.objects.exists()
+    assert set(files_on_disk()) == before
+
+
+def test_the_sweep_removes_a_file_left_by_an_upload_killed_before_its_commit(
+    api_client, skills, django_capture_on_commit_callbacks
+):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from recruiting.services.files import ORPHAN_GRACE_SECONDS, orphan_files_sweep
+
+    before = set(files_on_disk())
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(api_client, ("jane.txt", RESUME))
+    owned = set(files_on_disk()) - before
+    # What kill -9 between writing the file and committing the row leaves behind.
+    orphan = Path(settings.PRIVATE_MEDIA_ROOT) / "resumes" / "ab" / ("ab" * 32) / "f00d"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"Jane Example, killed mid-upload")
+    assert orphan_files_sweep() == []  # it may still be an upload about to commit
+    old = time.time() - ORPHAN_GRACE_SECONDS - 1
+    for path in [orphan, *owned]:
+        os.utime(path, (old, old))
+    out = io.StringIO()
+    call_command("sweep_orphan_files", stdout=out)
+    assert "Removed 1 orphan file(s)." in out.getvalue()
+    assert not orphan.exists()
+    assert owned and owned <= set(files_on_disk())  # a file a resume owns stays, however old
+
+
+def test_the_orphan_sweep_runs_on_beat():
+    from recruiting.tasks import orphan_files_sweep_task
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["sweep orphan files"]["task"] == orphan_files_sweep_task.name
+    )
+
+
+def test_uploading_a_resume_stuck_processing_past_the_lease_processes_it_again(
+    api_client, skills, django_capture_on_commit_callbacks
+):
+    """Its worker was killed mid-task: the row stayed "processing"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):  # the task died with its worker
+        resume_id = upload(api_client, ("jane.txt", RESUME)).json()["results"][0]["id"]
+    Resume.objects.filter(pk=resume_id).update(status=Resume.Status.PROCESSING)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(api_client, ("jane.txt", RESUME)).status_code == 200
+    assert Resume.objects.get(pk=resume_id).status == Resume.Status.PROCESSING  # may still run
+    stuck = timezone.now() - timedelta(seconds=settings.RUN_LEASE_SECONDS + 1)
+    Resume.objects.filter(pk=resume_id).update(updated_at=stuck)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(api_client, ("jane.txt", RESUME)).status_code == 200
+    resume = Resume.objects.get(pk=resume_id)
+    assert resume.status == Resume.Status.READY
+    assert ResumeEmbedding.objects.filter(resume=resume).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_in_process_tasks_an_upload_answers_the_status_processing_ended_in(api_client, skills):
+    response = upload(api_client, ("jane.txt", RESUME))
+    assert response.status_code == 201
+    assert response.json()["results"][0]["status"] == "ready"
+    again = api_client.post(
+        "/api/v1/resumes/", {"text": "Jane Example\nGo and Rust"}, format="json"
+    )
+    assert again.json()["results"][0]["status"] == "ready"
