@@ -60,7 +60,7 @@ class ResumeAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
     # The file has no URL (private storage): the form shows a link to the app's download view,
     # which checks access, honours blind review and writes the audit event.
-    exclude = ["original_file"]
+    exclude = ["original_file", "blind_text"]
     readonly_fields = [
         "file_download",
         "sha256",
@@ -89,6 +89,12 @@ class ResumeAdmin(admin.ModelAdmin):
             '<a href="{}">Download (recorded in the audit log)</a>',
             reverse("recruiting:resume_file", args=[obj.pk]),
         )
+
+    def save_model(self, request, obj, form, change) -> None:
+        from recruiting.services.blind import resume_blind_text
+
+        obj.blind_text = resume_blind_text(obj)  # an edited name or contact is masked too
+        super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj) -> None:
         from recruiting.services.erasure import resumes_erase

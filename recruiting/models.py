@@ -174,6 +174,9 @@ class Resume(TimeStampedModel):
     links = models.JSONField(default=list, blank=True)
 
     text = models.TextField(blank=True)
+    # The text with the name, contacts and links replaced by "[hidden]": what a search under
+    # blind review reads, so it cannot tell who is behind a handle or an address.
+    blind_text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     sections = models.JSONField(default=list, blank=True)
     years_experience = models.FloatField(null=True, blank=True)

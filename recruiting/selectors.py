@@ -30,14 +30,13 @@ def job_list(*, filters: dict) -> QuerySet[Job]:
 
 
 def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]:
-    """``blind``: blind review is on, so a search must not tell which candidate has a name or
-    contact: a query found in those fields matches nobody."""
+    """``blind``: blind review is on, so a search must not tell which candidate has a name, a
+    contact or a link: it reads the masked text only, where they are all "[hidden]" (a query
+    for a handle, or one spanning the name and the e-mail lines, matches nobody)."""
     qs = Resume.objects.visible_to(user).select_related("category")
     if q := filters.get("q"):
         if blind:
-            qs = qs.filter(text__icontains=q).exclude(
-                Q(candidate_name__icontains=q) | Q(email__icontains=q) | Q(phone__icontains=q)
-            )
+            qs = qs.filter(blind_text__icontains=q)
         else:
             qs = qs.filter(Q(candidate_name__icontains=q) | Q(text__icontains=q))
     if category := filters.get("category"):

@@ -162,6 +162,42 @@ def test_under_blind_review_the_candidate_search_finds_no_one_by_name_or_contact
     assert found("Booking Platform")  # the work itself is still searchable
 
 
+def test_under_blind_review_a_search_for_a_handle_or_across_name_and_contact_finds_no_one(
+    recruiter_client, world, settings
+):
+    def found(q: str) -> bool:
+        page = recruiter_client.get("/resumes/", {"q": q}, HTTP_HX_REQUEST="true")
+        return f"/resumes/{world['resume'].pk}/" in page.content.decode()
+
+    probes = ["jquorra-dev", "github.com/jq", f"QUORRA\n{EMAIL[:12]}", f"{PHONE} | github"]
+    assert all(found(q) for q in probes)  # without blind review they all find her
+    settings.BLIND_REVIEW = True
+    assert [q for q in probes if found(q)] == []
+    assert found("PostgreSQL schemas")
+
+
+def test_the_masked_text_follows_a_name_given_with_pasted_text(recruiter, skills):
+    resume, _ = resume_create_from_text(
+        owner=recruiter,
+        text="Engineer, writes Go.\nZubeida Farrow-Okafor built it.",
+        name="Zubeida Farrow-Okafor",
+    )
+    assert "Zubeida" not in Resume.objects.get(pk=resume.pk).blind_text
+
+
+def test_the_migration_masks_the_resumes_stored_before_it(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("recruiting.migrations.0009_resume_blind_text")
+    Resume.objects.update(blind_text="")
+    migration.mask_existing(apps, None)
+    masked = Resume.objects.get(pk=world["resume"].pk).blind_text
+    assert "Booking Platform".lower() in masked.lower()
+    assert leaks(masked) == []
+
+
 def test_under_blind_review_the_original_file_needs_a_reveal_first(
     recruiter_client, recruiter, skills, blind, django_capture_on_commit_callbacks
 ):

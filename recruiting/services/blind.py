@@ -109,6 +109,12 @@ def text_masked(text: str, resume: Resume) -> str:
     return spans_masked(text, pii_spans(text, resume))
 
 
+def resume_blind_text(resume: Resume) -> str:
+    """What blind searches read (``Resume.blind_text``): the text with the personal data the
+    row knows of (name, e-mail, phone, links) and any contact pattern masked."""
+    return text_masked(resume.text, resume)
+
+
 def highlighted_for_page(resume: Resume, session: Mapping) -> SafeString:
     """The resume text, escaped, skill evidence in <mark>; unless the session may see the
     candidate, personal data is replaced by [hidden] (a mark over it is dropped, not split)."""

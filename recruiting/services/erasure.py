@@ -60,6 +60,7 @@ def resumes_anonymise(*, resumes: Iterable[Resume], actor=None, via: str = "rete
         phone="",
         links=[],
         text="",
+        blind_text="",
         sections=[],
         warnings=[],
         error="",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
+from recruiting.services.blind import resume_blind_text
 from recruiting.services.embedding import embeddings_store
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
 from recruiting.signals import documents_embedded
@@ -101,7 +102,8 @@ def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume
     resume, created = resume_create(owner=owner, data=data, filename="pasted.txt")
     if created and name:
         resume.candidate_name = name[:200]
-        resume.save(update_fields=["candidate_name", "updated_at"])
+        resume.blind_text = resume_blind_text(resume)
+        resume.save(update_fields=["candidate_name", "blind_text", "updated_at"])
     return resume, created
 
 
@@ -143,6 +145,7 @@ def _resume_store(
         warnings=list(parsed.warnings),
         steps={"parse": "ok"},
     )
+    resume.blind_text = resume_blind_text(resume)
     if parsed.status == "needs_ocr":
         resume.status = Resume.Status.NEEDS_OCR
         resume.error = (
