@@ -89,7 +89,7 @@ def result_payload(result: match_services.MatchResult) -> dict:
 
 def page_payload(page: match_services.MatchPage, request: Request) -> dict:
     # Blind review hides names and masks quoted resume lines here as on the pages.
-    page = blind_services.page_for_session(page, request.session)
+    page = blind_services.page_for_viewer(page, request)
     return {
         "model_version": page.model_version,
         "total_candidates": page.total_candidates,
@@ -316,7 +316,7 @@ class ExplainView(MatchThrottleMixin, APIView):
             Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
         )
         result = match_services.explain_pair(job=job, resume=resume)
-        return Response(result_payload(blind_services.result_for_page(result, request.session)))
+        return Response(result_payload(blind_services.result_for_page(result, request)))
 
 
 class FeedbackSerializer(serializers.ModelSerializer):

@@ -69,7 +69,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     context = {
         "job": job,
         "requirements_form": RequirementsForm.for_job(job),
-        **resume_blind.blind_context(request.session),
+        **resume_blind.blind_context(request),
     }
     try:
         page = match_services.candidates_for_job(
@@ -78,7 +78,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
             k=20,
             explain_top=PAGE_EXPLAIN_TOP,
         )
-        page = blind_services.page_for_session(page, request.session)
+        page = blind_services.page_for_viewer(page, request)
         decisions = _feedback_by_resume(request.user, job)
         context |= {
             "page": page,
@@ -133,7 +133,7 @@ def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> Templa
         decision=form.cleaned_data["decision"],
         note=form.cleaned_data["note"],
     )
-    resume = resume_blind.resume_for_page(resume, request.session)
+    resume = resume_blind.resume_for_page(resume, request)
     if not request.htmx:
         messages.success(request, f"{resume.display_name}: {fb.get_decision_display().lower()}.")
         return redirect("matching:job_candidates", pk=job.pk)
@@ -147,15 +147,15 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
         Resume.objects.visible_to(request.user).select_related("category"), pk=pk
     )
     context: dict = {
-        "resume": resume_blind.resume_for_page(resume, request.session),
-        "highlighted": resume_blind.highlighted_for_page(resume, request.session),
-        **resume_blind.blind_context(request.session),
+        "resume": resume_blind.resume_for_page(resume, request),
+        "highlighted": resume_blind.highlighted_for_page(resume, request),
+        **resume_blind.blind_context(request),
     }
     try:
         page = match_services.jobs_for_resume(
             resume=resume, jobs=Job.objects.open(), k=10, explain_top=PAGE_EXPLAIN_TOP
         )
-        context["page"] = blind_services.page_for_session(page, request.session)
+        context["page"] = blind_services.page_for_viewer(page, request)
     except ApplicationError as exc:
         context["error"] = exc.message
     template = "matching/resume_matches.html"
@@ -166,7 +166,7 @@ def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateRe
     job = get_object_or_404(Job, pk=job_pk)
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
     result = blind_services.result_for_page(
-        match_services.explain_pair(job=job, resume=resume), request.session
+        match_services.explain_pair(job=job, resume=resume), request
     )
     template = "matching/_explanation.html" if request.htmx else "matching/explanation_page.html"
     return TemplateResponse(
@@ -176,7 +176,7 @@ def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateRe
             "r": result,
             "resume": result.resume,
             "open": True,
-            **resume_blind.blind_context(request.session),
+            **resume_blind.blind_context(request),
         },
     )
 
@@ -187,20 +187,20 @@ def candidate_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
     resume_blind.resume_reveal(resume=resume, actor=request.user, session=request.session)
     if request.htmx:
-        shown = resume_blind.resume_for_page(resume, request.session)
+        shown = resume_blind.resume_for_page(resume, request)
         return TemplateResponse(request, "matching/_candidate.html", {"resume": shown})
     return redirect(_safe_next(request) or reverse("matching:resume_matches", args=[resume.pk]))
 
 
 @require_POST
 def blind_review_toggle(request: HttpRequest) -> HttpResponse:
-    """Switch blind review on or off for this session (it cannot be switched off when the
-    site requires it)."""
+    """Switch blind review on or off for this recruiter, on the pages and in the API alike (it
+    cannot be switched off when the site requires it)."""
     on = request.POST.get("blind") == "on"
     if not on and resume_blind.blind_review_required():
         messages.error(request, "Blind review is required on this site.")
     else:
-        request.session[resume_blind.SESSION_BLIND] = on
+        resume_blind.blind_review_set(user=request.user, on=on)
     return redirect(_safe_next(request, referer=True) or "matching:dashboard")
 
 
@@ -209,7 +209,7 @@ def blind_review_toggle(request: HttpRequest) -> HttpResponse:
 def rank_pile(request: HttpRequest) -> HttpResponse:
     """Pick a job or paste a JD, drop many resumes, get a ranked table; `?format=csv` exports it."""
     form = RankPileForm(request.POST or None, request.FILES or None, user=request.user)
-    context: dict = {"form": form, **resume_blind.blind_context(request.session)}
+    context: dict = {"form": form, **resume_blind.blind_context(request)}
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         outcomes = resumes_upload(
@@ -238,7 +238,7 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
         page = match_services.rank_resumes(
             requirements=requirements, resumes=resumes, job=cd["job"], explain_top=50
         )
-        page = blind_services.page_for_session(page, request.session)
+        page = blind_services.page_for_viewer(page, request)
         request.session["last_pile"] = {"ids": ids, "job": cd["job"].pk if cd["job"] else None}
         context |= {"page": page, "failed": [o for o in outcomes if o.resume is None]}
     elif request.GET.get("format") == "csv" and request.session.get("last_pile"):
@@ -267,7 +267,7 @@ def _pile_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(
         ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
     )
-    for i, r in enumerate(blind_services.page_for_session(page, request.session).results, start=1):
+    for i, r in enumerate(blind_services.page_for_viewer(page, request).results, start=1):
         b = r.breakdown
         writer.writerow(
             [

@@ -252,3 +252,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "blind_review", "updated_at"]
+    list_filter = ["blind_review"]
+    raw_id_fields = ["user"]

@@ -200,15 +200,14 @@ class ResumeViewSet(
         return ResumeDetailSerializer if self.action == "retrieve" else ResumeSerializer
 
     def get_serializer(self, *args, **kwargs):
-        """Under blind review (the site setting, or a session that switched it on) a candidate
+        """Under blind review (the site setting, or the recruiter's own choice) a candidate
         not yet revealed is read without name, contacts, links, file name and sections, and
         with the personal data masked in the text, as on the pages."""
         if args and self.action in ("list", "retrieve"):
-            session = self.request.session
             if kwargs.get("many"):
-                shown = [blind.resume_for_page(r, session) for r in args[0]]
+                shown = [blind.resume_for_page(r, self.request) for r in args[0]]
             else:
-                shown = blind.resume_for_page(args[0], session)
+                shown = blind.resume_for_page(args[0], self.request)
             args = (shown, *args[1:])
         return super().get_serializer(*args, **kwargs)
 

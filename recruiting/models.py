@@ -557,6 +557,20 @@ class IngestionRun(Run):
         return {"source_id": self.source_id}
 
 
+class UserPreference(models.Model):
+    """A recruiter's own settings, whatever the interface: pages and token API calls alike."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Names, contacts and links hidden until a reveal (the site may require it for everyone).
+    blind_review = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"preferences of user #{self.user_id}"
+
+
 class AuditEvent(models.Model):
     """Who did what to which record: never any personal data, only ids and the action."""
 

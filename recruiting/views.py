@@ -58,17 +58,17 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
     form = ResumeFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.resume_list(
-        user=request.user, filters=filters, blind=blind.blind_review_on(request.session)
+        user=request.user, filters=filters, blind=blind.blind_review_on(request)
     ).annotate(n_skills=Count("resume_skills"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [blind.resume_for_page(r, request.session) for r in page.object_list]
+    page.object_list = [blind.resume_for_page(r, request) for r in page.object_list]
     template = "recruiting/resume_list.html"
     if request.htmx:
         template += "#results"
     return TemplateResponse(
         request,
         template,
-        {"form": form, "page_obj": page, **blind.blind_context(request.session)},
+        {"form": form, "page_obj": page, **blind.blind_context(request)},
     )
 
 
@@ -127,9 +127,9 @@ def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         pk=pk,
     )
     context = {
-        "resume": blind.resume_for_page(resume, request.session),
-        "highlighted": blind.highlighted_for_page(resume, request.session),
-        **blind.blind_context(request.session),
+        "resume": blind.resume_for_page(resume, request),
+        "highlighted": blind.highlighted_for_page(resume, request),
+        **blind.blind_context(request),
     }
     return TemplateResponse(request, "recruiting/resume_detail.html", context)
 
@@ -157,7 +157,7 @@ def resume_file(request: HttpRequest, pk: int) -> FileResponse:
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
     if not resume.original_file:
         raise Http404("This resume has no stored file.")
-    if not blind.file_may_be_sent(resume, request.session):
+    if not blind.file_may_be_sent(resume, request):
         raise PermissionDenied("Blind review is on: reveal the candidate before opening the file.")
     AuditEvent.objects.create(
         actor=request.user,

@@ -282,7 +282,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 RETENTION_DAYS = _setting("RETENTION_DAYS", int, 730)
 # Blind review: ranking pages hide names and contacts until a recruiter reveals a candidate
-# (audited). On: required for everyone. Off: each recruiter may switch it on for a session.
+# (audited). On: required for everyone. Off: each recruiter may switch it on for themself (a
+# UserPreference: their pages and their token API calls alike); a reveal lasts for the session.
 BLIND_REVIEW = _setting("BLIND_REVIEW", bool, False)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,11 +1,10 @@
-"""Blind review of ranking results: the candidate as the session may see them, and explanations
-whose quotes from the resume are masked (see recruiting.services.blind)."""
+"""Blind review of ranking results: the candidate as the viewer (a request) may see them, and
+explanations whose quotes from the resume are masked (see recruiting.services.blind)."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Mapping
 
 from recruiting.models import Resume
 from recruiting.services.blind import (
@@ -66,9 +65,9 @@ def explanation_masked(explanation: dict | None, resume: Resume) -> dict | None:
     return masked
 
 
-def result_for_page(result, session: Mapping):
-    """A MatchResult as the session may see it: blind resume and masked explanation."""
-    resume = resume_for_page(result.resume, session)
+def result_for_page(result, viewer):
+    """A MatchResult as the viewer may see it: blind resume and masked explanation."""
+    resume = resume_for_page(result.resume, viewer)
     if not isinstance(resume, BlindResume) or resume.revealed:
         return dataclasses.replace(result, resume=resume)
     return dataclasses.replace(
@@ -76,8 +75,8 @@ def result_for_page(result, session: Mapping):
     )
 
 
-def page_for_session(page, session: Mapping):
+def page_for_viewer(page, viewer):
     """A MatchPage with every result as ``result_for_page`` gives it."""
-    if not blind_review_on(session):
+    if not blind_review_on(viewer):
         return page
-    return dataclasses.replace(page, results=[result_for_page(r, session) for r in page.results])
+    return dataclasses.replace(page, results=[result_for_page(r, viewer) for r in page.results])

@@ -390,3 +390,28 @@ def test_a_hidden_candidate_exposes_no_personal_attribute_to_templates(world):
         EMAIL,
         world["resume"].links,
     )
+
+
+def test_a_recruiters_choice_of_blind_review_holds_for_their_token_api_calls(
+    recruiter, recruiter_client, world
+):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=recruiter).key}")
+    resume, job = world["resume"], world["job"]
+    urls = [
+        f"/api/v1/resumes/{resume.pk}/",
+        "/api/v1/resumes/",
+        f"/api/v1/jobs/{job.pk}/candidates/",
+        f"/api/v1/explain/?job={job.pk}&resume={resume.pk}",
+    ]
+    assert all(NAME in api.get(url).content.decode() for url in urls)
+    recruiter_client.post("/blind-review/", {"blind": "on"})  # chosen on a page
+    for url in urls:
+        response = api.get(url)
+        assert response.status_code == 200, url
+        assert leaks(response.content.decode()) == [], url
+    recruiter_client.post("/blind-review/", {"blind": "off"})
+    assert NAME in api.get(urls[0]).content.decode()

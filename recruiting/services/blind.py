@@ -1,22 +1,27 @@
-"""Blind review: while it is on, pages show "Candidate #id" and mask names, contacts and links
-in resume text until a recruiter reveals the candidate, which the audit log records. This module
-holds who is hidden and how a resume is masked; matching.services.blind masks ranking results."""
+"""Blind review: while it is on, pages and API answers show "Candidate #id" and mask names,
+contacts and links in resume text until a recruiter reveals the candidate, which the audit log
+records. This module holds who is hidden and how a resume is masked; matching.services.blind
+masks ranking results.
+
+Whether it is on is the site's setting (``BLIND_REVIEW``: for everyone) or the recruiter's own
+preference (``UserPreference``), so token API calls honour it as the pages do. The functions
+take the ``viewer``: the request (Django's or DRF's), for its user and its session; reveals last
+for the session."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import SafeString
 
-from recruiting.models import AuditEvent, Resume
+from recruiting.models import AuditEvent, Resume, UserPreference
 from recruiting.parsing.contacts import contact_spans
 from recruiting.selectors import resume_highlighted_text
 
 HIDDEN = "[hidden]"
-SESSION_BLIND = "blind_review"
 SESSION_REVEALED = "blind_revealed"
 
 _NAME_PART = re.compile(r"[^\W\d_]{2,}")
@@ -27,16 +32,41 @@ def blind_review_required() -> bool:
     return bool(settings.BLIND_REVIEW)
 
 
-def blind_review_on(session: Mapping) -> bool:
-    return blind_review_required() or bool(session.get(SESSION_BLIND, False))
+def blind_review_chosen(user) -> bool:
+    """The recruiter's own choice (off when never made)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return UserPreference.objects.filter(user=user, blind_review=True).exists()
 
 
-def blind_context(session: Mapping) -> dict:
+@transaction.atomic
+def blind_review_set(*, user, on: bool) -> UserPreference:
+    """Switch blind review on or off for this recruiter, on every page and API call."""
+    preference, _ = UserPreference.objects.select_for_update().get_or_create(user=user)
+    preference.blind_review = on
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
+def blind_review_on(viewer) -> bool:
+    """For this request: the site requires it, or its user chose it (asked once per request)."""
+    if blind_review_required():
+        return True
+    cached = getattr(viewer, "_blind_review_on", None)
+    if cached is None:
+        cached = blind_review_chosen(getattr(viewer, "user", None))
+        viewer._blind_review_on = cached
+    return cached
+
+
+def blind_context(viewer) -> dict:
     """What the pages' blind review switch needs."""
-    return {"blind": blind_review_on(session), "blind_required": blind_review_required()}
+    return {"blind": blind_review_on(viewer), "blind_required": blind_review_required()}
 
 
-def revealed_ids(session: Mapping) -> frozenset[int]:
+def revealed_ids(viewer) -> frozenset[int]:
+    session = getattr(viewer, "session", None) or {}
     return frozenset(int(i) for i in session.get(SESSION_REVEALED, ()))
 
 
@@ -47,7 +77,7 @@ def resume_reveal(*, resume: Resume, actor, session: MutableMapping) -> AuditEve
     The audit event holds ids only. A candidate already revealed in this session is not logged
     twice (a double click is one reveal).
     """
-    revealed = revealed_ids(session)
+    revealed = frozenset(int(i) for i in session.get(SESSION_REVEALED, ()))
     if resume.pk in revealed:
         return None
     event = AuditEvent(
@@ -115,10 +145,10 @@ def resume_blind_text(resume: Resume) -> str:
     return text_masked(resume.text, resume)
 
 
-def highlighted_for_page(resume: Resume, session: Mapping) -> SafeString:
-    """The resume text, escaped, skill evidence in <mark>; unless the session may see the
+def highlighted_for_page(resume: Resume, viewer) -> SafeString:
+    """The resume text, escaped, skill evidence in <mark>; unless the viewer may see the
     candidate, personal data is replaced by [hidden] (a mark over it is dropped, not split)."""
-    shown = resume_for_page(resume, session)
+    shown = resume_for_page(resume, viewer)
     if not isinstance(shown, BlindResume) or shown.revealed:
         return resume_highlighted_text(resume)
     return resume_highlighted_text(
@@ -177,13 +207,13 @@ class BlindResume:
         )
 
 
-def resume_for_page(resume: Resume, session: Mapping) -> Resume | BlindResume:
+def resume_for_page(resume: Resume, viewer) -> Resume | BlindResume:
     """The resume itself when blind review is off, else its blind view."""
-    if not blind_review_on(session):
+    if not blind_review_on(viewer):
         return resume
-    return BlindResume(resume, revealed=resume.pk in revealed_ids(session))
+    return BlindResume(resume, revealed=resume.pk in revealed_ids(viewer))
 
 
-def file_may_be_sent(resume: Resume, session: Mapping) -> bool:
+def file_may_be_sent(resume: Resume, viewer) -> bool:
     """The original file shows everything the blind pages hide: only after a reveal."""
-    return not blind_review_on(session) or resume.pk in revealed_ids(session)
+    return not blind_review_on(viewer) or resume.pk in revealed_ids(viewer)
