@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from recruiting import models
+from recruiting.forms import JobSourceAdminForm
 
 
 @admin.register(models.Category)
@@ -143,6 +144,7 @@ class JobAdmin(admin.ModelAdmin):
 
 @admin.register(models.JobSource)
 class JobSourceAdmin(admin.ModelAdmin):
+    form = JobSourceAdminForm
     list_display = [
         "name",
         "kind",

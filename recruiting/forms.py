@@ -56,3 +56,22 @@ class ResumeUploadForm(forms.Form):
         if not data.get("files") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Choose at least one file or paste a resume.")
         return data
+
+
+class JobSourceAdminForm(forms.ModelForm):
+    """The admin's source form: the service's checks (crontab, drop folder) as form errors."""
+
+    class Meta:
+        model = JobSource
+        fields = ["name", "kind", "url", "board_token", "field_map", "schedule", "enabled"]
+
+    def clean(self):
+        from recruiting.services.scheduling import parse_crontab, source_check_folder
+
+        data = super().clean()
+        try:
+            parse_crontab(data.get("schedule") or "")
+            source_check_folder(kind=data.get("kind") or "", url=data.get("url") or "")
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+        return data

@@ -220,6 +220,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(MEDIA_ROOT / "private")))
 MEDIA_URL = "/media/"
 ARTIFACTS_DIR = Path(env.str("ARTIFACTS_DIR", default=str(BASE_DIR / "artifacts")))
+# File-drop sources read this folder or the folders in it, nothing else (not /etc, not /proc).
 FILE_DROP_DIR = Path(env.str("FILE_DROP_DIR", default=str(BASE_DIR / "data" / "drop")))
 UPLOAD_MAX_BYTES = _setting("UPLOAD_MAX_BYTES", int, 10 * 1024 * 1024)
 UPLOAD_MAX_FILES = _setting("UPLOAD_MAX_FILES", int, 100)

@@ -15,7 +15,8 @@ _TMP = tempfile.mkdtemp(prefix="rr-test-")
 MEDIA_ROOT = Path(_TMP) / "media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
 ARTIFACTS_DIR = Path(_TMP) / "artifacts"  # noqa: F405
-FILE_DROP_DIR = Path(_TMP) / "drop"  # noqa: F405
+# File-drop sources read this folder and the folders in it only: the tests' temporary folders.
+FILE_DROP_DIR = Path(tempfile.gettempdir())  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -45,6 +45,7 @@ def source_config(source: JobSource) -> SourceConfig:
         field_map=dict(source.field_map or {}),
         etag=source.etag,
         last_modified=source.last_modified,
+        drop_root=str(settings.FILE_DROP_DIR),
     )
 
 

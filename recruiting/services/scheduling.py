@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,10 +36,24 @@ def parse_crontab(expr: str) -> dict[str, str]:
     return fields
 
 
+def source_check_folder(*, kind: str, url: str) -> None:
+    """A file-drop source reads FILE_DROP_DIR or a folder in it, nothing else."""
+    if kind != JobSource.Kind.FILEDROP:
+        return
+    from recruiting.sources.base import SourceError
+    from recruiting.sources.filedrop import drop_folder
+
+    try:
+        drop_folder(url, str(settings.FILE_DROP_DIR))
+    except SourceError as exc:
+        raise ValidationError({"url": str(exc).removeprefix("filedrop: ")}) from None
+
+
 @transaction.atomic
 def source_save(*, source: JobSource) -> JobSource:
     """Validate and save a source, then create, update or pause its periodic task (never two)."""
     fields = parse_crontab(source.schedule)
+    source_check_folder(kind=source.kind, url=source.url)
     source.full_clean()
     source.save()
     schedule, _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")

@@ -96,6 +96,7 @@ class SourceConfig:
     etag, last_modified: validators stored from the previous fetch (conditional GET).
     company: optional default company name when postings do not carry one.
     complete_listing: optional override of the adapter's default (see FetchResult).
+    drop_root: filedrop only: the folder that holds every drop folder (see ``filedrop``).
     """
 
     kind: str
@@ -106,6 +107,7 @@ class SourceConfig:
     last_modified: str = ""
     company: str = ""
     complete_listing: bool | None = None
+    drop_root: str = ""
 
 
 def _default_resolver(host: str, port: int | None, *args: Any, **kwargs: Any) -> list[Any]:

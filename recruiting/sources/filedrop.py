@@ -1,6 +1,9 @@
 """File drop adapter: every ``*.json`` and ``*.csv`` file in a local folder.
 
-``SourceConfig.url`` is the folder path (no HTTP involved). Files are read in sorted name
+``SourceConfig.url`` is the folder path (no HTTP involved): the drop root
+(``SourceConfig.drop_root``, the FILE_DROP_DIR setting) or a folder inside it; a relative path
+is read from the root. Any other folder (``/etc``, ``/proc/self``, a link that leads out of the
+root) is refused. Files are read in sorted name
 order; names starting with "." or "~" (editor locks, partial uploads) are ignored, as are
 sub-folders.
 
@@ -61,6 +64,24 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("id", "title")
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
+def drop_folder(url: str, root: str) -> Path:
+    """The folder a file-drop source reads: ``url`` resolved (links followed) under ``root``.
+    SourceError when it is empty or lies outside the root; without a root (the library used
+    on its own) any folder is allowed."""
+    if not url or not url.strip():
+        raise SourceError("filedrop: url must be the path of the drop folder")
+    if not root:
+        return Path(url)
+    base = Path(root).resolve()
+    folder = (base / url.strip()).resolve()  # an absolute url replaces the base
+    if folder != base and base not in folder.parents:
+        raise SourceError(
+            f"filedrop: {url!r} is outside the drop folder {str(base)!r} (FILE_DROP_DIR); "
+            "a file-drop source may only read that folder or the folders in it."
+        )
+    return folder
 
 
 def parse_json_file(data: bytes, name: str = "file.json") -> list[tuple[str, Any]]:
@@ -147,9 +168,7 @@ class FileDropAdapter(Adapter):
     complete_listing = True
 
     def _folder(self, config: SourceConfig) -> Path:
-        if not config.url or not config.url.strip():
-            raise SourceError("filedrop: url must be the path of the drop folder")
-        folder = Path(config.url)
+        folder = drop_folder(config.url, config.drop_root)
         if not folder.is_dir():
             raise SourceError(f"filedrop: {config.url!r} is not a readable directory")
         return folder

@@ -50,6 +50,7 @@ def live_env(tmp_path):
         "EMBEDDER": "hashing",
         "ARTIFACTS_DIR": str(tmp_path / "artifacts"),
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "FILE_DROP_DIR": str(tmp_path),
         # Short limits so that a killed worker's task is redelivered within the test.
         "CELERY_TASK_TIME_LIMIT": "8",
         "CELERY_TASK_SOFT_TIME_LIMIT": "6",

@@ -137,6 +137,7 @@ def process_env(tmp_path: Path, *, broker: str) -> dict:
         "EMBEDDER": "hashing",
         "ARTIFACTS_DIR": str(tmp_path / "artifacts"),
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "FILE_DROP_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
         # Short limits: an unacknowledged message comes back after 2 x the hard limit.
         "CELERY_TASK_TIME_LIMIT": "8",

@@ -224,3 +224,61 @@ def test_with_in_process_tasks_a_transient_feed_error_fails_the_run_and_the_requ
     run = IngestionRun.objects.get(pk=response.json()["id"])
     assert run.status == "failed", run.message
     assert run.message and "Will retry" not in run.message
+
+
+@pytest.mark.parametrize("folder", ["/etc", "/proc/self", "/", "../../etc", "drop/../../../etc"])
+def test_a_file_drop_source_may_only_read_the_drop_folder(settings, tmp_path, staff, folder):
+    from django.core.exceptions import ValidationError
+    from rest_framework.test import APIClient
+
+    settings.FILE_DROP_DIR = tmp_path
+    with pytest.raises(ValidationError) as info:
+        source_save(source=JobSource(name="Evil", kind="filedrop", url=folder))
+    assert "FILE_DROP_DIR" in info.value.message_dict["url"][0]
+    api = APIClient()
+    api.force_authenticate(staff)
+    response = api.post(
+        "/api/v1/sources/", {"name": "Evil", "kind": "filedrop", "url": folder}, format="json"
+    )
+    assert response.status_code == 400
+    assert "outside the drop folder" in response.json()["fields"]["url"][0]
+
+
+def test_a_link_out_of_the_drop_folder_is_refused_when_saved_and_when_read(
+    settings, tmp_path, skills, django_capture_on_commit_callbacks
+):
+    settings.FILE_DROP_DIR = tmp_path / "root"
+    drop(tmp_path / "root" / "feeds", [posting(1)])
+    drop(tmp_path / "outside", [posting(0)])
+    (tmp_path / "root" / "escape").symlink_to(tmp_path / "outside")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        source_save(source=JobSource(name="Escape", kind="filedrop", url="escape"))
+    # A source saved before the rule (or a link swapped in later) is refused when it runs.
+    source = JobSource.objects.create(name="Old", kind="filedrop", url=str(tmp_path / "outside"))
+    result = run(source, django_capture_on_commit_callbacks)
+    assert result.status == "failed"
+    assert "outside the drop folder" in result.message
+    assert not Job.objects.exists()
+    inside = source_save(source=JobSource(name="Inside", kind="filedrop", url="feeds"))
+    assert run(inside, django_capture_on_commit_callbacks).status == "succeeded"
+
+
+def test_the_admin_form_reports_a_folder_outside_the_drop_folder(staff_client, settings, tmp_path):
+    settings.FILE_DROP_DIR = tmp_path
+    response = staff_client.post(
+        "/admin/recruiting/jobsource/add/",
+        {
+            "name": "Evil",
+            "kind": "filedrop",
+            "url": "/etc",
+            "board_token": "",
+            "field_map": "{}",
+            "schedule": "0 * * * *",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "outside the drop folder" in response.content.decode()
+    assert not JobSource.objects.filter(name="Evil").exists()
