@@ -35,8 +35,9 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     context = {
         "open_jobs": Job.objects.open().count(),
         "resumes": Resume.objects.visible_to(request.user).count(),
-        "sources": JobSource.objects.count(),
-        "runs": IngestionRun.objects.select_related("source")[:8],
+        # Sources and runs (feed URLs, their errors) are for admins, as in the API.
+        "sources": JobSource.objects.count() if request.user.is_staff else 0,
+        "runs": IngestionRun.objects.select_related("source")[:8] if request.user.is_staff else [],
         **dashboard_summary(),
     }
     return TemplateResponse(request, "matching/dashboard.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -134,6 +136,19 @@ def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     return TemplateResponse(request, "recruiting/resume_detail.html", context)
 
 
+def staff_only(view):
+    """Admins only, as in the API: sources and runs show feed URLs and their errors."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("Job sources and ingestion runs are for admins.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@staff_only
 def source_list(request: HttpRequest) -> TemplateResponse:
     sources = JobSource.objects.all()
     runs = IngestionRun.objects.select_related("source")[:20]
@@ -142,6 +157,7 @@ def source_list(request: HttpRequest) -> TemplateResponse:
     )
 
 
+@staff_only
 def ingestion_run_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     run = get_object_or_404(IngestionRun.objects.select_related("source"), pk=pk)
     if request.htmx:

@@ -73,3 +73,36 @@ def test_token_authentication_works_for_the_api(recruiter, anon_api):
     token = Token.objects.create(user=recruiter)
     anon_api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert anon_api.get("/api/v1/jobs/").status_code == 200
+
+
+@pytest.fixture
+def failed_run(db):
+    from recruiting.models import IngestionRun, JobSource
+
+    source = JobSource.objects.create(
+        name="Acme board", kind="rss", url="https://feeds.acme.example/private?token=s3cret"
+    )
+    return IngestionRun.objects.create(
+        source=source,
+        status="failed",
+        message="503 from https://feeds.acme.example/private?token=s3cret",
+    )
+
+
+def test_sources_and_ingestion_runs_are_for_admins_on_the_pages_as_in_the_api(
+    recruiter, staff, failed_run
+):
+    from django.test import Client
+
+    recruiter_client, staff_client = Client(), Client()
+    recruiter_client.force_login(recruiter)
+    staff_client.force_login(staff)
+    for url in ["/sources/", f"/sources/runs/{failed_run.pk}/"]:
+        assert recruiter_client.get(url).status_code == 403, url
+        assert recruiter_client.get(url, HTTP_HX_REQUEST="true").status_code == 403, url
+        assert staff_client.get(url).status_code == 200, url
+    dashboard = recruiter_client.get("/").content.decode()
+    assert "s3cret" not in dashboard and "/sources/" not in dashboard
+    assert (
+        "feeds.acme.example" in staff_client.get(f"/sources/runs/{failed_run.pk}/").content.decode()
+    )
