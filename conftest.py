@@ -120,6 +120,8 @@ def _fresh_process_state(request):
     Task.broker_down_until = 0.0  # a test's broker outage ends with the test
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
         return
+    from django.core.cache import cache
+
     from matching.services.index import index_reset
     from matching.services.lexical import lexical_reset
     from recruiting.services.embedding import embedder_reset
@@ -127,3 +129,4 @@ def _fresh_process_state(request):
     index_reset()
     lexical_reset()
     embedder_reset()
+    cache.clear()  # throttle counts (uploads, logins) belong to the test that made them

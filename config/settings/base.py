@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.throttling.LoginThrottleMiddleware",
     "config.exceptions.ApplicationErrorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -262,15 +263,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: django-axes locks a username + address out after repeated failures.
+# Reverse proxies in front of the app that this deployment trusts (0: clients reach gunicorn
+# directly). Only then do X-Forwarded-Proto (HTTPS, so HSTS and secure cookies) and
+# X-Forwarded-For (the client's address, the N-th from the right) count: any client can send
+# those headers, so without a trusted proxy they are ignored.
+TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", int, 0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Login throttling: django-axes locks a username out after repeated failures, from one address
+# and from all addresses together (a password tried on one account from many addresses);
+# every address is also held to THROTTLE_LOGIN attempts (one password tried on many accounts).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = _setting("AXES_FAILURE_LIMIT", int, 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "matching:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -287,7 +298,6 @@ RETENTION_DAYS = _setting("RETENTION_DAYS", int, 730)
 # UserPreference: their pages and their token API calls alike); a reveal lasts for the session.
 BLIND_REVIEW = _setting("BLIND_REVIEW", bool, False)
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = _setting("SECURE_SSL_REDIRECT", bool, True)
     SECURE_HSTS_SECONDS = _setting("SECURE_HSTS_SECONDS", int, 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -317,9 +327,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Throttles key anonymous clients by address: X-Forwarded-For only behind trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "match": env.str("THROTTLE_MATCH", default="120/min"),
         "upload": env.str("THROTTLE_UPLOAD", default="60/min"),
+        "login": env.str("THROTTLE_LOGIN", default="20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -269,3 +269,57 @@ def test_erasing_a_candidate_leaves_no_trace_of_the_canary(
 
         keys = redis.Redis.from_url(settings.REDIS_URL)
         assert not any(canary.encode() in (keys.dump(k) or b"") for k in keys.scan_iter(count=1000))
+
+
+def login(client, username, password="wrong", **headers):  # noqa: S107
+    return client.post("/accounts/login/", {"username": username, "password": password}, **headers)
+
+
+def test_failures_from_many_addresses_lock_the_account_too(recruiter):
+    for n in range(5):
+        login(Client(REMOTE_ADDR=f"203.0.113.{n}"), "rita")
+    fresh = Client(REMOTE_ADDR="198.51.100.7")
+    assert login(fresh, "rita", "a-long-test-password-1").status_code == 429
+    assert "_auth_user_id" not in fresh.session
+
+
+def test_one_address_trying_many_accounts_is_slowed_down(recruiter, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "3/min")
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [
+        login(sprayer, f"user{n}", "Summer2026!", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]  # a forged X-Forwarded-For changes nothing
+    refused = login(sprayer, "user9", "Summer2026!")
+    assert int(refused["Retry-After"]) >= 1
+    assert (
+        login(Client(REMOTE_ADDR="198.51.100.7"), "rita", "a-long-test-password-1").status_code
+        == 302
+    )
+    admin_login = sprayer.post("/admin/login/", {"username": "ada", "password": "x"})
+    assert admin_login.status_code == 429
+
+
+def test_without_a_trusted_proxy_a_client_cannot_claim_https(client, settings):
+    response = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" not in response
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 301  # plain HTTP, whatever the header claims
+    assert response["Location"].startswith("https://")
+
+
+def test_the_client_address_is_the_proxys_view_only_behind_a_trusted_proxy(rf, settings):
+    from config.security import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.5"  # not what the client wrote further left
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"

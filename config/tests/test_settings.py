@@ -120,3 +120,40 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         ALLOWED_HOSTS="recruit.example.com",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+PRINT_PROXY = (
+    "import json, django; from django.conf import settings; "
+    "print(json.dumps([getattr(settings, 'SECURE_PROXY_SSL_HEADER', None), "
+    "settings.REST_FRAMEWORK['NUM_PROXIES']]))"
+)
+
+
+def test_x_forwarded_proto_counts_only_behind_a_trusted_proxy():
+    def proxy_settings(**env: str):
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE", "CELERY", "REDIS", "TRUSTED"))
+        }
+        clean.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.base",
+                "DJANGO_DEBUG": "false",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+                **env,
+            }
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", PRINT_PROXY],
+            cwd=ROOT,
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert proxy_settings() == [None, 0]
+    assert proxy_settings(TRUSTED_PROXY_COUNT="1") == [["HTTP_X_FORWARDED_PROTO", "https"], 1]
