@@ -1,4 +1,7 @@
-"""`GET /health/`: database, cache, broker and active-model status as JSON (200, or 503 if down)."""
+"""`GET /health/`: 200 when the database, cache, broker and model registry answer, 503 if not.
+
+Anyone (a load balancer, an orchestrator) gets the status alone; staff signed in get each
+check's answer too (the broker mode, the active model), which tells an outsider too much."""
 
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["model"] = {"status": f"error: {type(exc).__name__}"}
         healthy = False
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable"}
+    if request.user.is_authenticated and request.user.is_staff:
+        body |= checks
+    return JsonResponse(body, status=200 if healthy else 503)

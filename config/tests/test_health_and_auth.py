@@ -8,8 +8,14 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_health_reports_database_cache_broker_and_model_as_json(client):
+def test_health_tells_anyone_the_status_and_nothing_else(client):
     response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_reports_database_cache_broker_and_model_to_staff(staff_client, recruiter):
+    response = staff_client.get("/health/")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -28,7 +34,7 @@ def test_health_returns_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr(health, "_check_database", broken)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json()["database"] == "error: ConnectionError"
+    assert response.json() == {"status": "unavailable"}
 
 
 @pytest.mark.parametrize("url", ["/", "/jobs/", "/resumes/", "/sources/", "/admin/"])
@@ -106,3 +112,7 @@ def test_sources_and_ingestion_runs_are_for_admins_on_the_pages_as_in_the_api(
     assert (
         "feeds.acme.example" in staff_client.get(f"/sources/runs/{failed_run.pk}/").content.decode()
     )
+
+
+def test_a_recruiter_gets_the_public_health_answer_too(recruiter_client):
+    assert recruiter_client.get("/health/").json() == {"status": "ok"}
