@@ -92,6 +92,12 @@ class DriftReport(models.Model):
         JOBS = "jobs", "Job descriptions"
         RESUMES = "resumes", "Resumes"
 
+    class Outcome(models.TextChoices):
+        STABLE = "stable", "Stable"
+        DRIFTED = "drifted", "Drifted"
+        NOT_ENOUGH_DATA = "not_enough_data", "Not enough data yet"
+        FAILED = "failed", "The check failed"
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
     subject = models.CharField(max_length=10, choices=Subject.choices, default=Subject.JOBS)
     window_start = models.DateTimeField()
@@ -101,6 +107,8 @@ class DriftReport(models.Model):
     score = models.FloatField(null=True, blank=True)
     threshold = models.FloatField(null=True, blank=True)
     drifted = models.BooleanField(default=False)
+    # What the check found; "not enough data yet" is no verdict at all (a new installation).
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.FAILED)
     details = models.JSONField(default=dict, blank=True)
     report_file = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
@@ -115,12 +123,20 @@ class DriftReport(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["data", "centroid", "skill"]), name="drift_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(outcome="drifted", drifted=True)
+                | (~Q(outcome="drifted") & Q(drifted=False)),
+                name="drift_outcome_matches_drifted",
+            ),
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} on {self.subject} ({'drifted' if self.drifted else 'ok'})"
-        )
+        return f"{self.get_kind_display()} on {self.subject} ({self.get_outcome_display().lower()})"
+
+    @property
+    def has_verdict(self) -> bool:
+        """A score and a threshold were computed (stable or drifted)."""
+        return self.outcome in (self.Outcome.STABLE, self.Outcome.DRIFTED)
 
 
 class RetrainRun(Run):

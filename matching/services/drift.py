@@ -103,6 +103,10 @@ def drift_check(*, subject: str = DriftReport.Subject.JOBS, now=None) -> list[Dr
             min_size=min_size,
         ),
     }
+    # Too few documents on a side (a new installation, a quiet week) is no verdict: said so,
+    # never shown as "stable".
+    too_few = min(len(reference.texts), len(window.texts)) < min_size
+    what = SUBJECTS[subject][3] + "s"
     reports = []
     for kind, check in checks.items():
         row = DriftReport(
@@ -113,17 +117,33 @@ def drift_check(*, subject: str = DriftReport.Subject.JOBS, now=None) -> list[Dr
             reference_size=len(reference.texts),
             window_size=len(window.texts),
         )
+        if too_few:
+            row.outcome = DriftReport.Outcome.NOT_ENOUGH_DATA
+            row.error = (
+                f"Not enough data yet: the reference holds {len(reference.texts)} {what} and the "
+                f"last {p.get('window_days', 7)} days {len(window.texts)}; each side needs at "
+                f"least {min_size}."
+            )
+            row.full_clean()
+            row.save()
+            reports.append(row)
+            continue
         try:
             result = check()
         except DriftInputError as exc:
+            row.outcome = DriftReport.Outcome.FAILED
             row.error = str(exc)
         except Exception as exc:  # a failing check is reported, never allowed to stop the others
             logger.exception("drift check %s on %s failed", kind, subject)
+            row.outcome = DriftReport.Outcome.FAILED
             row.error = f"{type(exc).__name__}: {exc}"
         else:
             row.score = result.score
             row.threshold = result.threshold
             row.drifted = result.drifted
+            row.outcome = (
+                DriftReport.Outcome.DRIFTED if result.drifted else DriftReport.Outcome.STABLE
+            )
             row.details = result.details
             row.report_file = (
                 str(result.details.get("report_path", "")) if kind == DriftReport.Kind.DATA else ""
