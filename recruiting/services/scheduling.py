@@ -99,3 +99,17 @@ def source_next_run(*, source: JobSource) -> datetime | None:
     now = timezone.now()
     remaining = crontab(**fields).remaining_estimate(now)
     return now + remaining
+
+
+def beat_schedule_mirror() -> list[str]:
+    """Mirror every entry of CELERY_BEAT_SCHEDULE (sweeps, drift checks, retrains) into the
+    admin's periodic tasks, as celery beat itself does when it starts, so that the admin lists
+    them (and can pause them) on an installation where beat has never run. Idempotent: the
+    rows are matched by name; a pause set in the admin stays. Returns the entry names."""
+    from django_celery_beat.schedulers import ModelEntry
+
+    from config.celery import app
+
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        ModelEntry.from_entry(name, app=app, **entry)
+    return list(settings.CELERY_BEAT_SCHEDULE)

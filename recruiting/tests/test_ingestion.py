@@ -282,3 +282,25 @@ def test_the_admin_form_reports_a_folder_outside_the_drop_folder(staff_client, s
     assert response.status_code == 200  # the form again, with the error
     assert "outside the drop folder" in response.content.decode()
     assert not JobSource.objects.filter(name="Evil").exists()
+
+
+def test_every_beat_schedule_is_mirrored_into_the_admin_once_however_often_migrate_runs(
+    staff_client, settings
+):
+    from django.core.management.sql import emit_post_migrate_signal
+    from django_celery_beat.models import PeriodicTask
+
+    PeriodicTask.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what migrate sends
+    tasks = {t.name: t for t in PeriodicTask.objects.all()}
+    expected = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+    assert {name: tasks[name].task for name in expected} == expected
+    assert {"drift checks", "requeue stale documents", "requeue stale retrains"} <= set(tasks)
+    drift = tasks["drift checks"]
+    assert (drift.crontab.minute, drift.crontab.hour) == ("0", "3")
+    PeriodicTask.objects.filter(name="drift checks").update(enabled=False)  # paused in the admin
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert PeriodicTask.objects.count() == len(tasks)
+    assert not PeriodicTask.objects.get(name="drift checks").enabled
+    page = staff_client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    assert "requeue stale retrains" in page
