@@ -29,7 +29,9 @@ from recruiting.signals import documents_embedded
 
 logger = logging.getLogger(__name__)
 
-_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters in a row: something a person could read
+# A word a person could read: 2 to 40 letters between non-letters. Nothing but symbols, emoji
+# or one letter repeated a hundred thousand times is not a resume.
+_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,40}(?![^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
         raise ApplicationError(str(exc), code=exc.code) from exc
     if parsed.status != "needs_ocr" and not _WORD.search(parsed.text):
         raise ApplicationError(
-            "The document has no readable words (only symbols or emoji).", code="empty"
+            "The document has no readable words (only symbols, emoji or runs of one letter).",
+            code="empty",
         )
     return _resume_store(owner=owner, parsed=parsed, data=data, filename=parsed.safe_filename)
 

@@ -198,10 +198,11 @@ def test_ingest_resumes_command_walks_a_folder_and_prints_a_summary(tmp_path, re
     assert "broken.pdf" in err.getvalue()
 
 
-def test_a_text_of_only_symbols_or_emoji_is_refused_with_a_400(api_client, skills):
-    response = api_client.post(
-        "/api/v1/resumes/", {"text": "\U0001f44d\U0001f3fb !!! ###"}, format="json"
-    )
+@pytest.mark.parametrize("text", ["\U0001f44d\U0001f3fb !!! ###", "a" * 300_000, "ab-\n" * 1000])
+def test_a_text_of_only_symbols_emoji_or_one_letter_repeated_is_refused_with_a_400(
+    api_client, skills, text
+):
+    response = api_client.post("/api/v1/resumes/", {"text": text}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "empty"
     assert Resume.objects.count() == 0
