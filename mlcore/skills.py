@@ -7,6 +7,7 @@ each word start, so the cost barely depends on the size of the taxonomy.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,8 +41,8 @@ COMMON_WORD_SKILLS: frozenset[str] = frozenset(
         "jersey", "jest", "julia", "keynote", "lambda", "lean", "less", "linkedin", "lisp", "logo",
         "looker", "loom", "make", "maple", "maven", "maya", "meteor", "mocha", "next", "notes",
         "notion", "nuke", "office", "oracle", "outlook", "painting", "pandas", "pascal", "pig",
-        "playwright", "postman", "premiere", "presto", "prism", "puppet", "pyramid", "quicken",
-        "react", "redshift", "relativity", "rocket", "ruby", "rust", "sage", "salt", "sass",
+        "playwright", "postman", "premiere", "presto", "prism", "puppet", "pyramid",
+        "quicken", "react", "redshift", "relativity", "rocket", "ruby", "rust", "sage", "salt", "sass",
         "seesaw", "selenium", "shell", "shiny", "sketch", "slack", "snowflake", "spark", "spring",
         "storm", "swift", "tableau", "teams", "torch", "tornado", "unity", "vault", "windows",
         "word", "yarn", "zoom",
@@ -125,11 +126,51 @@ class SkillMatch:
         return {"name": self.name, "kind": self.kind, "spans": [list(s) for s in self.spans]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Surface:
     entry_index: int
     needs_context: bool
     exact: str | None = None  # the only spelling that counts, for case-sensitive abbreviations
+
+
+class _Tail:
+    """The rest of the only name below a trie node, kept as one string rather than a chain of
+    one-child nodes: most of a large taxonomy's characters sit in such unshared endings, and a
+    node per character cost ~100 MB at 37,000 names."""
+
+    __slots__ = ("rest", "surface")
+
+    def __init__(self, rest: str, surface: _Surface) -> None:
+        self.rest = rest
+        self.surface = surface
+
+
+def _build_trie(keys: list[str], surfaces: dict[str, _Surface], lo: int, hi: int, depth: int):
+    """The trie node for ``keys[lo:hi]`` (sorted, sharing their first ``depth`` characters)."""
+    node: dict = {}
+    if len(keys[lo]) == depth:  # sorted: a key that ends here comes first
+        node[_TERMINAL] = surfaces[keys[lo]]
+        lo += 1
+    while lo < hi:
+        key = keys[lo]
+        ch = key[depth]
+        # the first key past this character: every key here shares key[:depth]
+        end = (
+            hi
+            if ch == "\U0010ffff"
+            else bisect_left(keys, key[:depth] + chr(ord(ch) + 1), lo + 1, hi)
+        )
+        if end - lo == 1:
+            node[ch] = _Tail(keys[lo][depth + 1 :], surfaces[keys[lo]])
+        else:
+            node[ch] = _build_trie(keys, surfaces, lo, end, depth + 1)
+        lo = end
+    return node
+
+
+def _key_is_ambiguous(key: str) -> bool:
+    """:meth:`SkillTaxonomy.default_requires_context` of an already normalised name."""
+    return (len(key) <= 2 and key.isalnum()) or key in COMMON_WORD_SKILLS
 
 
 def _is_abbreviation(alias: str) -> bool:
@@ -174,15 +215,9 @@ class SkillTaxonomy:
         self._surfaces = surfaces
         self._by_name = {normalize_skill_name(e.name): e for e in self._entries}
         self.conflicts = conflicts
-        self._trie: dict = {}
-        symbol_starts: set[str] = set()
-        for key in surfaces:
-            node = self._trie
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node[_TERMINAL] = surfaces[key]
-            if not key[0].isalnum():
-                symbol_starts.add(key[0])
+        keys = sorted(surfaces)
+        self._trie: dict = _build_trie(keys, surfaces, 0, len(keys), 0) if keys else {}
+        symbol_starts = {key[0] for key in keys if not key[0].isalnum()}
         start = _WORD_START
         if symbol_starts:
             start += "|(?=[" + "".join(re.escape(c) for c in sorted(symbol_starts)) + "])"
@@ -217,7 +252,7 @@ class SkillTaxonomy:
                 if _is_abbreviation(alias):
                     surfaces[key] = _Surface(index, needs_context=False, exact=alias)
                 else:
-                    surfaces[key] = _Surface(index, cls.default_requires_context(alias))
+                    surfaces[key] = _Surface(index, _key_is_ambiguous(key))
         return cls(entries, surfaces, tuple(conflicts))
 
     @staticmethod
@@ -228,10 +263,7 @@ class SkillTaxonomy:
         :data:`COMMON_WORD_SKILLS` ("Swift", "Rust", "Spark", "Access", "Word", "Ruby").
         Symbolic short names such as "C#" are unambiguous and return False.
         """
-        stripped = name.strip()
-        if len(stripped) <= 2 and stripped.isalnum():
-            return True
-        return normalize_skill_name(stripped) in COMMON_WORD_SKILLS
+        return _key_is_ambiguous(normalize_skill_name(name))
 
     @property
     def entries(self) -> tuple[SkillEntry, ...]:
@@ -328,28 +360,55 @@ class SkillTaxonomy:
         i = start
         n = len(text)
         space_chars = _SPACE_CHARS
-        boundary = _RIGHT_BOUNDARY_RE.match
         while i < n:
             ch = low[i]
             if ch in space_chars:
-                node = node.get(" ")
-                if node is None:
+                child = node.get(" ")
+                if child is None:
                     break
                 while i < n and low[i] in space_chars:
                     i += 1
+                if type(child) is _Tail:
+                    return self._tail_end(text, low, start, i, child) or best
+                node = child
                 continue  # names never end in a space: no terminal check here
-            node = node.get(ch)
-            if node is None:
+            child = node.get(ch)
+            if child is None:
                 break
             i += 1
+            if type(child) is _Tail:
+                return self._tail_end(text, low, start, i, child) or best
+            node = child
             surface = node.get(_TERMINAL)
-            if (
-                surface is not None
-                and (surface.exact is None or text[start:i] == surface.exact)
-                and boundary(text, i)
-            ):
+            if surface is not None and self._ends_here(text, start, i, surface):
                 best = (i, surface)
         return best
+
+    @staticmethod
+    def _ends_here(text: str, start: int, end: int, surface: _Surface) -> bool:
+        return (surface.exact is None or text[start:end] == surface.exact) and bool(
+            _RIGHT_BOUNDARY_RE.match(text, end)
+        )
+
+    def _tail_end(
+        self, text: str, low: str, start: int, i: int, tail: _Tail
+    ) -> tuple[int, _Surface] | None:
+        """Where the name ends if ``text`` from ``i`` spells the tail's rest, else None."""
+        n = len(text)
+        space_chars = _SPACE_CHARS
+        for ch in tail.rest:
+            if i >= n:
+                return None
+            if ch == " ":
+                if low[i] not in space_chars:
+                    return None
+                while i < n and low[i] in space_chars:
+                    i += 1
+            elif low[i] == ch:
+                i += 1
+            else:
+                return None
+        return (i, tail.surface) if self._ends_here(text, start, i, tail.surface) else None
 
     @staticmethod
     def _in_context(

@@ -236,6 +236,40 @@ def test_unambiguous_alias_of_an_ambiguous_skill_counts_anywhere(taxonomy):
     assert surfaces(text, taxonomy.extract(text)) == {"Go": ["Golang"]}
 
 
+def test_names_that_begin_or_end_inside_one_another_are_each_found_whole():
+    taxonomy = SkillTaxonomy.from_entries(
+        SkillEntry(name)
+        for name in [
+            "Excel",
+            "Excel VBA",
+            "Excel Services",
+            "ExcelTrans",
+            "SQL",
+            "SQL Server",
+            "SQL Server Reporting Services",
+            "Server Administration",
+        ]
+    )
+    text = (
+        "Excel; Excel VBA; Excel Services; ExcelTrans; Excel Ser; SQL Server Reporting "
+        "Services; SQL Server Reporting; SQL Serve; server administration"
+    )
+    found = [(m.name, text[s:e]) for m in taxonomy.extract(text) for s, e in m.spans]
+    assert sorted(found) == sorted(
+        [
+            ("Excel", "Excel"),
+            ("Excel", "Excel"),
+            ("Excel VBA", "Excel VBA"),
+            ("Excel Services", "Excel Services"),
+            ("ExcelTrans", "ExcelTrans"),
+            ("SQL Server Reporting Services", "SQL Server Reporting Services"),
+            ("SQL Server", "SQL Server"),
+            ("SQL", "SQL"),
+            ("Server Administration", "server administration"),
+        ]
+    )
+
+
 # --- output shape -----------------------------------------------------------------------------
 
 
