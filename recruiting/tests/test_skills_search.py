@@ -58,3 +58,9 @@ def test_a_search_answers_one_page_in_the_list_format(api_client, skills):
 
 def test_anonymous_clients_cannot_search(anon_api, skills):
     assert anon_api.get("/api/v1/skills/", {"q": "py"}).status_code in (401, 403)
+
+
+def test_a_typo_in_any_word_of_a_longer_name_is_found(api_client, skills):
+    hit = search(api_client, "machne learning")[0]
+    assert (hit["name"], hit["how"]) == ("Machine Learning", "fuzzy")
+    assert search(api_client, "lerning")[0]["name"] == "Machine Learning"
