@@ -41,7 +41,7 @@ COMMON_WORD_SKILLS: frozenset[str] = frozenset(
         "jersey", "jest", "julia", "keynote", "lambda", "lean", "less", "linkedin", "lisp", "logo",
         "looker", "loom", "make", "maple", "maven", "maya", "meteor", "mocha", "next", "notes",
         "notion", "nuke", "office", "oracle", "outlook", "painting", "pandas", "pascal", "pig",
-        "playwright", "postman", "premiere", "presto", "prism", "puppet", "pyramid",
+        "playwright", "postman", "premiere", "presto", "prism", "publisher", "puppet", "pyramid",
         "quicken", "react", "redshift", "relativity", "rocket", "ruby", "rust", "sage", "salt", "sass",
         "seesaw", "selenium", "shell", "shiny", "sketch", "slack", "snowflake", "spark", "spring",
         "storm", "swift", "tableau", "teams", "torch", "tornado", "unity", "vault", "windows",
@@ -60,6 +60,10 @@ _SPACE_CHARS = frozenset(" \t\n\r\f\v\u00a0\u2009\u202f-" + _DASHES)
 # with a symbol (".NET") may start anywhere their first character appears, so "ASP.NET" counts as
 # .NET when the taxonomy has no ASP.NET (when it has, the longer match starting at "A" wins).
 _WORD_START = r"(?<![\w&])(?<!\w\.)(?=\w)"
+# Lines that lost their break when a posting was flattened read "...skillsSelf-starter",
+# "...deadlines.Attention to detail": a capitalised word glued to three lower-case letters, or
+# to a lower-case word and a period, starts a name too.
+_GLUED_START = r"(?<=[a-z]{3})(?=[A-Z][a-z])|(?<=[a-z]\.)(?=[A-Z][a-z])"
 # Where a match may end. Never before a letter, "_", "+", "#" or "&" ("Java" not in
 # "JavaScript", "Go" not in "good", "R" not in "R&D"); after a letter or digit, not before "."
 # and a word character ("Node" not in "Node.js"); before a digit only after "+"/"#" or after
@@ -69,11 +73,18 @@ _RIGHT_BOUNDARY_RE = re.compile(
     r"(?![^\W\d]|[+#&])"
     r"(?:(?<!\w)|(?!\.\w))"
     r"(?:(?<=[+#])|(?<=\w\w[^\W\d_])|(?!\d))"
+    # the same glued lines: "OutlookMust", "MySQLFamiliarity", "skills.Ability", after a name
+    # of four letters or more ("Java" in "JavaScript" is still not a match when the taxonomy
+    # knows JavaScript: the longest match wins)
+    r"|(?<=[^\W\d_]{4})(?=[A-Z][a-z])"
+    r"|(?<=[a-z])(?=\.[A-Z][a-z])"
 )
 _TERMINAL = ""  # trie key that marks "a name ends here"; never a real character
 # A requires-context occurrence also counts when it sits right next to another skill with only
-# one of these between them: "C/C++", "Python, R", "Python or Go", "Go/Rust".
-_NEIGHBOUR_GAP_RE = re.compile(r"\s*(?:[/,|;&+]|\band\b|\bor\b)\s*", re.IGNORECASE)
+# one of these between them: "C/C++", "Python, R", "Python or Go", "Go/Rust", "SQL, and R".
+_NEIGHBOUR_GAP_RE = re.compile(
+    r"\s*(?:,\s*(?:and|or)\b|and/or|[/,|;&+]|\band\b|\bor\b)\s*", re.IGNORECASE
+)
 _SYMBOL_GAP_RE = re.compile(r"\s*[/,|;&+]\s*")
 
 
@@ -98,6 +109,12 @@ class SkillEntry:
     - any other alias needs a context when :meth:`SkillTaxonomy.default_requires_context` says
       so: ``Golang`` counts anywhere even though ``Go`` does not, ``Spark`` (an alias of Apache
       Spark) needs a context even though ``Apache Spark`` does not.
+
+    A one-word spelling that is ambiguous, or a canonical name in :data:`COMMON_WORD_SKILLS`
+    even when it needs no context ("React", "Tableau"), counts only when written with its
+    capital ("react to incidents" is not React), and one with capitals inside ("FAST",
+    "SOLiD") only exactly as spelled; gerunds ("Networking") are exempt, as activities are
+    written in lower case.
     """
 
     name: str
@@ -131,6 +148,22 @@ class _Surface:
     entry_index: int
     needs_context: bool
     exact: str | None = None  # the only spelling that counts, for case-sensitive abbreviations
+    capital: bool = False  # counts only when written with a capital initial
+
+
+def _word_surface(index: int, spelling: str, needs_context: bool) -> _Surface:
+    """How a spelling that is also an English word is matched ("Access", "React", "FAST").
+
+    One capitalised word counts only with its capital ("access to", "react to", "go live" are
+    the words), and one with capitals inside ("FAST", "SOLiD") only exactly as spelled; on top
+    of that an ambiguous one (``needs_context``) counts only in context. Activities named by a
+    gerund ("Networking", "Drawing") are written in lower case and keep no case condition.
+    """
+    if spelling.isalpha() and spelling[0].isupper() and not spelling.endswith("ing"):
+        if any(c.isupper() for c in spelling[1:]):
+            return _Surface(index, needs_context=needs_context, exact=spelling)
+        return _Surface(index, needs_context=needs_context, capital=True)
+    return _Surface(index, needs_context=needs_context)
 
 
 class _Tail:
@@ -198,6 +231,8 @@ class SkillTaxonomy:
       "SQL Server" gives SQL Server, not also SQL. Parent skills are not inferred.
     - Word boundaries are symbol-aware: "C++" and "C#" match (also in "C++17"), "Java" does not
       match inside "JavaScript", "Go" not in "good"/"Google"/"main.go", "R" not in "R&D".
+      Lines glued together when a posting was flattened still split: "OutlookMust have",
+      "skills.Ability", "packetsNegotiating" (a capitalised word after a lower-case one).
     - A space or hyphen in a name matches any run of whitespace, hyphens and dashes:
       "machine-learning", "Machine" and "Learning" on two lines, "scikit learn" for
       "scikit-learn".
@@ -218,7 +253,7 @@ class SkillTaxonomy:
         keys = sorted(surfaces)
         self._trie: dict = _build_trie(keys, surfaces, 0, len(keys), 0) if keys else {}
         symbol_starts = {key[0] for key in keys if not key[0].isalnum()}
-        start = _WORD_START
+        start = _WORD_START + "|" + _GLUED_START
         if symbol_starts:
             start += "|(?=[" + "".join(re.escape(c) for c in sorted(symbol_starts)) + "])"
         self._starts = re.compile(start)
@@ -234,8 +269,13 @@ class SkillTaxonomy:
             if key in surfaces:
                 other = entries[surfaces[key].entry_index].name
                 raise ValueError(f"Skills {other!r} and {entry.name!r} have the same name.")
-            if any(ch.isalnum() for ch in key):
-                surfaces[key] = _Surface(index, entry.requires_context)
+            if not any(ch.isalnum() for ch in key):
+                continue
+            if entry.requires_context or _key_is_ambiguous(key):
+                # a common word as a name: its case matters even where no context is asked
+                surfaces[key] = _word_surface(index, entry.name, entry.requires_context)
+            else:
+                surfaces[key] = _Surface(index, needs_context=False)
         for index, entry in enumerate(entries):
             for alias in entry.aliases:
                 key = normalize_skill_name(alias)
@@ -251,8 +291,10 @@ class SkillTaxonomy:
                     continue
                 if _is_abbreviation(alias):
                     surfaces[key] = _Surface(index, needs_context=False, exact=alias)
+                elif _key_is_ambiguous(key):
+                    surfaces[key] = _word_surface(index, alias, needs_context=True)
                 else:
-                    surfaces[key] = _Surface(index, _key_is_ambiguous(key))
+                    surfaces[key] = _Surface(index, needs_context=False)
         return cls(entries, surfaces, tuple(conflicts))
 
     @staticmethod
@@ -313,8 +355,9 @@ class SkillTaxonomy:
             Character spans of skills sections. An ambiguous spelling (see
             :class:`SkillEntry`) counts only inside one of them, on a list-like line (at least
             three short items split by commas, bullets, pipes, slashes or tabs), or right next
-            to another skill ("C/C++", "Python, R", "Go/Rust"; across "and"/"or" only to an
-            unambiguous one, so "go and make it happen" finds nothing).
+            to another skill ("C/C++", "Python, R", "Go/Rust"; across "and"/"or" only to one
+            that counts itself, so "Microsoft Word, Excel and Outlook" finds all three and "go
+            and make it happen" finds nothing).
 
         Returns
         -------
@@ -339,10 +382,15 @@ class SkillTaxonomy:
 
         list_lines: dict[int, bool] = {}
         spans_by_entry: dict[int, list[Span]] = {}
+        accepted: list[bool] = []
         for i, (start, end, surface) in enumerate(found):
-            if surface.needs_context and not self._in_context(text, i, found, contexts, list_lines):
-                continue
-            spans_by_entry.setdefault(surface.entry_index, []).append((start, end))
+            ok = (not surface.capital or text[start].isupper()) and (
+                not surface.needs_context
+                or self._in_context(text, i, found, contexts, list_lines, accepted)
+            )
+            accepted.append(ok)
+            if ok:
+                spans_by_entry.setdefault(surface.entry_index, []).append((start, end))
         # dicts keep insertion order, and `found` is in text order: sorted by first occurrence.
         return tuple(
             SkillMatch(
@@ -417,6 +465,7 @@ class SkillTaxonomy:
         found: list[tuple[int, int, _Surface]],
         contexts: Sequence[Span],
         list_lines: dict[int, bool],
+        accepted: list[bool],
     ) -> bool:
         start, end, _ = found[i]
         if any(cs <= start and end <= ce for cs, ce in contexts):
@@ -427,11 +476,12 @@ class SkillTaxonomy:
         if list_lines[ls]:
             return True
         # Joined by a symbol ("Go/Rust", "Word, Access") any skill vouches for its neighbour;
-        # joined by "and"/"or" only an unambiguous one does ("go and make it happen").
+        # joined by "and"/"or" only one that counts: an unambiguous one, or an ambiguous one
+        # already vouched for ("Microsoft Word, Excel and Outlook"), not "go and make it happen".
         if i > 0:
-            prev_end, prev_surface = found[i - 1][1], found[i - 1][2]
+            prev_end = found[i - 1][1]
             gap = _NEIGHBOUR_GAP_RE.fullmatch(text, prev_end, start)
-            if gap and (not prev_surface.needs_context or _SYMBOL_GAP_RE.fullmatch(gap.group())):
+            if gap and (accepted[i - 1] or _SYMBOL_GAP_RE.fullmatch(gap.group())):
                 return True
         if i + 1 < len(found):
             next_start, next_surface = found[i + 1][0], found[i + 1][2]

@@ -82,6 +82,7 @@ _TAXONOMY_ROWS: list[tuple[str, tuple[str, ...], str]] = [
     ("HTML", ("HTML5",), "technical"),
     ("CSS", ("CSS3",), "technical"),
     ("Jira", ("Atlassian Jira",), "technical"),
+    ("Outlook", ("Microsoft Outlook",), "tool"),
     ("Agile", (), "methodology"),
     ("Scrum", (), "methodology"),
     ("Communication", ("communication skills",), "soft"),
@@ -234,6 +235,71 @@ def test_an_ambiguous_alias_needs_context_though_its_canonical_name_does_not(tax
 def test_unambiguous_alias_of_an_ambiguous_skill_counts_anywhere(taxonomy):
     text = "Our services are written in Golang."
     assert surfaces(text, taxonomy.extract(text)) == {"Go": ["Golang"]}
+
+
+def test_a_capitalised_product_word_counts_only_with_its_capital(taxonomy):
+    section = "Skills: access, word, outlook, go\n"
+    text = section + "Skills: Access, Word, Outlook, Go"
+    matches = taxonomy.extract(text, contexts=[(0, len(text))])
+    assert surfaces(text, matches) == {
+        "Access": ["Access"],
+        "Word": ["Word"],
+        "Outlook": ["Outlook"],
+        "Go": ["Go"],
+    }
+
+
+def test_a_common_word_name_that_needs_no_context_still_counts_only_with_its_capital():
+    taxonomy = SkillTaxonomy.from_entries([SkillEntry("React", requires_context=False)])
+    text = "We react quickly to incidents. Rebuilt the dashboard in React last year."
+    assert surfaces(text, taxonomy.extract(text)) == {"React": ["React"]}
+
+
+def test_a_product_word_with_capitals_inside_counts_only_as_written():
+    taxonomy = SkillTaxonomy.from_entries(
+        [SkillEntry("SOLiD", requires_context=True), SkillEntry("FAST", requires_context=True)]
+    )
+    text = "Tools: solid, fast, Solid, Fast, SOLiD, FAST"
+    matches = taxonomy.extract(text, contexts=[(0, len(text))])
+    assert surfaces(text, matches) == {"SOLiD": ["SOLiD"], "FAST": ["FAST"]}
+
+
+def test_an_ambiguous_activity_named_by_a_gerund_counts_in_lower_case_in_context():
+    taxonomy = SkillTaxonomy.from_entries([SkillEntry("Networking", requires_context=True)])
+    text = "Skills: networking, sales"
+    assert names(taxonomy.extract(text, contexts=[(0, len(text))])) == ["Networking"]
+
+
+def test_an_ambiguous_name_vouched_for_by_its_neighbour_vouches_for_the_next(taxonomy):
+    text = "Wrote the monthly reports for the board in Python, Word and Outlook."
+    assert names(taxonomy.extract(text)) == ["Python", "Word", "Outlook"]
+
+
+def test_a_serial_comma_before_and_still_joins_neighbours(taxonomy):
+    text = "I ran the analyses for the finance team in Python, SQL, and R every quarter."
+    assert names(taxonomy.extract(text)) == ["Python", "SQL", "R"]
+
+
+def test_lines_glued_together_by_a_flattened_posting_still_split_into_words(taxonomy):
+    text = (
+        "Excellent communication skills.Ability to build in Python and MySQLFamiliarity with "
+        "Docker and Microsoft OutlookMust have a degreeStrong Kubernetes background"
+    )
+    assert names(taxonomy.extract(text)) == [
+        "Communication",
+        "Python",
+        "MySQL",
+        "Docker",
+        "Outlook",
+        "Kubernetes",
+    ]
+
+
+def test_a_short_name_glued_to_a_capitalised_word_is_still_not_matched(taxonomy):
+    # "Java" in "JavaBeans" and "Go" in "GoLand" end before a capital, but four letters at
+    # least must come before a glued boundary and two-letter names are never split off
+    assert "Go" not in names(taxonomy.extract("Skills: GoLand, Docker, Git"))
+    assert names(taxonomy.extract("Built the UI in JavaScript.")) == ["JavaScript"]
 
 
 def test_names_that_begin_or_end_inside_one_another_are_each_found_whole():
