@@ -2,6 +2,12 @@
 
 Run from the repo root: ``python scripts/build_taxonomy.py [--data-dir ../shared/data]``.
 The output is deterministic: the same inputs always give byte-identical JSON.
+
+Sources, in priority order (an earlier one fixes the canonical spelling and wins alias clashes):
+the curated list below; every example of O*NET 29.2's Technology Skills (8,768 names, vendor
+prefixes dropped where the product stays recognisable, categories turned into the activity they
+name); every ESCO skill of the cross-sector/transversal extract with the synonyms that could be
+realigned to it (see ``realign_esco``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,18 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = REPO_ROOT / "fixtures" / "skills.json"
+ONET_DIR = "onet_29_2_skills_occupations"
+ONET_FILE = "Technology Skills.txt"
+ESCO_DIR = "esco_skills_subset"
+TITLE_FILES = (
+    ("Alternate Titles.txt", "Alternate Title"),
+    ("Sample of Reported Titles.txt", "Reported Job Title"),
+)
+
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+# One normalisation for the builder and the matcher, and the matcher's list of common words.
+from mlcore.skills import COMMON_WORD_SKILLS, normalize_skill_name  # noqa: E402
 
 
 def word_set(block: str) -> frozenset[str]:
@@ -149,7 +167,7 @@ Unix | UNIX systems
 AWS | Amazon Web Services; Amazon Web Services AWS software
 Amazon EC2 | EC2; Amazon Elastic Compute Cloud EC2
 Amazon S3 | S3; Amazon Simple Storage Service S3
-AWS Lambda
+AWS Lambda | Lambda
 AWS CloudFormation | CloudFormation; Amazon Web Services AWS CloudFormation
 Azure | Microsoft Azure; Microsoft Azure software
 GCP | Google Cloud Platform; Google Cloud; Google Cloud software
@@ -248,18 +266,19 @@ CNC Programming | G-code; CNC machining
 BIM | building information modeling; building information modelling
 GIS | geographic information systems; geographic information system
 IT Support | technical support; help desk; helpdesk; desktop support
-Troubleshooting
+Troubleshooting | troubleshoot
 
 [tool]
 Excel | Microsoft Excel; MS Excel
 Word | Microsoft Word; MS Word
-PowerPoint | Microsoft PowerPoint; MS PowerPoint
+PowerPoint | Microsoft PowerPoint; MS PowerPoint; Power Point
 Outlook | Microsoft Outlook; MS Outlook
-Microsoft Access | MS Access
+Microsoft Access | MS Access; Access
 Microsoft Office | MS Office; Microsoft Office Suite; Microsoft Office software
 Microsoft 365 | Office 365; O365
-Microsoft Teams | MS Teams
+Microsoft Teams | MS Teams; Teams
 Microsoft Project | MS Project
+Microsoft Publisher | MS Publisher; Publisher
 SharePoint | Microsoft SharePoint
 Visio | Microsoft Visio
 Windows | Microsoft Windows
@@ -391,6 +410,7 @@ Lightroom | Adobe Lightroom
 Adobe Acrobat | Acrobat; Adobe Acrobat Pro
 Canva
 Blender
+3ds Max | 3D Studio Max; 3D Max; Autodesk 3ds Max
 Cinema 4D | Maxon Cinema 4D; C4D
 Final Cut Pro | Apple Final Cut Pro
 DaVinci Resolve
@@ -851,7 +871,7 @@ Behavior Management | behaviour management
 STEM Education | STEM
 Literacy Instruction | reading instruction; guided reading
 Project-Based Learning | PBL
-Tutoring
+Tutoring | tutor
 Online Teaching | remote instruction; distance learning; online instruction
 Early Childhood Education | ECE
 Adult Education
@@ -870,35 +890,35 @@ CRM | customer relationship management
 ERP | enterprise resource planning; Enterprise resource planning ERP software
 
 [soft]
-Communication | communication skills; verbal communication
+Communication | communication skills; verbal communication; communicator
 Written Communication | written communication skills; business writing
-Teamwork | team player; collaboration; working in teams
+Teamwork | team player; collaboration; working in teams; team oriented; team work
 Leadership | team leadership
-Problem Solving | problem-solving
-Critical Thinking
+Problem Solving | problem-solving; problem solver
+Critical Thinking | critical thinker
 Time Management
-Attention to Detail | detail-oriented; detail oriented
+Attention to Detail | detail-oriented; attention to details
 Adaptability | flexibility; adaptable
 Creativity | creative thinking
 Empathy
-Active Listening
+Active Listening | active listener; good listener; attentive listener; listening skills
 Conflict Resolution | conflict management
-Decision Making | decision-making
-Negotiation | negotiating; negotiation skills
+Decision Making | decision-making; decision maker
+Negotiation | negotiating; negotiation skills; negotiator
 Public Speaking
 Presentation Skills | presentations
 Emotional Intelligence
-Mentoring | mentorship
+Mentoring | mentorship; mentor
 Coaching
-Multitasking | multi-tasking
+Multitasking | multi-tasking; multitask; multi-task; multitasker; multi-tasker
 Organizational Skills | organisational skills; organization skills
 Interpersonal Skills | people skills
-Relationship Building | relationship management
+Relationship Building | relationship management; building relationships; build relationships
 Work Ethic | strong work ethic
 Self-Motivation | self-motivated; self-starter
 Prioritization | prioritisation; prioritizing
 Analytical Skills | analytical thinking
-Strategic Thinking
+Strategic Thinking | strategic thinker
 Cross-Functional Collaboration | cross-functional teams
 Team Management | people management; managing teams
 Delegation
@@ -1644,6 +1664,14 @@ VAGUE_REMAINDERS = {
     "workspace",
 }
 GENERIC_TAILS = ("software", "systems", "system", "suite")
+# Last words of a vendor prefix ("Scientific Software Group", "Star Software").
+CORPORATE_WORDS = word_set(
+    """
+    associates co company corp corporation enterprises group healthcare inc incorporated
+    industries instruments international labs laboratories limited llc ltd partners research
+    sciences software solutions systems technologies technology
+    """
+)
 # Single words before a generic tail that are products ("Workday software"); any other
 # capitalised word there is a category ("Reporting software").
 PRODUCT_WORDS = {
@@ -1711,6 +1739,17 @@ COMMON_WORDS = word_set(
     keynote linkedin lisp loom maple maven maya notes office outlook painting pascal pig puppet
     quicken relativity ruby rust sage seesaw shell sketch slack snowflake spark spring swift teams
     unity windows word zoom
+    """
+)
+# Product names from O*NET that read as plain words in resumes and postings but are missing from
+# the vocabulary read from ESCO and O*NET (reviewed by hand from how often each is written in
+# lower case in job texts): they need context, or keep their vendor prefix.
+PLAIN_PRODUCT_WORDS = word_set(
+    """
+    analyzer apps articulate chat checkout com continuum easy etc fatigue fear flex foodservice
+    foresight insight lockbox magic migrate mode paws penultimate persuasion phoenix pod portal
+    puff quest radius rational reliance reward simulator strata surf transcend winner
+    workstation
     """
 )
 # "linkedin" is in most resume headers as a profile link, "illustrator" is also a job title,
@@ -1881,15 +1920,12 @@ ESCO_DROP = {
     "Romani",
     "alter management",
 }
-# Task verbs the -ing test misses; their labels are duties ("quote prices"), not skill names.
-ESCO_VERBS = word_set(
-    """
-    accommodate advocate anticipate appraise approach authenticate boil cooperate detain digitise
-    disassemble discuss dispense enhance exert express galvanise influence iron manoeuvre
-    maximise officiate patrol practice proofread quote restrain secure simulate sort splice spot
-    tolerate trim upgrade
-    """
-)
+# First words of ESCO labels that describe a disposition rather than a task ("show initiative",
+# "think quickly", "assume responsibility"); the reuse level of this extract does not tell.
+ESCO_SOFT_VERBS = frozenset({"show", "think", "assume"})
+# Synonyms that open with a light verb are everyday phrases in postings ("be responsible",
+# "ask questions", "have patience"), not the skill named.
+ESCO_LIGHT_VERBS = word_set("ask be do get go have keep make put")
 ESCO_FILLER_HEADS = word_set(
     """
     a an basics brands categories characteristics concept content field first formats
@@ -1924,6 +1960,7 @@ class Entry:
     sources: set[str]
     aliases: list[str] = field(default_factory=list)
     curated_kind: str | None = None
+    origin: str = ""  # the source that proposed it first
 
 
 @dataclass(frozen=True)
@@ -1944,21 +1981,25 @@ class Taxonomy:
         self.dropped_aliases: list[tuple[str, str, str]] = []
         self.merged: list[tuple[str, str]] = []
 
+    def get(self, surface: str) -> Entry | None:
+        """The entry that has this name or alias (the matcher's normalisation), or None."""
+        return self.by_surface.get(normalize_skill_name(surface))
+
     def propose(
         self, *, name: str, aliases: list[str], kind: str, source: str, curated: bool = False
     ) -> Entry:
         """Add a skill, or merge into the skill that already has this name or alias."""
-        key = name.casefold()
+        key = normalize_skill_name(name)
         entry = self.by_surface.get(key)
         if entry is None:
-            entry = Entry(name=name, kind=kind, sources={source})
+            entry = Entry(name=name, kind=kind, sources={source}, origin=source)
             self.entries.append(entry)
             self.by_surface[key] = entry
         else:
-            if entry.name.casefold() != key or source != "project":
+            if normalize_skill_name(entry.name) != key or source != "project":
                 self.merged.append((name, entry.name))
             entry.sources.add(source)
-            if entry.name.casefold() != key:
+            if normalize_skill_name(entry.name) != key:
                 aliases = [name, *aliases]
         if curated:
             entry.curated_kind = kind
@@ -1968,8 +2009,8 @@ class Taxonomy:
 
     def _add_alias(self, entry: Entry, alias: str) -> None:
         alias = " ".join(alias.split())
-        key = alias.casefold()
-        if not alias or key == entry.name.casefold():
+        key = normalize_skill_name(alias)
+        if not alias or key == normalize_skill_name(entry.name):
             return
         owner = self.by_surface.get(key)
         if owner is entry:
@@ -2003,13 +2044,173 @@ def parse_curated(text: str) -> list[tuple[str, str, list[str]]]:
     return items
 
 
+# -- ordinary English words ---------------------------------------------------------------------
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def english_vocabulary(data_dir: Path) -> frozenset[str]:
+    """Words written in lower case in ESCO's labels, O*NET's occupation descriptions and its
+    commodity titles, the words of O*NET's job titles, and the hand-made lists of common words
+    (:data:`COMMON_WORDS`, the matcher's ``COMMON_WORD_SKILLS``, :data:`PLAIN_PRODUCT_WORDS`):
+    plain English as job descriptions use it.
+
+    A product whose name is one of these words ("Access", "Project", "Presentation") reads as
+    the word in running text, so it needs context, or keeps its vendor prefix.
+    """
+    words: set[str] = set(COMMON_WORDS | COMMON_WORD_SKILLS | PLAIN_PRODUCT_WORDS)
+    with (data_dir / ESCO_DIR / "skill_labels_flat.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            words.update(w for w in _WORD_RE.findall(row["label"]) if w.islower())
+    for file, column in (("Occupation Data.txt", "Description"), (ONET_FILE, "Commodity Title")):
+        with (data_dir / ONET_DIR / file).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                words.update(w for w in _WORD_RE.findall(row[column]) if w.islower())
+    # Job titles add the words of trades ("Helper", "Analyst", "Runner"): a word written
+    # capitalised, never in capitals or with inner capitals, in three titles or more.
+    titles: Counter[str] = Counter()
+    odd: set[str] = set()
+    for file, column in TITLE_FILES:
+        with (data_dir / ONET_DIR / file).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                for w in set(_WORD_RE.findall(row[column])):
+                    if w.istitle() and w.isalpha():
+                        titles[w.lower()] += 1
+                    elif not w.islower():
+                        odd.add(w.lower())
+    words.update(w for w, n in titles.items() if n >= 3 and w not in odd)
+    return frozenset(words)
+
+
+def is_plain_word(token: str, vocabulary: frozenset[str]) -> bool:
+    """A token that reads as an ordinary word: in the vocabulary, singular or plural."""
+    low = token.lower().strip("'")
+    return (
+        low in vocabulary
+        or (low.endswith("s") and low[:-1] in vocabulary)
+        or (low.endswith("es") and low[:-2] in vocabulary)
+    )
+
+
+def is_distinctive(words: list[str], vocabulary: frozenset[str]) -> bool:
+    """True when a name still identifies a product without its vendor: it does not start with a
+    number (a model: "100 Contractor"), is not an abbreviation of three letters or fewer, and has
+    a word that is not plain English ("LightTools", "iWork", "ArcMap"); "Fixed Asset
+    Depreciation", "Enterprise" and "Presentation" are not."""
+    if not words or not words[0][:1].isalpha():
+        return False
+    if len(words) == 1 and len(words[0]) <= 3:
+        return False
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return any(
+        any(c.isupper() for c in w[1:])
+        or any(c.isdigit() for c in w)
+        or not is_plain_word(w, vocabulary)
+        for w in content
+    )
+
+
+# -- O*NET ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OnetExample:
+    """One distinct ``Example`` of Technology Skills.txt with its most frequent commodity."""
+
+    name: str
+    commodity: str
+    hot: bool
+    in_demand: bool
+    occupations: int
+
+
+def read_onet(data_dir: Path) -> list[OnetExample]:
+    """Every example of O*NET's Technology Skills, flagged and most widespread first."""
+    commodities: dict[str, Counter[str]] = defaultdict(Counter)
+    occupations: dict[str, set[str]] = defaultdict(set)
+    hot: set[str] = set()
+    demand: set[str] = set()
+    with (data_dir / ONET_DIR / ONET_FILE).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            name = " ".join(row["Example"].split())
+            commodities[name][row["Commodity Title"]] += 1
+            occupations[name].add(row["O*NET-SOC Code"])
+            if row["Hot Technology"] == "Y":
+                hot.add(name)
+            if row["In Demand"] == "Y":
+                demand.add(name)
+    examples = [
+        OnetExample(
+            name=name,
+            # most frequent, ties by name: deterministic
+            commodity=min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            hot=name in hot,
+            in_demand=name in demand,
+            occupations=len(occupations[name]),
+        )
+        for name, counts in commodities.items()
+    ]
+    examples.sort(key=lambda e: (-e.hot - e.in_demand, -e.occupations, e.name))
+    return examples
+
+
+def learn_vendors(names: list[str], vocabulary: frozenset[str]) -> list[list[str]]:
+    """Vendor prefixes, longest first: :data:`VENDORS`, and the first one to three words that
+    start two or more examples with different capitalised rests, when they end in a corporate
+    word ("Scientific Software Group") or are all names rather than English words ("Henry
+    Schein", "Thomson Reuters"). "Microsoft Visual" (Basic, Studio) is a product line, not a
+    vendor: "visual" is plain English."""
+    rests: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    starts: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for name in names:
+        words = name.split()
+        for k in (1, 2, 3):
+            if len(words) > k and words[k][:1].isupper():
+                rests[tuple(words[:k])].add(" ".join(words[k:]))
+                starts[tuple(words[:k])].add(name)
+    learned = set()
+    for prefix, seen in rests.items():
+        if len(seen) < 2:
+            continue
+        corporate = len(prefix) >= 2 and prefix[-1].lower() in CORPORATE_WORDS
+        names_only = all(
+            w[:1].isupper() and not is_plain_word(w, vocabulary) and w.lower() not in SMALL_WORDS
+            for w in prefix
+        )
+        if corporate or names_only:
+            learned.add(prefix)
+    # "Henry" only ever starts "Henry Schein ...": it is part of that vendor's name, not one
+    learned = {
+        v
+        for v in learned
+        if not any(len(w) > len(v) and w[: len(v)] == v and starts[w] == starts[v] for w in learned)
+    }
+    vendors = learned | {tuple(v.split()) for v in VENDORS}
+    return [list(v) for v in sorted(vendors, key=lambda v: (-len(v), v))]
+
+
+def vendor_cuts(words: list[str], vendors: list[list[str]]) -> list[int]:
+    """Where a vendor prefix may end, longest first: after a known or learned vendor, or after
+    a corporate word among the first four ("Kea Software impDAT", "Infinity CAD Systems
+    AutoSculpt")."""
+    cuts = {len(v) for v in vendors if words[: len(v)] == v and len(words) > len(v)}
+    cuts.update(
+        i + 1
+        for i, w in enumerate(words[:4])
+        if 0 < i < len(words) - 1 and w.lower() in CORPORATE_WORDS
+    )
+    return sorted(cuts, reverse=True)
+
+
 def is_generic(words: list[str]) -> bool:
-    """True for category names such as "Word processing software" (no product, no acronym)."""
+    """True for category names such as "Word processing software" (no product, no acronym):
+    every word after the first is lower case and none has a capital or digit inside ("Apple
+    iWork" is a product)."""
     if len(words) < 2:
         return False
     if any(re.fullmatch(r"[A-Z0-9][A-Z0-9&/.+-]+", w) for w in words):
         return False
-    return all(w[:1].islower() or not w[:1].isalpha() for w in words[1:])
+    return all(
+        (w[:1].islower() or not w[:1].isalpha()) and not any(c.isupper() for c in w[1:])
+        for w in words[1:]
+    )
 
 
 def spells(acronym: str, words: list[str]) -> bool:
@@ -2024,39 +2225,66 @@ def spells(acronym: str, words: list[str]) -> bool:
     return missed <= 1 and len(acronym) - missed >= 2
 
 
-def clean_onet_name(example: str) -> tuple[str, list[str]] | None:
-    """Turn an O*NET example into (canonical name, aliases), or None for a generic class."""
+@dataclass(frozen=True)
+class Cleaned:
+    """An O*NET example made into a skill: canonical name and aliases; ``acronym`` is the
+    preferred name when no other skill has it yet."""
+
+    name: str
+    aliases: tuple[str, ...]
+    acronym: str | None = None
+
+
+def clean_onet_name(
+    example: str, vendors: list[list[str]], vocabulary: frozenset[str]
+) -> Cleaned | None:
+    """Turn an O*NET example into a skill, or None for one dropped by hand.
+
+    - Hand-made renames first (:data:`ONET_RENAME`).
+    - Category names ("Inventory tracking software") become the activity they name
+      ("Inventory Tracking") when two words or more remain; otherwise the category keeps its
+      full name, title-cased.
+    - "Long form ACRONYM" gives the acronym, with the long form as an alias.
+    - A vendor prefix is dropped when the rest still identifies the product (see
+      :func:`is_distinctive`): "Henry Schein Dentrix" -> Dentrix, but "Neurobehavioral Systems
+      Presentation" and "Microsoft Project" keep it.
+    """
     if example in ONET_DROP:
         return None
     if example in ONET_RENAME:
         name = ONET_RENAME[example]
-        return name, [example] if example.casefold() != name.casefold() else []
+        return Cleaned(name, (example,) if example.casefold() != name.casefold() else ())
     words = example.replace("(", " ").replace(")", " ").split()
+    core = list(words)
     had_tail = False
-    while len(words) > 1 and words[-1].lower() in GENERIC_TAILS:
-        words.pop()
+    while len(core) > 1 and core[-1].lower() in GENERIC_TAILS:
+        core.pop()
         had_tail = True
-    if is_generic(words):
-        return None
-    if had_tail and len(words) == 1 and words[0].istitle() and words[0] not in PRODUCT_WORDS:
-        return None
-    aliases = [example]
-    acronym = words[-1] if re.fullmatch(r"[A-Z][A-Z0-9]{2,5}", words[-1]) else None
-    if acronym and len(words) >= 3 and spells(acronym, words[:-1]):
-        long_form = " ".join(words[:-1])
-        return acronym, [long_form, example]
-    vendorless = words
-    for vendor in VENDORS:
-        vendor_words = vendor.split()
-        if words[: len(vendor_words)] == vendor_words and len(words) > len(vendor_words):
-            rest = words[len(vendor_words) :]
-            if " ".join(rest).lower() not in VAGUE_REMAINDERS and rest[0][:1].isupper():
-                vendorless = rest
-            break
-    name = " ".join(vendorless)
-    if len(name) > 40 or len(vendorless) > 4:
-        return None
-    return name, aliases
+    if is_generic(core) or is_generic(words):
+        rest = core if len(core) >= 2 else words
+        return Cleaned(title_case(" ".join(rest)), (example,))
+    if (
+        had_tail
+        and len(core) == 1
+        and core[0] not in PRODUCT_WORDS
+        and core[0].istitle()
+        and is_plain_word(core[0], vocabulary)
+    ):
+        # "Reporting software": a category after all
+        return Cleaned(title_case(example), ())
+    acronym = core[-1] if re.fullmatch(r"[A-Z][A-Z0-9]{2,5}", core[-1]) else None
+    if acronym and len(core) >= 3 and spells(acronym, core[:-1]):
+        long_form = " ".join(core[:-1])
+        return Cleaned(long_form, (example,), acronym=acronym)
+    for cut in vendor_cuts(core, vendors):
+        rest = core[cut:]
+        starts_product = rest[0][:1].isupper() or any(c.isupper() for c in rest[0][1:])
+        if " ".join(rest).lower() in VAGUE_REMAINDERS or not starts_product:
+            continue
+        if is_distinctive(rest, vocabulary):
+            return Cleaned(" ".join(rest), (example,))
+    name = " ".join(core)
+    return Cleaned(name, (example,) if name != example else ())
 
 
 def onet_kind(name: str, commodity: str) -> str:
@@ -2077,151 +2305,148 @@ def title_case(label: str) -> str:
     return " ".join(out)
 
 
-def read_onet(data_dir: Path, *, min_occupations: int) -> list[tuple[str, str]]:
-    """Return (example, commodity) pairs, flagged and most widespread first."""
-    path = data_dir / "onet_29_2_skills_occupations" / "technology_skill_names.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    chosen = [
-        r
-        for r in rows
-        if r["hot_technology"] == "Y"
-        or r["in_demand"] == "Y"
-        or int(r["n_occupations"]) >= min_occupations
-    ]
-    chosen.sort(
-        key=lambda r: (
-            -(r["hot_technology"] == "Y") - (r["in_demand"] == "Y"),
-            -int(r["n_occupations"]),
-            r["skill"],
-        )
-    )
-    return [(r["skill"], r["commodity_title"]) for r in chosen]
-
-
+# -- ESCO ----------------------------------------------------------------------------------------
 def stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4}
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 3} - {"and", "the"}
+
+
+def _similarity(label: str, group: list[str]) -> float:
+    """Best word-stem Jaccard between a label and any member of a synonym group."""
+    target = stems(label)
+    best = 0.0
+    for member in group:
+        other = stems(member)
+        if target and other:
+            best = max(best, len(target & other) / len(target | other))
+    return best
+
+
+def realign_esco(prefs: list[str], groups: list[list[str]]) -> dict[int, int]:
+    """``{group index: preferred-label index}`` for the synonym groups whose concept is found.
+
+    In this extract a row's altLabels mostly belong to another row (only 8 of 4,199 cells hold
+    their own preferred label; ``skill_labels_flat.csv`` repeats the same pairing). A group is
+    given to the preferred label it holds verbatim when it holds exactly one (a label claimed by
+    two such groups goes to the closer one); a group that holds none goes to the unclaimed
+    preferred label closest to it when each is the other's best match and they share at least
+    half their word stems.
+    """
+    index = {p.casefold(): i for i, p in enumerate(prefs)}
+    claims: dict[int, list[int]] = defaultdict(list)
+    for gi, group in enumerate(groups):
+        named = {index[a.casefold()] for a in group if a.casefold() in index}
+        if len(named) == 1:
+            claims[named.pop()].append(gi)
+    owner: dict[int, int] = {}
+    for pi, gis in claims.items():
+        best = max(gis, key=lambda gi: (_similarity(prefs[pi], groups[gi]), -gi))
+        owner[best] = pi
+    free_groups = [
+        gi
+        for gi, group in enumerate(groups)
+        if group and not any(a.casefold() in index for a in group)
+    ]
+    free_prefs = [pi for pi in range(len(prefs)) if pi not in claims]
+    by_first_stem: dict[str, list[int]] = defaultdict(list)
+    for gi in free_groups:
+        for s in set().union(*(stems(a) for a in groups[gi])):
+            by_first_stem[s].append(gi)
+    best_group: dict[int, tuple[float, int]] = {}
+    for pi in free_prefs:
+        candidates = {gi for s in stems(prefs[pi]) for gi in by_first_stem.get(s, ())}
+        scored = [(_similarity(prefs[pi], groups[gi]), -gi) for gi in candidates]
+        if scored:
+            score, neg_gi = max(scored)
+            best_group[pi] = (score, -neg_gi)
+    best_pref: dict[int, tuple[float, int]] = {}
+    for pi, (score, gi) in best_group.items():
+        if gi not in best_pref or (score, -pi) > (best_pref[gi][0], -best_pref[gi][1]):
+            best_pref[gi] = (score, pi)
+    for gi, (score, pi) in best_pref.items():
+        if score >= 0.5 and best_group[pi][1] == gi:
+            owner[gi] = pi
+    return owner
 
 
 def usable_esco_alias(alias: str, label: str) -> bool:
-    """Keep short variants that share the label's first content word.
+    """A synonym worth matching: two to six words that share a word stem with the label, with
+    no brackets, digits or list punctuation, not a textbook phrasing ("knowledge of ...").
 
-    Groups also hold hypernyms and examples ("coal" for fossil fuels, "hearing" for acoustics)
-    and textbook phrasings ("knowledge of ...") that would only add false matches.
+    Groups also hold hypernyms and examples ("coal" for fossil fuels, "hearing" for acoustics):
+    single words are left out for that reason.
     """
     words = alias.split()
-    if len(words) == 1:
-        # single words in these groups are often a sense of another concept ("security")
-        return False
-    label_heads = [w[:5] for w in re.findall(r"[a-z]+", label.lower()) if len(w) >= 4]
     return (
-        len(words) <= 4
-        and len(alias) <= 40
-        and re.fullmatch(r"[A-Za-z' -]+", alias) is not None
-        and words[0].lower() not in ESCO_FILLER_HEADS
-        and bool(label_heads)
-        and label_heads[0] in stems(alias)
+        2 <= len(words) <= 6
+        and len(alias) <= 60
+        and re.fullmatch(r"[A-Za-z][A-Za-z' -]*", alias) is not None
+        and words[0].lower() not in ESCO_FILLER_HEADS | ESCO_LIGHT_VERBS
+        and bool(stems(alias) & stems(label))
     )
 
 
-def read_esco(data_dir: Path) -> tuple[list[str], dict[str, list[str]], set[str]]:
-    """Return preferred labels, synonyms recovered per preferred label, and every label word.
+@dataclass(frozen=True)
+class EscoSkill:
+    label: str
+    reuse: str
+    synonyms: tuple[str, ...]
 
-    In this extract the altLabels cell of a row mostly belongs to another concept (4,000 of
-    4,199 rows share no content word with their own label), so a synonym group is trusted only
-    for the preferred label it contains verbatim, and a label shared by two groups is dropped.
+
+def read_esco(data_dir: Path, vocabulary: frozenset[str]) -> list[EscoSkill]:
+    """Every ESCO preferred label with the synonyms recovered for it (see :func:`realign_esco`).
+
+    A synonym that two groups share is left out: it is ambiguous by construction.
     """
-    path = data_dir / "esco_skills_subset" / "skills_en.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    with (data_dir / ESCO_DIR / "skills_en.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    groups = []
-    for row in rows:
-        labels = [" ".join(a.split()) for a in row["altLabels"].split("\n")]
-        groups.append([a for a in labels if a])
-    label_groups: dict[str, set[int]] = defaultdict(set)
-    for i, group in enumerate(groups):
-        for label in group:
-            label_groups[label.casefold()].add(i)
-    synonyms: dict[str, list[str]] = {}
-    for row in rows:
-        pref = row["preferredLabel"].strip()
-        owners = label_groups.get(pref.casefold(), set())
-        if len(owners) != 1:
-            continue
-        (gi,) = owners
-        synonyms[pref] = [
+    prefs = [" ".join(r["preferredLabel"].split()) for r in rows]
+    groups = [[" ".join(a.split()) for a in r["altLabels"].split("\n") if a.strip()] for r in rows]
+    shared = Counter(a.casefold() for group in groups for a in set(group))
+    synonyms: dict[int, list[str]] = defaultdict(list)
+    for gi, pi in sorted(realign_esco(prefs, groups).items()):
+        synonyms[pi] += [
             a
             for a in groups[gi]
-            if len(label_groups[a.casefold()]) == 1
-            and a.casefold() != pref.casefold()
-            and usable_esco_alias(a, pref)
-        ][:6]
-    prefs = [r["preferredLabel"].strip() for r in rows]
-    words = {w for label in [*label_groups, *prefs] for w in label.lower().split()}
-    return prefs, synonyms, words
+            if shared[a.casefold()] == 1
+            and a.casefold() != prefs[pi].casefold()
+            and usable_esco_alias(a, prefs[pi])
+        ]
+    return [
+        EscoSkill(label=p, reuse=r["reuseLevel"], synonyms=tuple(synonyms.get(i, ())))
+        for i, (p, r) in enumerate(zip(prefs, rows, strict=True))
+        if p
+    ]
 
 
-def esco_candidates(prefs: list[str], words_seen: set[str]) -> tuple[list[str], list[str]]:
-    """Split ESCO preferred labels into languages and short, noun-like skill names."""
-    languages = sorted(
-        {m.group(1) for p in prefs if (m := ESCO_LANGUAGE_PATTERN.match(p))} - ESCO_DROP
-    )
-    starters = Counter(p.split()[0].lower() for p in prefs if len(p.split()) >= 2)
-    skills = []
-    for label in prefs:
-        words = label.split()
-        if label in ESCO_RENAME:
-            skills.append(label)
-            continue
-        if label in ESCO_DROP or label in languages or ESCO_LANGUAGE_PATTERN.match(label):
-            continue
-        if len(words) > 3 or not re.fullmatch(r"[A-Za-z -]+", label):
-            continue
-        # A first word that starts many labels is a verb ("apply", "manage"): task phrases
-        # rarely appear verbatim in resumes, knowledge nouns do.
-        head = words[0].lower()
-        if len(words) > 1 and (
-            starters[head] > 2 or head in ESCO_VERBS or looks_like_verb(head, words_seen)
-        ):
-            continue
-        if len(words) == 1 and label.lower() in COMMON_WORDS:
-            continue
-        skills.append(label)
-    return languages, sorted(set(skills), key=str.casefold)
+def esco_kind(name: str, label: str) -> str:
+    if name in ESCO_SOFT or label.split()[0].lower() in ESCO_SOFT_VERBS:
+        return "soft"
+    return "domain"
 
 
-def looks_like_verb(word: str, words_seen: set[str]) -> bool:
-    """True when ESCO also uses the word's -ing form somewhere ("bend" -> "bending")."""
-    stems = {word, word[:-1]} if word.endswith("e") else {word, word + word[-1:]}
-    return any(stem + "ing" in words_seen for stem in stems)
+# -- ambiguity ------------------------------------------------------------------------------------
+def ambiguous_name(name: str, *, product: bool, vocabulary: frozenset[str]) -> bool:
+    """A canonical name that reads as something else in prose, so it needs context.
+
+    One or two letters ("R", "Go"), the hand-made :data:`COMMON_WORDS`, and a product (a name
+    that O*NET brought in) made of one plain English word in any case ("Articulate",
+    "Presentation", "FAST", "ProFile", "Helper"). Skills named by a word ("Leadership", "Welding") mean the
+    skill when they appear and need no context.
+    """
+    if (name.isalpha() and len(name) <= 2) or name.casefold() in COMMON_WORDS:
+        return True
+    # "ProFile", "SOLiD", "WebSphere" too: the matcher then takes them only as spelled
+    return product and name.isalpha() and is_plain_word(name, vocabulary)
 
 
-def esco_kind(name: str) -> str:
-    return "soft" if name in ESCO_SOFT else "domain"
-
-
-def needs_context(name: str, aliases: list[str]) -> bool:
-    """One/two-letter names and common English words are ambiguous in free text."""
-
-    def ambiguous(surface: str, *, is_name: bool) -> bool:
-        if not is_name and surface.isupper() and len(surface) <= 3:
-            # upper-case abbreviations are matched case-sensitively, see the README
-            return False
-        return (surface.isalpha() and len(surface) <= 2) or surface.casefold() in COMMON_WORDS
-
-    return ambiguous(name, is_name=True) or any(ambiguous(a, is_name=False) for a in aliases)
-
-
-def build(data_dir: Path, *, min_occupations: int = 4) -> BuildReport:
-    """Build the taxonomy from the curated list, O*NET and ESCO.
+# -- build ---------------------------------------------------------------------------------------
+def build(data_dir: Path) -> BuildReport:
+    """Build the taxonomy from the curated list, all of O*NET's technology skills and ESCO.
 
     Parameters
     ----------
     data_dir : Path
         Folder holding ``onet_29_2_skills_occupations`` and ``esco_skills_subset``.
-    min_occupations : int
-        Keep an O*NET example that is neither Hot Technology nor In Demand only when at least
-        this many occupations list it.
 
     Returns
     -------
@@ -2229,46 +2454,70 @@ def build(data_dir: Path, *, min_occupations: int = 4) -> BuildReport:
         Skills sorted by name (fields of ``recruiting.skill``), plus merges and dropped aliases
         for review.
     """
+    vocabulary = english_vocabulary(data_dir)
     tax = Taxonomy()
     for kind, name, aliases in parse_curated(CURATED):
         tax.propose(name=name, aliases=aliases, kind=kind, source="project", curated=True)
-    for example, commodity in read_onet(data_dir, min_occupations=min_occupations):
-        known = tax.by_surface.get(example.casefold())
-        if known is not None and example not in ONET_RENAME:
-            # the curated list already names this product: keep its spelling
-            kind = onet_kind(known.name, commodity)
+
+    examples = read_onet(data_dir)
+    vendors = learn_vendors([e.name for e in examples], vocabulary)
+    for example in examples:
+        known = tax.get(example.name)
+        if known is not None and example.name not in ONET_RENAME:
+            # the curated list (or an earlier example) already names this product
+            kind = onet_kind(known.name, example.commodity)
             tax.propose(name=known.name, aliases=[], kind=kind, source="onet")
             continue
-        cleaned = clean_onet_name(example)
+        cleaned = clean_onet_name(example.name, vendors, vocabulary)
         if cleaned is None:
             continue
-        name, aliases = cleaned
-        tax.propose(name=name, aliases=aliases, kind=onet_kind(name, commodity), source="onet")
-    prefs, synonyms, words_seen = read_esco(data_dir)
-    languages, labels = esco_candidates(prefs, words_seen)
+        name, aliases = cleaned.name, list(cleaned.aliases)
+        if cleaned.acronym:
+            owner = tax.get(cleaned.acronym)
+            if owner is None or owner is tax.get(name):
+                name, aliases = cleaned.acronym, [cleaned.name, *aliases]
+        tax.propose(
+            name=name, aliases=aliases, kind=onet_kind(name, example.commodity), source="onet"
+        )
+
+    skills = read_esco(data_dir, vocabulary)
+    languages = sorted(
+        {m.group(1) for s in skills if (m := ESCO_LANGUAGE_PATTERN.match(s.label))} - ESCO_DROP
+    )
     for language in languages:
         tax.propose(name=language, aliases=[], kind="language", source="esco")
-    for label in labels:
+    for skill in skills:
+        label = skill.label
+        if (
+            label in ESCO_DROP
+            or label in languages
+            or ESCO_LANGUAGE_PATTERN.match(label)
+            or (len(label.split()) == 1 and label.lower() in COMMON_WORDS)
+        ):
+            continue
         name = ESCO_RENAME.get(label, title_case(label))
         aliases = [label]
-        if name.casefold() not in tax.by_surface:
-            # synonym groups are noisy (see read_esco): only a new skill takes them
-            aliases += synonyms.get(label, [])
-        tax.propose(name=name, aliases=aliases, kind=esco_kind(name), source="esco")
+        if tax.get(name) is None:
+            # a recovered synonym group is trusted for a new skill only, never to widen
+            # a curated or O*NET one
+            aliases += list(skill.synonyms)
+        tax.propose(name=name, aliases=aliases, kind=esco_kind(name, label), source="esco")
 
-    skills = []
+    out = []
     for entry in sorted(tax.entries, key=lambda e: (e.name.casefold(), e.name)):
         source = next(s for s in SOURCES if s in entry.sources)
-        skills.append(
+        out.append(
             {
                 "name": entry.name,
                 "aliases": entry.aliases,
                 "kind": entry.curated_kind or entry.kind,
                 "source": source,
-                "requires_context": needs_context(entry.name, entry.aliases),
+                "requires_context": ambiguous_name(
+                    entry.name, product=entry.origin == "onet", vocabulary=vocabulary
+                ),
             }
         )
-    return BuildReport(skills=skills, dropped_aliases=tax.dropped_aliases, merged=tax.merged)
+    return BuildReport(skills=out, dropped_aliases=tax.dropped_aliases, merged=tax.merged)
 
 
 def to_fixture(skills: list[dict]) -> list[dict]:
@@ -2282,15 +2531,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--min-occupations", type=int, default=4)
     parser.add_argument("--verbose", action="store_true", help="list merges and dropped aliases")
     args = parser.parse_args(argv)
 
-    for folder in ("onet_29_2_skills_occupations", "esco_skills_subset"):
+    for folder in (ONET_DIR, ESCO_DIR):
         if not (args.data_dir / folder).is_dir():
             print(f"missing {args.data_dir / folder}", file=sys.stderr)
             return 2
-    report = build(args.data_dir, min_occupations=args.min_occupations)
+    report = build(args.data_dir)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".json.tmp")
     tmp.write_text(
@@ -2304,7 +2552,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"alias {alias!r} of {wanted_by!r} dropped: taken by {owner!r}")
         for proposed, into in report.merged:
             print(f"merged {proposed!r} into {into!r}")
-    print(f"{len(report.skills)} skills -> {args.output}")
+    surfaces = sum(1 + len(s["aliases"]) for s in report.skills)
+    print(f"{len(report.skills)} skills, {surfaces} names and aliases -> {args.output}")
     for label, counts in (
         ("kind", Counter(s["kind"] for s in report.skills)),
         ("source", Counter(s["source"] for s in report.skills)),
