@@ -21,7 +21,7 @@ from mlcore.text import (
     word_count,
 )
 
-__all__ = ["Explanation", "MatchedSkill", "SentencePair", "explain"]
+__all__ = ["Explanation", "MatchedSkill", "SentencePair", "Sentences", "explain", "sentences_of"]
 
 Span = tuple[int, int]
 
@@ -173,6 +173,24 @@ def _matched_skills(
     return matched, missing["required"], missing["nice"]
 
 
+@dataclass(frozen=True, eq=False)
+class Sentences:
+    """A text's sentences as :func:`sentences_of` finds them, with one unit vector each.
+
+    Computed ahead of time (at ingestion, for resumes) so that an explanation does not run the
+    model on the text; both sides of a pair must be in the same space (see
+    ``mlcore.embeddings.codec``).
+    """
+
+    items: tuple[tuple[str, Span], ...]
+    vectors: np.ndarray
+
+
+def sentences_of(text: str) -> list[tuple[str, Span]]:
+    """The sentences an explanation may quote: see ``_sentences``."""
+    return _sentences(text)
+
+
 def _sentences(text: str) -> list[tuple[str, Span]]:
     """Sentences of at least four words, the first 200 in reading order.
 
@@ -196,23 +214,37 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 def _sentence_pairs(
-    resume_text: str, job_text: str, embedder: Embedder, max_pairs: int
+    resume_text: str,
+    job_text: str,
+    embedder: Embedder | None,
+    max_pairs: int,
+    resume_given: Sentences | None = None,
+    job_given: Sentences | None = None,
 ) -> list[SentencePair]:
     """The ``max_pairs`` most similar (resume, job) sentence pairs, no sentence used twice.
 
     Greedy on cosine, highest first; ties go to the earlier resume sentence, then the earlier
-    job sentence. Pairs with a cosine of 0 or less say nothing and are left out.
+    job sentence. Pairs with a cosine of 0 or less say nothing and are left out. Sentences
+    given with their vectors are used as they are; the others are encoded with ``embedder``.
     """
     if max_pairs <= 0:
         return []
-    resume_sentences = _sentences(resume_text)
-    job_sentences = _sentences(job_text)
-    if not resume_sentences or not job_sentences:
-        return []
-    vectors = embedder.encode([s for s, _ in resume_sentences] + [s for s, _ in job_sentences])
-    vectors = _unit_rows(vectors)
-    n_resume = len(resume_sentences)
-    similarity = vectors[:n_resume] @ vectors[n_resume:].T
+    if resume_given is not None and job_given is not None:
+        resume_sentences, job_sentences = list(resume_given.items), list(job_given.items)
+        if not resume_sentences or not job_sentences:
+            return []
+        similarity = _unit_rows(resume_given.vectors) @ _unit_rows(job_given.vectors).T
+    else:
+        resume_sentences = _sentences(resume_text)
+        job_sentences = _sentences(job_text)
+        if not resume_sentences or not job_sentences:
+            return []
+        if embedder is None:
+            raise ValueError("An embedder is needed for sentences without vectors.")
+        vectors = embedder.encode([s for s, _ in resume_sentences] + [s for s, _ in job_sentences])
+        vectors = _unit_rows(vectors)
+        n_resume = len(resume_sentences)
+        similarity = vectors[:n_resume] @ vectors[n_resume:].T
     rows, cols = np.nonzero(similarity > 0)
     # Rounded for the ordering only, so that float noise between BLAS code paths cannot swap
     # two practically equal pairs; lexsort's last key is the primary one.
@@ -311,9 +343,11 @@ def explain(
     required: Sequence[str],
     nice: Sequence[str],
     breakdown: ScoreBreakdown,
-    embedder: Embedder,
+    embedder: Embedder | None,
     max_pairs: int = 3,
     free_text: Sequence[str] = (),
+    resume_sentences: Sentences | None = None,
+    job_sentences: Sentences | None = None,
 ) -> Explanation:
     """Explain one match with evidence from the resume.
 
@@ -328,13 +362,16 @@ def explain(
         The job's canonical skill names; compared case-insensitively.
     breakdown : ScoreBreakdown
         The score to explain; its total and parts are copied as they are.
-    embedder : Embedder
-        Encodes sentences (at most 200 of at least four words per side) for the pairs.
+    embedder : Embedder or None
+        Encodes sentences (at most 200 of at least four words per side) for the pairs, unless
+        both sides come with their vectors (``resume_sentences``, ``job_sentences``).
     max_pairs : int
         How many sentence pairs to return, best first, no sentence used twice.
     free_text : sequence of str
         The job's terms that the skills taxonomy does not know (listed as such; a matched one
         needs a ``SkillMatch`` of kind "term" in ``resume_skills``).
+    resume_sentences, job_sentences : Sentences, optional
+        Precomputed sentences with vectors in one space; with both, nothing is encoded.
 
     Returns
     -------
@@ -350,7 +387,9 @@ def explain(
     matched, missing_required, missing_nice = _matched_skills(
         resume_text, resume_skills or (), required_names, nice_names, breakdown
     )
-    pairs = _sentence_pairs(resume_text, job_text, embedder, max_pairs)
+    pairs = _sentence_pairs(
+        resume_text, job_text, embedder, max_pairs, resume_sentences, job_sentences
+    )
     summary = _summary(
         required_names, nice_names, matched, missing_required, pairs, breakdown.excluded_present
     )

@@ -1,0 +1,162 @@
+"""The score of a whole pool at once: the same part values and totals as
+``mlcore.retrieval.pairs`` + ``mlcore.retrieval.scorer`` give one pair at a time, computed with a
+few array operations over the pool (a few milliseconds for 300 candidates instead of tens).
+
+The pool's ranking comes from these totals; the breakdown of the results actually shown is then
+made pair by pair with the scorer, so every part of every shown score still adds up exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlcore.retrieval.fit import WEIGHT_NAMES
+from mlcore.retrieval.keywords import KeywordVector
+from mlcore.retrieval.scorer import (
+    DEFAULT_EXCLUDED_CAP,
+    DEFAULT_SIMILARITY_RANGE,
+    KEYWORD_RANGE,
+    RELATED_RANGE,
+    REQUIRED_PRIOR,
+    ScoreWeights,
+)
+
+__all__ = ["PoolScores", "score_pool"]
+
+
+@dataclass(frozen=True, eq=False)
+class PoolScores:
+    """Per candidate: the total (0-100, rounded to 0.01 as the scorer rounds it), the document
+    cosine and the part values ``(n, len(WEIGHT_NAMES))`` with NaN where a part has no value."""
+
+    totals: np.ndarray
+    cosines: np.ndarray
+    values: np.ndarray
+
+
+def _rescale(x: np.ndarray, low_high: tuple[float, float]) -> np.ndarray:
+    low, high = low_high
+    return np.clip((x - low) / (high - low), 0.0, 1.0)
+
+
+def _segments(lengths: Sequence[int]) -> np.ndarray:
+    return np.repeat(np.arange(len(lengths)), lengths)
+
+
+def keyword_similarities(query: KeywordVector | None, docs: Sequence[KeywordVector]) -> np.ndarray:
+    """``query.similarity(doc)`` for every doc, in one pass over their words."""
+    out = np.zeros(len(docs), dtype=np.float64)
+    if query is None or not len(query.ids) or not docs:
+        return out
+    ids = np.concatenate([d.ids for d in docs])
+    weights = np.concatenate([d.weights for d in docs]).astype(np.float64)
+    owner = _segments([len(d.ids) for d in docs])
+    order = np.argsort(query.ids, kind="stable")
+    q_ids, q_w = query.ids[order], query.weights[order].astype(np.float64)
+    at = np.clip(np.searchsorted(q_ids, ids), 0, len(q_ids) - 1)
+    hit = q_ids[at] == ids
+    np.add.at(out, owner[hit], weights[hit] * q_w[at[hit]])
+    return out
+
+
+def related_similarities(
+    required_vectors: np.ndarray | None, chunks: Sequence[np.ndarray], vectors: np.ndarray
+) -> np.ndarray:
+    """``(n_docs, n_required)``: each must-have's cosine to each doc's closest passage (its
+    document vector when it has no passages)."""
+    n = len(chunks)
+    if required_vectors is None or not len(required_vectors) or not n:
+        return np.zeros((n, 0))
+    passages = [c if len(c) else vectors[i][None, :] for i, c in enumerate(chunks)]
+    lengths = [len(p) for p in passages]
+    sims = np.concatenate(passages).astype(np.float32) @ np.asarray(required_vectors, np.float32).T
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.maximum.reduceat(sims, starts, axis=0).astype(np.float64)
+
+
+def _coverage(wanted: Sequence[int | str], have: Sequence[set]) -> tuple[np.ndarray, np.ndarray]:
+    """(matched count, listed count) per doc; ``wanted`` are unique keys (skill ids or terms)."""
+    wanted = list(dict.fromkeys(wanted))
+    matched = np.array([sum(key in h for key in wanted) for h in have], dtype=np.float64)
+    return matched, np.full(len(have), float(len(wanted)))
+
+
+def score_pool(
+    *,
+    weights: ScoreWeights,
+    job_vector: np.ndarray,
+    job_keywords: KeywordVector | None,
+    required_vectors: np.ndarray | None,
+    required: Sequence[int | str],
+    nice: Sequence[int | str],
+    excluded: Sequence[int | str],
+    vectors: np.ndarray,
+    chunks: Sequence[np.ndarray],
+    keywords: Sequence[KeywordVector] | None,
+    have: Sequence[set],
+    categories: np.ndarray,
+    category_confidence: np.ndarray,
+    years: np.ndarray,
+    job_category: int = -1,
+    job_category_confidence: float | None = None,
+    years_required: float | None = None,
+    excluded_cap: float = DEFAULT_EXCLUDED_CAP,
+) -> PoolScores:
+    """Score every doc of a pool against one job, as the scorer would pair by pair.
+
+    ``required``/``nice``/``excluded`` are keys (taxonomy skill ids, or free-text terms) and
+    ``have[i]`` the keys doc ``i`` proves (its skill ids plus the free-text terms found in its
+    text). Categories are codes (-1 unknown); NaN confidence or years mean unknown.
+    """
+    n = len(vectors)
+    cosines = np.asarray(vectors, np.float32) @ np.asarray(job_vector, np.float32)
+    cosines = cosines.astype(np.float64)
+    values = np.full((n, len(WEIGHT_NAMES)), np.nan)
+    col = {name: i for i, name in enumerate(WEIGHT_NAMES)}
+    values[:, col["semantic"]] = _rescale(cosines, DEFAULT_SIMILARITY_RANGE)
+    if job_keywords is not None and keywords is not None:
+        values[:, col["keywords"]] = _rescale(
+            keyword_similarities(job_keywords, keywords), KEYWORD_RANGE
+        )
+    required = list(dict.fromkeys(required))
+    nice = [k for k in dict.fromkeys(nice) if k not in set(required)]
+    if required:
+        matched, listed = _coverage(required, have)
+        prior, prior_weight = REQUIRED_PRIOR
+        values[:, col["required"]] = (matched + prior * prior_weight) / (listed + prior_weight)
+    related = related_similarities(required_vectors, chunks, vectors)
+    if related.shape[1]:
+        values[:, col["related"]] = _rescale(related, RELATED_RANGE).mean(axis=1)
+    if nice:
+        matched, listed = _coverage(nice, have)
+        values[:, col["nice"]] = matched / listed
+    # Category agreement: 1 / 0 shrunk toward 0.5 by the confidences; 0.5 when unknown.
+    known = (categories >= 0) & (job_category >= 0)
+    raw = (categories == job_category).astype(np.float64)
+    confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
+    if job_category_confidence is not None:
+        confidence = confidence * min(max(job_category_confidence, 0.0), 1.0)
+    values[:, col["category"]] = np.where(known, 0.5 + (raw - 0.5) * confidence, 0.5)
+    # Experience: 1 when the years asked for are there, linear below; 0.5 when unknown.
+    if years_required is None or np.isnan(years_required):
+        values[:, col["experience"]] = 0.5
+    elif years_required <= 0:
+        values[:, col["experience"]] = 1.0
+    else:
+        fit = np.clip(np.maximum(years, 0.0) / years_required, None, 1.0)
+        values[:, col["experience"]] = np.where(np.isnan(years), 0.5, fit)
+
+    w = np.array([weights.as_dict()[name] for name in WEIGHT_NAMES], dtype=np.float64)
+    present = ~np.isnan(values)
+    den = present @ w
+    raw_points = 100.0 * (np.where(present, values, 0.0) @ w) / np.where(den > 0, den, 1.0)
+    raw_points = np.where(den > 0, raw_points, 0.0)
+    excluded_hit = np.array(
+        [any(key in h for key in dict.fromkeys(excluded)) for h in have], dtype=bool
+    )
+    capped = np.where(excluded_hit & (raw_points > excluded_cap), excluded_cap, raw_points)
+    totals = np.floor(capped * 100.0 + 0.5) / 100.0
+    return PoolScores(totals=totals, cosines=cosines, values=values)

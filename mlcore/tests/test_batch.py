@@ -1,0 +1,94 @@
+"""Scoring a pool at once gives the totals the scorer gives pair by pair."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlcore.retrieval.batch import keyword_similarities, score_pool
+from mlcore.retrieval.keywords import KeywordModel
+from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_signals
+from mlcore.retrieval.scorer import ScoreWeights, score
+from mlcore.skills import SkillMatch
+
+SKILLS = ["Python", "SQL", "Excel", "Payroll", "GAAP", "Docker", "Java", "Sales"]
+CATEGORIES = ["it", "accountant", "sales"]
+WORDS = "python sql excel payroll gaap docker java sales ledger audit cloud teams".split()
+KW = KeywordModel(min_df=1).fit([" ".join(WORDS[i::3]) for i in range(3)])
+
+
+def unit(rng, n, dim=8):
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 12), st.integers(0, 4), st.booleans())
+def test_pool_totals_equal_the_pairwise_scores(seed, n_docs, n_required, with_years):
+    rng = np.random.default_rng(seed)
+    required = tuple(rng.choice(SKILLS, n_required, replace=False)) if n_required else ()
+    nice = tuple(s for s in rng.choice(SKILLS, 2, replace=False) if s not in required)
+    excluded = ("Java",) if seed % 3 == 0 and "Java" not in required + nice else ()
+    job = JobSide(
+        text="job",
+        vector=unit(rng, 1)[0],
+        required=required,
+        nice=nice,
+        excluded=excluded,
+        category="it" if seed % 2 else None,
+        category_confidence=0.8 if seed % 4 == 1 else None,
+        years_required=3.0 if with_years else None,
+        keywords=KW.vector(" ".join(rng.choice(WORDS, 5))),
+        required_vectors=unit(rng, n_required) if n_required else None,
+    )
+    resumes = []
+    for _ in range(n_docs):
+        has = rng.choice(SKILLS, rng.integers(0, 5), replace=False)
+        resumes.append(
+            ResumeSide(
+                text="",
+                vector=unit(rng, 1)[0],
+                chunks=unit(rng, int(rng.integers(0, 4))),
+                skills=tuple(SkillMatch(str(s), "technical", ()) for s in has),
+                category=CATEGORIES[int(rng.integers(0, 3))] if rng.random() < 0.8 else None,
+                category_confidence=float(rng.random()) if rng.random() < 0.5 else None,
+                years_experience=float(rng.integers(0, 8)) if rng.random() < 0.7 else None,
+                keywords=KW.vector(" ".join(rng.choice(WORDS, 6))),
+            )
+        )
+    weights = ScoreWeights(*rng.random(7) + 0.01)
+    expected = [score(pair_signals(job, r), weights).total for r in resumes]
+    codes = {c: i for i, c in enumerate(CATEGORIES)}
+    pool = score_pool(
+        weights=weights,
+        job_vector=job.vector,
+        job_keywords=job.keywords,
+        required_vectors=job.required_vectors,
+        required=job.required,
+        nice=job.nice,
+        excluded=job.excluded,
+        vectors=np.stack([r.vector for r in resumes]),
+        chunks=[r.chunks for r in resumes],
+        keywords=[r.keywords for r in resumes],
+        have=[{s.name for s in r.skills} for r in resumes],
+        categories=np.array([codes.get(r.category, -1) for r in resumes]),
+        category_confidence=np.array(
+            [np.nan if r.category_confidence is None else r.category_confidence for r in resumes]
+        ),
+        years=np.array(
+            [np.nan if r.years_experience is None else r.years_experience for r in resumes]
+        ),
+        job_category=codes.get(job.category, -1),
+        job_category_confidence=job.category_confidence,
+        years_required=job.years_required,
+    )
+    assert pool.totals.tolist() == pytest.approx(expected, abs=0.011)
+    assert np.sum(np.abs(pool.totals - np.array(expected)) > 1e-9) <= 1  # a rounding tie at most
+
+
+def test_keyword_similarities_of_a_pool_are_the_pairwise_ones():
+    query = KW.vector("python sql payroll")
+    docs = [KW.vector(t) for t in ("python", "excel gaap", "sql payroll python", "")]
+    assert keyword_similarities(query, docs) == pytest.approx([query.similarity(d) for d in docs])

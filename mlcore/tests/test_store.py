@@ -1,0 +1,96 @@
+"""The document store: rows in, rows out, exact filtered search, updates that replace and remove,
+and files that are mapped, verified and never half-written."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mlcore.retrieval.keywords import KeywordModel
+from mlcore.retrieval.store import DocumentRow, DocumentStore, StoreError
+
+DIM = 8
+KW = KeywordModel(min_df=1).fit(["python sql", "payroll excel", "sales crm"])
+
+
+def unit(n: int, seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def row(doc_id: int, **overrides) -> DocumentRow:
+    base = {
+        "id": doc_id,
+        "vector": unit(1, doc_id)[0],
+        "chunks": unit(doc_id % 3, 100 + doc_id),
+        "keywords": KW.vector(["python sql", "payroll excel", "sales crm"][doc_id % 3]),
+        "skill_ids": (doc_id % 5, 7),
+        "group": doc_id % 2,
+        "category": doc_id % 3,
+        "category_confidence": 0.5,
+        "years": float(doc_id),
+        "active": doc_id != 4,
+    }
+    return DocumentRow(**{**base, **overrides})
+
+
+@pytest.fixture
+def store() -> DocumentStore:
+    return DocumentStore.build([row(i) for i in (5, 1, 4, 2, 3)], dim=DIM, meta={"model_id": "m"})
+
+
+def test_rows_come_back_sorted_by_id_with_every_column(store):
+    assert store.columns["ids"].tolist() == [1, 2, 3, 4, 5]
+    back = store.row(store.position(2))
+    original = row(2)
+    assert np.allclose(back.vector, original.vector)
+    assert np.allclose(back.chunks, original.chunks, atol=1e-3)  # float16 passages
+    assert back.skill_ids == (2, 7) and back.group == 0 and back.years == 2.0
+    assert back.keywords.similarity(original.keywords) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_search_is_exact_filtered_and_ties_go_to_the_smaller_id(store):
+    query = store.columns["vectors"][store.position(3)]
+    assert store.ids_of(store.search(query, 1)) == [3]
+    everyone = store.search(query, 10)
+    assert len(everyone) == 5
+    active_group_one = store.mask(groups=[1])
+    hits = store.ids_of(store.search(query, 10, active_group_one))
+    assert hits and set(hits) <= {1, 3, 5} and 4 not in hits
+
+
+def test_an_update_replaces_joins_and_removes_rows(store):
+    newer = store.updated([row(2, years=9.0), row(9)], removed=[5], last_embedding_id=12)
+    assert newer.columns["ids"].tolist() == [1, 2, 3, 4, 9]
+    assert newer.row(newer.position(2)).years == 9.0
+    assert newer.meta["last_embedding_id"] == 12
+    assert store.columns["ids"].tolist() == [1, 2, 3, 4, 5]  # the old version is untouched
+
+
+def test_gather_copies_a_pool_for_scoring(store):
+    pool = store.gather(store.positions([4, 1, 99]))
+    assert pool.ids.tolist() == [4, 1]
+    assert pool.vectors.dtype == np.float32 and pool.vectors.flags.writeable
+    assert [len(c) for c in pool.chunks] == [1, 1]
+
+
+def test_a_saved_store_is_mapped_back_and_damage_is_refused(store, tmp_path):
+    store.save(tmp_path / "v1")
+    loaded = DocumentStore.load(tmp_path / "v1")
+    assert isinstance(loaded.columns["vectors"], np.memmap)
+    assert loaded.columns["ids"].tolist() == [1, 2, 3, 4, 5] and loaded.meta["model_id"] == "m"
+    with pytest.raises(StoreError, match="new folder"):
+        store.save(tmp_path / "v1")
+    path = tmp_path / "v1" / "years.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="sha256"):
+        DocumentStore.load(tmp_path / "v1")
+    with pytest.raises(StoreError, match="no document store"):
+        DocumentStore.load(tmp_path / "missing")
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(ValueError, match="unique"):
+        DocumentStore.build([row(1), row(1)], dim=DIM, meta={})
