@@ -15,7 +15,20 @@ from mlcore.skills import SkillMatch
 
 SKILLS = ["Python", "SQL", "Excel", "Payroll", "GAAP", "Docker", "Java", "Sales"]
 CATEGORIES = ["it", "accountant", "sales"]
-WORDS = "python sql excel payroll gaap docker java sales ledger audit cloud teams".split()
+WORDS = [
+    "python",
+    "sql",
+    "excel",
+    "payroll",
+    "gaap",
+    "docker",
+    "java",
+    "sales",
+    "ledger",
+    "audit",
+    "cloud",
+    "teams",
+]
 KW = KeywordModel(min_df=1).fit([" ".join(WORDS[i::3]) for i in range(3)])
 
 
