@@ -1,4 +1,5 @@
-"""Shared pytest fixtures: users and roles, API clients, a small skills taxonomy, service checks."""
+"""Shared pytest fixtures: users, roles and teams, API clients, a small skills taxonomy, service
+checks. Rita and Tom work in one team (the default team); Oscar works in another."""
 
 from __future__ import annotations
 
@@ -69,13 +70,33 @@ def _user(**kwargs):
 
 
 @pytest.fixture
-def recruiter(db):
-    return _user(username="rita", password="a-long-test-password-1")
+def team(db):
+    """Rita's and Tom's team: the default team, as on a one-team installation."""
+    from recruiting.services.teams import team_default
+
+    return team_default()
 
 
 @pytest.fixture
-def other_recruiter(db):
-    return _user(username="oscar", password="a-long-test-password-2")
+def other_team(db):
+    from recruiting.services.teams import team_create
+
+    return team_create(name="Globex Hiring")
+
+
+@pytest.fixture
+def recruiter(team):
+    return _user(username="rita", password="a-long-test-password-1", team=team)
+
+
+@pytest.fixture
+def teammate(team):
+    return _user(username="tom", password="a-long-test-password-4", team=team)
+
+
+@pytest.fixture
+def other_recruiter(other_team):
+    return _user(username="oscar", password="a-long-test-password-2", team=other_team)
 
 
 @pytest.fixture
@@ -86,6 +107,24 @@ def staff(db):
 @pytest.fixture
 def recruiter_client(client, recruiter):
     client.force_login(recruiter)
+    return client
+
+
+@pytest.fixture
+def teammate_client(teammate):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(teammate)
+    return client
+
+
+@pytest.fixture
+def other_client(other_recruiter):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other_recruiter)
     return client
 
 
@@ -101,6 +140,24 @@ def api_client(recruiter):
 
     api = APIClient()
     api.force_authenticate(recruiter)
+    return api
+
+
+@pytest.fixture
+def teammate_api(teammate):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(teammate)
+    return api
+
+
+@pytest.fixture
+def other_api(other_recruiter):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(other_recruiter)
     return api
 
 

@@ -102,8 +102,8 @@ class MatchThrottleMixin:
     throttle_scope = "match"
 
 
-def filtered_jobs(params: dict):
-    jobs = Job.objects.all()
+def filtered_jobs(params: dict, user):
+    jobs = Job.objects.visible_to(user)
     if params.get("open_only", True):
         jobs = jobs.open()
     if params.get("category"):
@@ -137,7 +137,7 @@ class ResumeMatchesView(MatchThrottleMixin, APIView):
         p = params.validated_data
         page = match_services.jobs_for_resume(
             resume=resume,
-            jobs=filtered_jobs(p),
+            jobs=filtered_jobs(p, request.user),
             k=p["k"],
             explain_top=p["k"] if p["explain"] else 0,
         )
@@ -173,7 +173,7 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
         summary="Candidates for a job",
     )
     def get(self, request: Request, pk: int) -> Response:
-        job = get_object_or_404(Job, pk=pk)
+        job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
         params = CandidateQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
@@ -244,7 +244,7 @@ class RankView(MatchThrottleMixin, APIView):
                 f"Unknown resume id(s): {missing[:20]}.", code="unknown_resume", status=404
             )
         if "job_id" in v:
-            job = get_object_or_404(Job, pk=v["job_id"])
+            job = get_object_or_404(Job.objects.visible_to(request.user), pk=v["job_id"])
             requirements = match_services.job_requirements(job)
         else:
             job = None
@@ -311,7 +311,9 @@ class ExplainView(MatchThrottleMixin, APIView):
     def get(self, request: Request) -> Response:
         params = ExplainQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        job = get_object_or_404(Job, pk=params.validated_data["job"])
+        job = get_object_or_404(
+            Job.objects.visible_to(request.user), pk=params.validated_data["job"]
+        )
         resume = get_object_or_404(
             Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
         )
@@ -353,9 +355,10 @@ class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         v = data.validated_data
         resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=v["resume"].pk)
+        job = get_object_or_404(Job.objects.visible_to(request.user), pk=v["job"].pk)
         fb = feedback_services.feedback_record(
             user=request.user,
-            job=v["job"],
+            job=job,
             resume=resume,
             decision=v["decision"],
             note=v.get("note", ""),

@@ -63,6 +63,7 @@ class RankPileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["resumes"].queryset = Resume.objects.visible_to(user)
+            self.fields["job"].queryset = Job.objects.visible_to(user).open()
 
     def clean(self):
         data = super().clean()

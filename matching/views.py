@@ -33,7 +33,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     from recruiting.models import IngestionRun, JobSource
 
     context = {
-        "open_jobs": Job.objects.open().count(),
+        "open_jobs": Job.objects.visible_to(request.user).open().count(),
         "resumes": Resume.objects.visible_to(request.user).count(),
         # Sources and runs (feed URLs, their errors) are for admins, as in the API.
         "sources": JobSource.objects.count() if request.user.is_staff else 0,
@@ -66,7 +66,7 @@ def _safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
 
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     """The job page's ranked candidates (a partial under HTMX, a whole page without JavaScript)."""
-    job = get_object_or_404(Job.objects.select_related("category"), pk=pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user).select_related("category"), pk=pk)
     context = {
         "job": job,
         "requirements_form": RequirementsForm.for_job(job),
@@ -96,7 +96,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
 @require_POST
 def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit must-have / nice-to-have skills, then show the re-ranked candidates in place."""
-    job = get_object_or_404(Job, pk=pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     form = RequirementsForm(request.POST)
     if form.is_valid():
         try:
@@ -122,7 +122,7 @@ def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
-    job = get_object_or_404(Job, pk=job_pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_pk)
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -154,7 +154,10 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     }
     try:
         page = match_services.jobs_for_resume(
-            resume=resume, jobs=Job.objects.open(), k=10, explain_top=PAGE_EXPLAIN_TOP
+            resume=resume,
+            jobs=Job.objects.visible_to(request.user).open(),
+            k=10,
+            explain_top=PAGE_EXPLAIN_TOP,
         )
         context["page"] = blind_services.page_for_viewer(page, request)
     except ApplicationError as exc:
@@ -164,7 +167,7 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
 
 
 def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
-    job = get_object_or_404(Job, pk=job_pk)
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_pk)
     resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=resume_pk)
     result = blind_services.result_for_page(
         match_services.explain_pair(job=job, resume=resume), request
@@ -253,7 +256,9 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
 def _pile_csv(request: HttpRequest) -> HttpResponse:
     pile = request.session["last_pile"]
     resumes = Resume.objects.visible_to(request.user).filter(pk__in=pile["ids"])
-    job = Job.objects.filter(pk=pile["job"]).first() if pile["job"] else None
+    job = (
+        Job.objects.visible_to(request.user).filter(pk=pile["job"]).first() if pile["job"] else None
+    )
     if job is None:
         raise ApplicationError(
             "CSV export needs a ranking against a saved job; pick a job.", code="no_job"

@@ -11,6 +11,53 @@ from recruiting import models
 from recruiting.forms import JobSourceAdminForm
 
 
+class TeamMembershipInline(admin.TabularInline):
+    model = models.TeamMembership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Teams and their members: a recruiter belongs to one team and works its pool."""
+
+    list_display = ["name", "is_default", "member_count", "resume_count", "job_count"]
+    search_fields = ["name"]
+    inlines = [TeamMembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count("memberships", distinct=True),
+                n_resumes=Count("resumes", distinct=True),
+                n_jobs=Count("jobs", distinct=True),
+            )
+        )
+
+    @admin.display(ordering="n_members", description="members")
+    def member_count(self, obj) -> int:
+        return obj.n_members
+
+    @admin.display(ordering="n_resumes", description="candidates")
+    def resume_count(self, obj) -> int:
+        return obj.n_resumes
+
+    @admin.display(ordering="n_jobs", description="jobs")
+    def job_count(self, obj) -> int:
+        return obj.n_jobs
+
+
+@admin.register(models.TeamMembership)
+class TeamMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "created_at"]
+    list_filter = ["team"]
+    search_fields = ["user__username", "team__name"]
+    autocomplete_fields = ["user", "team"]
+    list_select_related = ["user", "team"]
+
+
 @admin.register(models.Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "resume_count", "job_count"]
@@ -55,8 +102,17 @@ class ResumeSkillInline(admin.TabularInline):
 
 @admin.register(models.Resume)
 class ResumeAdmin(admin.ModelAdmin):
-    list_display = ["id", "display_name", "owner", "status", "category", "confidence", "created_at"]
-    list_filter = ["status", "category", "file_kind", "created_at"]
+    list_display = [
+        "id",
+        "display_name",
+        "team",
+        "owner",
+        "status",
+        "category",
+        "confidence",
+        "created_at",
+    ]
+    list_filter = ["team", "status", "category", "file_kind", "created_at"]
     search_fields = ["candidate_name", "email", "original_filename", "sha256"]
     raw_id_fields = ["owner"]
     # The file has no URL (private storage): the form shows a link to the app's download view,
@@ -76,7 +132,7 @@ class ResumeAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [ResumeSkillInline]
-    list_select_related = ["owner", "category"]
+    list_select_related = ["owner", "category", "team"]
 
     @admin.display(description="confidence")
     def confidence(self, obj) -> str:
@@ -121,6 +177,7 @@ class JobAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "company",
+        "team",
         "location",
         "remote",
         "status",
@@ -128,13 +185,13 @@ class JobAdmin(admin.ModelAdmin):
         "source",
         "posted_at",
     ]
-    list_filter = ["status", "remote", "category", "source"]
+    list_filter = ["team", "status", "remote", "category", "source"]
     search_fields = ["title", "company", "location", "external_id"]
     date_hierarchy = "posted_at"
     readonly_fields = ["content_hash", "created_at", "updated_at", "rendered_description"]
     exclude = ["description_html"]
     inlines = [JobSkillInline]
-    list_select_related = ["category", "source"]
+    list_select_related = ["category", "source", "team"]
 
     @admin.display(description="description (sanitised)")
     def rendered_description(self, obj) -> str:
@@ -147,6 +204,7 @@ class JobSourceAdmin(admin.ModelAdmin):
     form = JobSourceAdminForm
     list_display = [
         "name",
+        "team",
         "kind",
         "enabled",
         "schedule",
@@ -154,7 +212,7 @@ class JobSourceAdmin(admin.ModelAdmin):
         "last_run_state",
         "next_run",
     ]
-    list_filter = ["kind", "enabled", "last_run_state"]
+    list_filter = ["team", "kind", "enabled", "last_run_state"]
     search_fields = ["name", "url", "board_token"]
     readonly_fields = [
         "last_run_at",

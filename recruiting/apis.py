@@ -6,7 +6,6 @@ import re
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,6 +30,7 @@ from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
 from recruiting.services.requirements import job_set_requirements
 from recruiting.services.taxonomy import skills_search
+from recruiting.services.teams import same_team
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -377,12 +377,12 @@ class JobSkillsWriteSerializer(serializers.Serializer):
 
 
 class CanEditJob(permissions.BasePermission):
-    message = "Only staff or the recruiter who created this job may change it."
+    message = "Only the team that owns this job (or staff) may change it."
 
     def has_object_permission(self, request, view, obj: Job) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return bool(request.user.is_staff or (obj.owner_id and obj.owner_id == request.user.pk))
+        return bool(request.user.is_staff or same_team(request.user, obj))
 
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -390,15 +390,22 @@ IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Jobs from every source and those recruiters create; filters: status, remote, category, skill, dates."""
+    """The team's jobs: from its sources and those its recruiters create; filters: status,
+    remote, category, skill, dates. Another team's job is a 404."""
 
     lookup_value_regex = r"\d+"
-    queryset = Job.objects.select_related("category").prefetch_related(
-        Prefetch("job_skills", queryset=JobSkill.objects.for_matching())
-    )
     serializer_class = JobSerializer
     filterset_class = JobFilter
     permission_classes = [permissions.IsAuthenticated, CanEditJob]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return (
+            Job.objects.visible_to(self.request.user)
+            .select_related("category")
+            .prefetch_related(Prefetch("job_skills", queryset=JobSkill.objects.for_matching()))
+        )
 
     @extend_schema(
         request=JobWriteSerializer,
@@ -456,8 +463,8 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(request=JobSkillsWriteSerializer, responses={200: JobSerializer})
     @action(detail=True, methods=["put"], url_path="skills")
     def set_skills(self, request: Request, pk=None) -> Response:
-        """Replace the must-have / nice-to-have / excluded terms (any recruiter may edit them)."""
-        job = get_object_or_404(Job, pk=pk)
+        """Replace the must-have / nice-to-have / excluded terms (the owning team or staff)."""
+        job = self.get_object()
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job_set_requirements(
@@ -478,6 +485,7 @@ class JobSourceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "team",
             "kind",
             "url",
             "board_token",
@@ -488,6 +496,8 @@ class JobSourceSerializer(serializers.ModelSerializer):
             "last_run_state",
         ]
         read_only_fields = ["last_run_at", "last_run_state"]
+        # Without a team a source (and its postings) belongs to the default team.
+        extra_kwargs = {"team": {"required": False}}
 
 
 class IngestionRunSerializer(serializers.ModelSerializer):

@@ -12,7 +12,12 @@ class JobFilterForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *Job.Status.choices], required=False)
     remote = forms.BooleanField(required=False, label="Remote only")
-    source = forms.ModelChoiceField(queryset=JobSource.objects.all(), required=False)
+    source = forms.ModelChoiceField(queryset=JobSource.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["source"].queryset = JobSource.objects.visible_to(user)
 
 
 class ResumeFilterForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Recruiting data: categories, the skills taxonomy, resumes, jobs, job sources and ingestion runs.
+"""Recruiting data: teams, categories, the skills taxonomy, resumes, jobs, job sources and
+ingestion runs.
 
 Writes go through `recruiting.services`; models hold fields, constraints and read helpers only.
 """
@@ -11,7 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -25,6 +26,92 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TeamQuerySet(models.QuerySet):
+    def default(self) -> Team:
+        """The team of every user who belongs to no team (created on first use if missing)."""
+        team = self.filter(is_default=True).first()
+        if team is not None:
+            return team
+        try:
+            with transaction.atomic():
+                return self.create(name=DEFAULT_TEAM_NAME, is_default=True)
+        except IntegrityError:  # created meanwhile by another request
+            return self.get(is_default=True)
+
+
+DEFAULT_TEAM_NAME = "Default team"
+
+
+class Team(TimeStampedModel):
+    """Recruiters who share one pool: every member sees and works the team's candidates, jobs
+    and job sources; other teams see none of it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_default = models.BooleanField(
+        default=False, help_text="Users who belong to no team work in the default team."
+    )
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="team_one_default"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(TimeStampedModel):
+    """A recruiter's team: one per user (a user without one works in the default team)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_membership"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        ordering = ["team", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+def user_team_id(user) -> int | None:
+    """The id of the team ``user`` works in (their membership, else the default team); None for
+    an anonymous user. Remembered on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_team_id", None)
+    if cached is None:
+        cached = (
+            TeamMembership.objects.filter(user_id=user.pk).values_list("team_id", flat=True).first()
+        ) or Team.objects.default().pk
+        user._team_id = cached
+    return cached
+
+
+def default_team_id() -> int:
+    """Rows created without a team (the admin, scripts, a one-team installation) go to the
+    default team."""
+    return Team.objects.default().pk
+
+
+class TeamScopedQuerySet(models.QuerySet):
+    """Rows that belong to a team: staff see every team's, a recruiter their team's."""
+
+    def of_team(self, team) -> models.QuerySet:
+        return self.filter(team=team)
+
+    def visible_to(self, user) -> models.QuerySet:
+        if getattr(user, "is_staff", False):
+            return self.all()
+        return self.filter(team_id=user_team_id(user))
 
 
 class PrivateStorage(FileSystemStorage):
@@ -131,13 +218,8 @@ class EmbeddingFields(models.Model):
         return np.frombuffer(data, dtype=np.float32).reshape(-1, self.dim)
 
 
-class ResumeQuerySet(models.QuerySet):
+class ResumeQuerySet(TeamScopedQuerySet):
     def owned_by(self, user) -> ResumeQuerySet:
-        return self.filter(owner=user)
-
-    def visible_to(self, user) -> ResumeQuerySet:
-        if user.is_staff:
-            return self.all()
         return self.filter(owner=user)
 
     def ready(self) -> ResumeQuerySet:
@@ -157,6 +239,10 @@ class Resume(TimeStampedModel):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resumes"
+    )
+    # The team whose pool the candidate is in: every member sees and ranks them.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="resumes", default=default_team_id
     )
     # The sha256 of the uploaded bytes (or of pasted text): the same file twice is one resume.
     sha256 = models.CharField(max_length=64)
@@ -201,8 +287,10 @@ class Resume(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # A file uploaded again by its owner is the same resume (the race of a double
+            # submit); a teammate's copy is found by the upload service (team, sha256).
             models.UniqueConstraint(
-                fields=["owner", "sha256"], name="resume_unique_file_per_owner"
+                fields=["team", "owner", "sha256"], name="resume_unique_file_per_owner_team"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "processing", "ready", "needs_ocr", "failed"]),
@@ -272,6 +360,10 @@ class JobSource(TimeStampedModel):
         SKIPPED = "skipped", "Skipped"
 
     name = models.CharField(max_length=100, unique=True)
+    # Its postings belong to this team.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="sources", default=default_team_id
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.CharField(
         max_length=500, blank=True, help_text="Feed URL, API base URL or drop folder."
@@ -302,6 +394,8 @@ class JobSource(TimeStampedModel):
         related_name="+",
     )
 
+    objects = TeamScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -315,7 +409,7 @@ class JobSource(TimeStampedModel):
         return self.name
 
 
-class JobQuerySet(models.QuerySet):
+class JobQuerySet(TeamScopedQuerySet):
     def open(self) -> JobQuerySet:
         return self.filter(status=Job.Status.OPEN)
 
@@ -341,6 +435,10 @@ class Job(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="jobs",
+    )
+    # The team that works the job: its creator's, or the team that owns the job's source.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="jobs", default=default_team_id
     )
     title = models.CharField(max_length=300)
     company = models.CharField(max_length=200, blank=True)

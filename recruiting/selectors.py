@@ -11,8 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 from recruiting.models import Job, Resume
 
 
-def job_list(*, filters: dict) -> QuerySet[Job]:
-    qs = Job.objects.select_related("category", "source")
+def job_list(*, user, filters: dict) -> QuerySet[Job]:
+    """The jobs of ``user``'s team (every team's for staff), filtered."""
+    qs = Job.objects.visible_to(user).select_related("category", "source")
     if q := filters.get("q"):
         qs = qs.filter(
             Q(title__icontains=q) | Q(company__icontains=q) | Q(description_text__icontains=q)

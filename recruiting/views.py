@@ -32,9 +32,9 @@ PAGE_SIZE = 25
 
 
 def job_list(request: HttpRequest) -> TemplateResponse:
-    form = JobFilterForm(request.GET or None)
+    form = JobFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.job_list(filters=filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.job_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = "recruiting/job_list.html"
@@ -45,7 +45,9 @@ def job_list(request: HttpRequest) -> TemplateResponse:
 
 def job_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     job = get_object_or_404(
-        Job.objects.select_related("category", "source").prefetch_related(
+        Job.objects.visible_to(request.user)
+        .select_related("category", "source")
+        .prefetch_related(
             Prefetch(
                 "job_skills",
                 queryset=JobSkill.objects.for_matching(),
@@ -150,8 +152,8 @@ def staff_only(view):
 
 @staff_only
 def source_list(request: HttpRequest) -> TemplateResponse:
-    sources = JobSource.objects.all()
-    runs = IngestionRun.objects.select_related("source")[:20]
+    sources = JobSource.objects.visible_to(request.user)
+    runs = IngestionRun.objects.filter(source__in=sources).select_related("source")[:20]
     return TemplateResponse(
         request, "recruiting/source_list.html", {"sources": sources, "runs": runs}
     )
@@ -159,7 +161,12 @@ def source_list(request: HttpRequest) -> TemplateResponse:
 
 @staff_only
 def ingestion_run_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    run = get_object_or_404(IngestionRun.objects.select_related("source"), pk=pk)
+    run = get_object_or_404(
+        IngestionRun.objects.filter(
+            source__in=JobSource.objects.visible_to(request.user)
+        ).select_related("source"),
+        pk=pk,
+    )
     if request.htmx:
         response = TemplateResponse(request, "recruiting/run_detail.html#progress", {"run": run})
         if run.is_finished:

@@ -40,7 +40,7 @@ def test_recruiters_cannot_open_the_admin(recruiter_client):
     assert response.status_code == 302
 
 
-def test_saving_a_source_in_the_admin_mirrors_its_schedule_into_beat(staff_client):
+def test_saving_a_source_in_the_admin_mirrors_its_schedule_into_beat(staff_client, team):
     from django_celery_beat.models import PeriodicTask
 
     from recruiting.models import JobSource
@@ -49,6 +49,7 @@ def test_saving_a_source_in_the_admin_mirrors_its_schedule_into_beat(staff_clien
         reverse("admin:recruiting_jobsource_add"),
         {
             "name": "Acme board",
+            "team": team.pk,
             "kind": "greenhouse",
             "url": "",
             "board_token": "acme",
@@ -81,3 +82,30 @@ def test_a_resume_change_page_opens_and_links_the_file_through_the_audited_downl
     assert f'href="{link}"' in page.content.decode()
     assert staff_client.get(link).status_code == 200
     assert AuditEvent.objects.filter(action="resume.file_downloaded", object_id=resume.pk).exists()
+
+
+def test_admins_add_recruiters_to_a_team_and_move_them_between_teams(
+    staff_client, recruiter, other_team, django_user_model
+):
+    from recruiting.models import TeamMembership, user_team_id
+
+    nina = django_user_model.objects.create_user("nina", password="a-long-test-password-5")
+    response = staff_client.post(
+        reverse("admin:recruiting_team_change", args=[other_team.pk]),
+        {
+            "name": other_team.name,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": nina.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert user_team_id(nina) == other_team.pk
+
+    membership = TeamMembership.objects.get(user=recruiter)
+    response = staff_client.post(
+        reverse("admin:recruiting_teammembership_change", args=[membership.pk]),
+        {"user": recruiter.pk, "team": other_team.pk},
+    )
+    assert response.status_code == 302
+    assert TeamMembership.objects.get(user=recruiter).team == other_team

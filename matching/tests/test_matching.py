@@ -213,20 +213,35 @@ def test_unknown_ids_and_malformed_bodies_get_4xx(api_client, world):
     assert no_letters.status_code == 400 and "letter or digit" in str(no_letters.json())
 
 
-def test_another_recruiters_resume_is_neither_ranked_nor_explained(world, other_recruiter):
-    from rest_framework.test import APIClient
+def test_another_teams_job_and_candidates_are_neither_ranked_nor_explained(world, other_api):
+    job, alice = world["python_job"], world["resumes"]["alice"]
+    assert other_api.get(f"/api/v1/jobs/{job.pk}/candidates/").status_code == 404
+    assert other_api.get("/api/v1/explain/", {"job": job.pk, "resume": alice.pk}).status_code == 404
+    rank = other_api.post(
+        "/api/v1/rank/", {"job_id": job.pk, "resume_ids": [alice.pk]}, format="json"
+    )
+    assert rank.status_code == 404
 
-    other = APIClient()
-    other.force_authenticate(other_recruiter)
-    response = other.get(f"/api/v1/jobs/{world['python_job'].pk}/candidates/")
+
+def test_another_teams_own_job_never_ranks_this_teams_candidates(
+    world, other_recruiter, other_api, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = job_create(
+            owner=other_recruiter, title="Python Developer", description="Python, Django"
+        )
+    response = other_api.get(f"/api/v1/jobs/{theirs.pk}/candidates/")
     assert response.status_code == 200
     assert response.json()["results"] == []
-    alice = world["resumes"]["alice"]
+
+
+def test_a_teammate_ranks_and_explains_the_candidates_a_colleague_uploaded(world, teammate_api):
+    job, alice = world["python_job"], world["resumes"]["alice"]
+    response = teammate_api.get(f"/api/v1/jobs/{job.pk}/candidates/")
+    assert response.status_code == 200
+    assert response.json()["results"][0]["resume"]["id"] == alice.pk
     assert (
-        other.get(
-            "/api/v1/explain/", {"job": world["python_job"].pk, "resume": alice.pk}
-        ).status_code
-        == 404
+        teammate_api.get("/api/v1/explain/", {"job": job.pk, "resume": alice.pk}).status_code == 200
     )
 
 

@@ -1,4 +1,5 @@
-"""Roles: recruiters are a group with view/add/change on resumes and jobs; admins are staff."""
+"""Roles: recruiters are a group with view/add/change on resumes and jobs; admins are staff.
+Each recruiter works in one team (see recruiting.services.teams)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ def recruiters_group_ensure() -> Group:
 
 
 @transaction.atomic
-def recruiter_create(*, username: str, password: str, email: str = "", staff: bool = False):
-    """Create (or reset) a recruiter login; staff users get the admin too."""
+def recruiter_create(
+    *, username: str, password: str, email: str = "", staff: bool = False, team=None
+):
+    """Create (or reset) a recruiter login; staff users get the admin too. Without ``team`` the
+    recruiter keeps their team (the default team for a new login)."""
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
     user.set_password(password)
@@ -32,4 +36,8 @@ def recruiter_create(*, username: str, password: str, email: str = "", staff: bo
     user.is_superuser = staff
     user.save()
     user.groups.add(recruiters_group_ensure())
+    if team is not None:
+        from recruiting.services.teams import team_member_set
+
+        team_member_set(user=user, team=team)
     return user

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
-from recruiting.models import Job, JobEmbedding, JobSource
+from recruiting.models import Job, JobEmbedding, JobSource, user_team_id
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.requirements import (
     job_keyword_text,
@@ -46,6 +46,7 @@ def job_upsert(
         return job, UNCHANGED
     outcome = CREATED if job is None else UPDATED
     job = job or Job(source=source, external_id=posting.external_id)
+    job.team_id = source.team_id  # postings belong to the team that owns their source
     job.title = posting.title[:300]
     job.company = posting.company[:200]
     job.location = posting.location[:200]
@@ -82,8 +83,10 @@ def job_create(
     nice_to_have: Sequence[str] = (),
     exclude: Sequence[str] = (),
     external_id: str = "",
+    team=None,
 ) -> Job:
-    """A job entered by a recruiter (API or page): description is plain text or HTML."""
+    """A job entered by a recruiter (API or page) for their team (or ``team``): description is
+    plain text or HTML."""
     if not title.strip():
         raise ApplicationError(
             "A job needs a title.", code="invalid", extra={"fields": {"title": ["Required."]}}
@@ -92,6 +95,7 @@ def job_create(
     text = html_to_text(html)
     job = Job(
         owner=owner,
+        team_id=team.pk if team is not None else user_team_id(owner),
         external_id=external_id or uuid.uuid4().hex,
         title=title.strip()[:300],
         company=company[:200],

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from recruiting.models import Resume, ResumeEmbedding, ResumeSkill
+from recruiting.models import Resume, ResumeEmbedding, ResumeSkill, user_team_id
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
 from recruiting.services.blind import resume_blind_text
 from recruiting.services.embedding import embeddings_store
@@ -49,15 +49,17 @@ def file_limits() -> FileLimits:
     return FileLimits(max_bytes=settings.UPLOAD_MAX_BYTES)
 
 
-def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
-    """Store one uploaded file as a resume; the same bytes twice return the existing resume.
+def resume_create(*, owner, data: bytes, filename: str, team=None) -> tuple[Resume, bool]:
+    """Store one uploaded file as a resume in ``team``'s pool (default: the owner's team); the
+    same bytes twice in one team, from any member, return the existing resume.
 
     The resume comes back as it is once the call's transaction hooks have run: with in-process
     tasks (or outside any transaction) processing has finished, and its status says so.
     Raises ApplicationError (400) with the parser's message for a file that is refused.
     """
     sha = hashlib.sha256(data).hexdigest()
-    existing = Resume.objects.filter(owner=owner, sha256=sha).first()
+    team_id = team.pk if team is not None else user_team_id(owner)
+    existing = Resume.objects.filter(team_id=team_id, sha256=sha).order_by("id").first()
     if existing is not None:
         if _needs_processing(existing):
             # The client sends it again: its processing task may have been lost, or its worker
@@ -77,7 +79,9 @@ def resume_create(*, owner, data: bytes, filename: str) -> tuple[Resume, bool]:
             "The document has no readable words (only symbols, emoji or runs of one letter).",
             code="empty",
         )
-    return _resume_store(owner=owner, parsed=parsed, data=data, filename=parsed.safe_filename)
+    return _resume_store(
+        owner=owner, team_id=team_id, parsed=parsed, data=data, filename=parsed.safe_filename
+    )
 
 
 def _processing_lapsed(now=None):
@@ -92,7 +96,9 @@ def _needs_processing(resume: Resume) -> bool:
     return resume.status == Resume.Status.PROCESSING and resume.updated_at < _processing_lapsed()
 
 
-def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume, bool]:
+def resume_create_from_text(
+    *, owner, text: str, name: str = "", team=None
+) -> tuple[Resume, bool]:
     """Store pasted resume text; identical text twice returns the existing resume."""
     if not text or not text.strip():
         raise ApplicationError("The resume text is empty.", code="empty")
@@ -102,7 +108,7 @@ def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume
             f"The text is {len(data) / 1e6:.1f} MB; the limit is {settings.UPLOAD_MAX_BYTES / 1e6:.0f} MB.",
             code="too_large",
         )
-    resume, created = resume_create(owner=owner, data=data, filename="pasted.txt")
+    resume, created = resume_create(owner=owner, data=data, filename="pasted.txt", team=team)
     if created and name:
         resume.candidate_name = name[:200]
         resume.blind_text = resume_blind_text(resume)
@@ -110,12 +116,12 @@ def resume_create_from_text(*, owner, text: str, name: str = "") -> tuple[Resume
     return resume, created
 
 
-def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]]) -> list[UploadOutcome]:
+def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]], team=None) -> list[UploadOutcome]:
     """Many files at once: one bad file is reported and the others go in."""
     outcomes = []
     for filename, data in files:
         try:
-            resume, created = resume_create(owner=owner, data=data, filename=filename)
+            resume, created = resume_create(owner=owner, data=data, filename=filename, team=team)
         except ApplicationError as exc:
             outcomes.append(
                 UploadOutcome(
@@ -128,11 +134,12 @@ def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]]) -> list[UploadO
 
 
 def _resume_store(
-    *, owner, parsed: ParsedResume, data: bytes, filename: str
+    *, owner, team_id: int, parsed: ParsedResume, data: bytes, filename: str
 ) -> tuple[Resume, bool]:
     contacts = parsed.contacts
     resume = Resume(
         owner=owner,
+        team_id=team_id,
         sha256=parsed.sha256,
         original_filename=filename[:255],
         file_kind=parsed.kind,
@@ -165,7 +172,9 @@ def _resume_store(
     except IntegrityError:
         # Two uploads of the same file raced: the other one won, return it.
         _delete_stored_file(resume)
-        existing = Resume.objects.filter(owner=owner, sha256=parsed.sha256).first()
+        existing = (
+            Resume.objects.filter(team_id=team_id, sha256=parsed.sha256).order_by("id").first()
+        )
         if existing is None:
             raise
         return existing, False

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from recruiting.models import JobSource
+from recruiting.models import Job, JobSource, Team
 
 TASK_NAME = "recruiting.tasks.ingest_source_scheduled"
 
@@ -51,11 +51,21 @@ def source_check_folder(*, kind: str, url: str) -> None:
 
 @transaction.atomic
 def source_save(*, source: JobSource) -> JobSource:
-    """Validate and save a source, then create, update or pause its periodic task (never two)."""
+    """Validate and save a source, then create, update or pause its periodic task (never two).
+    A source saved without a team belongs to the default team; one handed to another team
+    takes its postings along."""
     fields = parse_crontab(source.schedule)
     source_check_folder(kind=source.kind, url=source.url)
+    if source.team_id is None:
+        source.team = Team.objects.default()
+    moved = (
+        source.pk is not None
+        and JobSource.objects.filter(pk=source.pk).exclude(team_id=source.team_id).exists()
+    )
     source.full_clean()
     source.save()
+    if moved:
+        Job.objects.filter(source=source).update(team_id=source.team_id)
     schedule, _ = CrontabSchedule.objects.get_or_create(**fields, timezone="UTC")
     task = source.periodic_task
     if task is None:
