@@ -5,39 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from matching.models import MatchFeedback
-from recruiting.forms import MultipleFileField
-from recruiting.models import Job, JobSkill, Resume
-
-
-class SkillListField(forms.CharField):
-    """Comma-separated skill names -> a list, blanks dropped, order kept."""
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value) or ""
-        return list(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
-
-
-class RequirementsForm(forms.Form):
-    must_have = SkillListField(required=False, label="Must have (comma-separated)", max_length=2000)
-    nice_to_have = SkillListField(
-        required=False, label="Nice to have (comma-separated)", max_length=2000
-    )
-    exclude = SkillListField(required=False, label="Exclude (comma-separated)", max_length=2000)
-
-    @classmethod
-    def for_job(cls, job: Job) -> RequirementsForm:
-        skills = list(JobSkill.objects.filter(job=job).for_matching())
-
-        def names(kind: str) -> str:
-            return ", ".join(s.name for s in skills if s.requirement == kind)
-
-        return cls(
-            initial={
-                "must_have": names("required"),
-                "nice_to_have": names("nice"),
-                "exclude": names("excluded"),
-            }
-        )
+from recruiting.forms import MultipleFileField, TermListField
+from recruiting.models import Job, Resume
 
 
 class FeedbackForm(forms.Form):
@@ -53,9 +22,9 @@ class RankPileForm(forms.Form):
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000
     )
-    must_have = SkillListField(required=False, max_length=2000)
-    nice_to_have = SkillListField(required=False, max_length=2000)
-    exclude = SkillListField(required=False, max_length=2000)
+    must_have = TermListField()
+    nice_to_have = TermListField()
+    exclude = TermListField()
     files = MultipleFileField(required=False, label="Resumes (PDF, DOCX, TXT, HTML)")
     resumes = forms.ModelMultipleChoiceField(queryset=Resume.objects.none(), required=False)
 

@@ -9,7 +9,6 @@ app_name = "matching"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("jobs/<int:pk>/candidates/", views.job_candidates, name="job_candidates"),
-    path("jobs/<int:pk>/requirements/", views.job_requirements_update, name="job_requirements"),
     path(
         "jobs/<int:job_pk>/candidates/<int:resume_pk>/feedback/",
         views.feedback_submit,

@@ -17,14 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
 from config.throttling import throttled
-from matching.forms import FeedbackForm, RankPileForm, RequirementsForm
+from matching.forms import FeedbackForm, RankPileForm
 from matching.models import DriftReport, MatchFeedback, ModelVersion
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
 from recruiting.services import blind as resume_blind
-from recruiting.services.requirements import job_set_requirements
 from recruiting.services.resumes import resumes_upload
 
 
@@ -66,10 +65,11 @@ def _safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
 
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     """The job page's ranked candidates (a partial under HTMX, a whole page without JavaScript)."""
-    job = get_object_or_404(Job.objects.visible_to(request.user).select_related("category"), pk=pk)
+    from recruiting import selectors as recruiting_selectors
+
+    job = recruiting_selectors.job_for_desk(user=request.user, pk=pk)
     context = {
-        "job": job,
-        "requirements_form": RequirementsForm.for_job(job),
+        **recruiting_selectors.job_desk_context(job=job, user=request.user),
         **resume_blind.blind_context(request),
     }
     try:
@@ -91,33 +91,6 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     return TemplateResponse(
         request, template + "#candidates" if request.htmx else template, context
     )
-
-
-@require_POST
-def job_requirements_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit must-have / nice-to-have skills, then show the re-ranked candidates in place."""
-    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    form = RequirementsForm(request.POST)
-    if form.is_valid():
-        try:
-            job_set_requirements(
-                job=job,
-                required=form.cleaned_data["must_have"],
-                nice=form.cleaned_data["nice_to_have"],
-                excluded=form.cleaned_data["exclude"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-    if form.errors:
-        return TemplateResponse(
-            request,
-            "matching/job_candidates.html#requirements",
-            {"job": job, "requirements_form": form},
-            status=400,
-        )
-    if not request.htmx:
-        return redirect("matching:job_candidates", pk=job.pk)
-    return job_candidates(request, pk)
 
 
 @require_POST

@@ -28,7 +28,6 @@ from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
 from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
-from recruiting.services.requirements import job_set_requirements
 from recruiting.services.taxonomy import skills_search
 from recruiting.services.teams import same_team
 
@@ -451,13 +450,19 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = self.get_object()
         data = JobWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        job = job_services.job_update(job=job, **data.validated_data)
+        job = job_services.job_update(job=job, actor=request.user, **data.validated_data)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
     @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
-        job = job_services.job_close(job=self.get_object())
+        job = job_services.job_close(job=self.get_object(), actor=request.user)
+        return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    @extend_schema(request=None, responses={200: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk=None) -> Response:
+        job = job_services.job_reopen(job=self.get_object(), actor=request.user)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
     @extend_schema(request=JobSkillsWriteSerializer, responses={200: JobSerializer})
@@ -467,8 +472,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = self.get_object()
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job_set_requirements(
+        job_services.job_requirements_update(
             job=job,
+            actor=request.user,
             required=data.validated_data["must_have"],
             nice=data.validated_data["nice_to_have"],
             excluded=data.validated_data["exclude"],

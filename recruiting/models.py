@@ -670,13 +670,15 @@ class UserPreference(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which record: never any personal data, only ids and the action."""
+    """Who did what to which record: never any personal data, only ids, the action and (for
+    requirement edits) the job's lists before and after."""
 
     class Action(models.TextChoices):
         ERASED = "resume.erased", "Candidate erased"
         ANONYMISED = "resume.anonymised", "Candidate anonymised (retention)"
         FILE_DOWNLOADED = "resume.file_downloaded", "Original file downloaded"
         REVEALED = "resume.revealed", "Candidate revealed (blind review)"
+        REQUIREMENTS_CHANGED = "job.requirements_changed", "Job requirements changed"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

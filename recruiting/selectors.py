@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from recruiting.models import Job, Resume
+from recruiting.models import AuditEvent, Job, JobSkill, Resume, user_team_id
 
 
 def job_list(*, user, filters: dict) -> QuerySet[Job]:
@@ -78,3 +80,73 @@ def resume_highlighted_text(
         pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+REQUIREMENT_LABELS = {"required": "Must have", "nice": "Nice to have", "excluded": "Excluded"}
+
+
+@dataclass(frozen=True)
+class RequirementChange:
+    """One recorded edit of a job's requirements, in words: "Must have: added Go; removed SQL"."""
+
+    actor: str
+    at: datetime
+    lines: list[str]
+
+
+def _change_lines(before: dict, after: dict) -> list[str]:
+    lines = []
+    for kind, label in REQUIREMENT_LABELS.items():
+        old, new = before.get(kind, []), after.get(kind, [])
+        added = [t for t in new if t not in old]
+        removed = [t for t in old if t not in new]
+        parts = []
+        if added:
+            parts.append("added " + ", ".join(added))
+        if removed:
+            parts.append("removed " + ", ".join(removed))
+        if parts:
+            lines.append(f"{label}: {'; '.join(parts)}")
+    return lines
+
+
+def job_requirement_history(job: Job, *, limit: int = 20) -> list[RequirementChange]:
+    """The recorded requirement edits of a job, newest first."""
+    events = AuditEvent.objects.filter(
+        action=AuditEvent.Action.REQUIREMENTS_CHANGED, object_type="job", object_id=job.pk
+    ).select_related("actor")[:limit]
+    return [
+        RequirementChange(
+            actor=e.actor.get_username() if e.actor else "the system",
+            at=e.created_at,
+            lines=_change_lines(e.details.get("before", {}), e.details.get("after", {})),
+        )
+        for e in events
+    ]
+
+
+def job_for_desk(*, user, pk: int) -> Job:
+    """A job of the user's team with what its page shows (404 for another team's)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Job.objects.visible_to(user)
+        .select_related("category", "source")
+        .prefetch_related(Prefetch("job_skills", queryset=JobSkill.objects.for_matching())),
+        pk=pk,
+    )
+
+
+def job_desk_context(*, job: Job, user) -> dict:
+    """What the job page shows around its candidates: requirements by list, their history,
+    and whether this user may change the job."""
+    skills = list(job.job_skills.all())
+    return {
+        "job": job,
+        "requirement_groups": [
+            (label, kind, [s for s in skills if s.requirement == kind])
+            for kind, label in REQUIREMENT_LABELS.items()
+        ],
+        "history": job_requirement_history(job),
+        "can_edit": bool(user.is_staff or job.team_id == user_team_id(user)),
+    }

@@ -8,7 +8,12 @@ app_name = "recruiting"
 
 urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
+    path("jobs/new/", views.job_new, name="job_new"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
+    path("jobs/<int:pk>/close/", views.job_close, name="job_close"),
+    path("jobs/<int:pk>/reopen/", views.job_reopen, name="job_reopen"),
+    path("jobs/<int:pk>/requirements/", views.job_requirements, name="job_requirements"),
     path("resumes/", views.resume_list, name="resume_list"),
     path("resumes/upload/", views.resume_upload, name="resume_upload"),
     path("resumes/<int:pk>/", views.resume_detail, name="resume_detail"),

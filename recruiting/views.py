@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
 from config.throttling import throttled
 from recruiting import selectors
-from recruiting.forms import JobFilterForm, ResumeFilterForm, ResumeUploadForm
-from recruiting.models import (
-    AuditEvent,
-    IngestionRun,
-    Job,
-    JobSkill,
-    JobSource,
-    Resume,
-    ResumeSkill,
+from recruiting.forms import (
+    JobFilterForm,
+    JobForm,
+    RequirementsForm,
+    ResumeFilterForm,
+    ResumeUploadForm,
 )
+from recruiting.models import AuditEvent, IngestionRun, JobSource, Resume, ResumeSkill
 from recruiting.services import blind
+from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
+from recruiting.services.teams import job_edit_check
 
 PAGE_SIZE = 25
 
@@ -44,18 +45,104 @@ def job_list(request: HttpRequest) -> TemplateResponse:
 
 
 def job_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    job = get_object_or_404(
-        Job.objects.visible_to(request.user)
-        .select_related("category", "source")
-        .prefetch_related(
-            Prefetch(
-                "job_skills",
-                queryset=JobSkill.objects.for_matching(),
+    """The recruiter's desk for one job: requirements (editable in place), candidates ranked
+    and by stage (loaded from the matching app), the description."""
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    context = selectors.job_desk_context(job=job, user=request.user)
+    return TemplateResponse(request, "recruiting/job_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def job_requirements(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a job's must-have, nice-to-have and excluded terms in place. Saving answers the
+    requirements block and an event that makes the candidates re-rank where they are; an error
+    answers the form with the message next to its field and every input kept."""
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    job_edit_check(job=job, user=request.user)
+    if request.method == "GET":
+        form = RequirementsForm.for_job(job)
+        context = {**selectors.job_desk_context(job=job, user=request.user), "form": form}
+        template = "recruiting/job_detail.html"
+        return TemplateResponse(
+            request, template + "#requirements" if request.htmx else template, context
+        )
+    form = RequirementsForm(request.POST)
+    if form.is_valid():
+        try:
+            job_services.job_requirements_update(
+                job=job,
+                actor=request.user,
+                required=form.cleaned_data["must_have"],
+                nice=form.cleaned_data["nice_to_have"],
+                excluded=form.cleaned_data["exclude"],
             )
-        ),
-        pk=pk,
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+    if form.errors:
+        context = {**selectors.job_desk_context(job=job, user=request.user), "form": form}
+        template = "recruiting/job_detail.html"
+        return TemplateResponse(
+            request, template + "#requirements" if request.htmx else template, context, status=400
+        )
+    if not request.htmx:
+        messages.success(request, "Requirements saved; the candidates are ranked again.")
+        return redirect(job)
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    context = {**selectors.job_desk_context(job=job, user=request.user), "saved": True}
+    response = TemplateResponse(request, "recruiting/job_detail.html#requirements", context)
+    response["HX-Trigger"] = "requirements-changed"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def job_new(request: HttpRequest) -> HttpResponse:
+    """Write a job for the team; its requirements are read from the description unless given."""
+    form = JobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = job_services.job_create(owner=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"“{job.title}” is open; its candidates are ranked below.")
+            return redirect(job)
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "recruiting/job_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    job_edit_check(job=job, user=request.user)
+    form = JobForm.for_job(job, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job_services.job_update(job=job, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Job saved.")
+            return redirect(job)
+    status = 400 if form.errors else 200
+    return TemplateResponse(
+        request, "recruiting/job_form.html", {"form": form, "job": job}, status=status
     )
-    return TemplateResponse(request, "recruiting/job_detail.html", {"job": job})
+
+
+@require_POST
+def job_close(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    job_services.job_close(job=job, actor=request.user)
+    messages.success(request, "Job closed: it no longer appears among open jobs.")
+    return redirect(job)
+
+
+@require_POST
+def job_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    job_services.job_reopen(job=job, actor=request.user)
+    messages.success(request, "Job reopened.")
+    return redirect(job)
 
 
 def resume_list(request: HttpRequest) -> TemplateResponse:

@@ -164,8 +164,9 @@ def test_editing_a_must_have_reorders_the_candidates_in_place(page, jobs, recrui
         return [n for n in names if "Twin" in n]
 
     assert order() == ["Tara Twin", "Gus Twin"]
-    page.get_by_label("Must have (comma-separated)").fill("Go, Kubernetes")
-    with page.expect_response(lambda r: "/requirements/" in r.url and r.status == 200):
+    page.get_by_role("link", name="Edit requirements").click()
+    page.get_by_label("Must have").fill("Go, Kubernetes")
+    with page.expect_response(lambda r: "/candidates/" in r.url and r.status == 200):
         page.get_by_role("button", name="Save and re-rank").click()
     page.wait_for_load_state("networkidle")
     assert order() == ["Gus Twin", "Tara Twin"]

@@ -283,12 +283,17 @@ def test_the_job_page_ranks_candidates_and_the_requirement_form_reranks_in_place
     assert page.status_code == 200
     assert page.content.decode().index("Alice Python") < page.content.decode().index("Carla Ledger")
     assert page.content.decode().index("Tara Twin") < page.content.decode().index("Gus Twin")
-    partial = recruiter_client.post(
+    saved = recruiter_client.post(
         f"/jobs/{job.pk}/requirements/", {"must_have": "Go, Kubernetes"}, HTTP_HX_REQUEST="true"
     )
-    assert partial.status_code == 200
+    assert saved.status_code == 200
+    # The requirements block comes back, and an event tells the candidates to rank again.
+    assert saved.headers["HX-Trigger"] == "requirements-changed"
+    assert "<html" not in saved.content.decode() and "Kubernetes" in saved.content.decode()
+    partial = recruiter_client.get(f"/jobs/{job.pk}/candidates/", HTTP_HX_REQUEST="true")
     body = partial.content.decode()
     assert "<html" not in body
+    assert 'hx-trigger="requirements-changed from:body"' in body
     assert body.index("Gus Twin") < body.index("Tara Twin")
 
 

@@ -1,4 +1,5 @@
-"""Job workflow: upsert postings by (source, external id) with a content hash, skills, embedding."""
+"""Job workflow: upsert postings by (source, external id) with a content hash, skills, embedding;
+recruiters' jobs: create, edit, close, reopen, and requirement edits recorded with who and when."""
 
 from __future__ import annotations
 
@@ -12,13 +13,19 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
-from recruiting.models import Job, JobEmbedding, JobSource, user_team_id
+from recruiting.models import AuditEvent, Job, JobEmbedding, JobSource, user_team_id
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.requirements import (
+    EXCLUDED,
+    NICE,
+    REQUIRED,
+    Term,
     job_keyword_text,
     job_requirements_extract,
     job_set_requirements,
+    job_terms,
 )
+from recruiting.services.teams import job_edit_check
 from recruiting.signals import documents_embedded
 from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
@@ -86,7 +93,8 @@ def job_create(
     team=None,
 ) -> Job:
     """A job entered by a recruiter (API or page) for their team (or ``team``): description is
-    plain text or HTML."""
+    plain text or HTML. Requirement lists given replace those read from the description; a list
+    left empty keeps what the description says."""
     if not title.strip():
         raise ApplicationError(
             "A job needs a title.", code="invalid", extra={"fields": {"title": ["Required."]}}
@@ -114,7 +122,14 @@ def job_create(
         job.save()
         job_requirements_extract(job)
         if must_have or nice_to_have or exclude:
-            job_set_requirements(job=job, required=must_have, nice=nice_to_have, excluded=exclude)
+            # A list left empty is the one read from the description.
+            read = requirements_snapshot(job_terms(job))
+            job_set_requirements(
+                job=job,
+                required=must_have or read[REQUIRED],
+                nice=nice_to_have or read[NICE],
+                excluded=exclude or read[EXCLUDED],
+            )
     from recruiting.tasks import job_process_task
 
     job_process_task.delay_on_commit(job.pk)
@@ -140,16 +155,32 @@ def job_create_once(*, owner, idempotency_key: str, **fields) -> tuple[Job, bool
         return existing, False
 
 
+def _board_posting_check(job: Job, verb: str) -> None:
+    """A board's posting follows its board: an edit or a close here would be undone by the
+    next ingestion run. Its requirements are the team's to change."""
+    if job.source_id is not None:
+        raise ApplicationError(
+            f"This posting comes from {job.source}: it cannot be {verb} here, only its "
+            "requirements can. It closes by itself when the board removes it.",
+            code="board_posting",
+        )
+
+
 def job_update(
     *,
     job: Job,
+    actor=None,
     must_have: Sequence[str] | None = None,
     nice_to_have: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     description: str | None = None,
     **fields,
 ) -> Job:
-    """Change a job's fields; a new description re-extracts skills and re-embeds."""
+    """Change a job's fields; a new description re-extracts skills and re-embeds. With an
+    ``actor``, only the owning team (or staff) may, and requirement changes are recorded."""
+    if actor is not None:
+        job_edit_check(job=job, user=actor)
+    _board_posting_check(job, "edited")
     for name in ("title", "company", "location", "remote", "url"):
         if name in fields:
             setattr(job, name, fields[name])
@@ -170,13 +201,56 @@ def job_update(
         job.save()
         job_requirements_extract(job)
         if must_have is not None or nice_to_have is not None or exclude is not None:
-            job_set_requirements(
-                job=job, required=must_have or (), nice=nice_to_have or (), excluded=exclude or ()
+            job_requirements_update(
+                job=job,
+                actor=actor,
+                required=must_have or (),
+                nice=nice_to_have or (),
+                excluded=exclude or (),
             )
     from recruiting.tasks import job_process_task
 
     job_process_task.delay_on_commit(job.pk)
     return job
+
+
+def requirements_snapshot(terms: Sequence[Term]) -> dict[str, list[str]]:
+    """The three requirement lists by name, as the audit log records them."""
+    return {
+        kind: [t.name for t in terms if t.requirement == kind]
+        for kind in (REQUIRED, NICE, EXCLUDED)
+    }
+
+
+@transaction.atomic
+def job_requirements_update(
+    *,
+    job: Job,
+    actor,
+    required: Sequence[str],
+    nice: Sequence[str] = (),
+    excluded: Sequence[str] = (),
+) -> list[Term]:
+    """A recruiter replaces a job's must-have / nice-to-have / excluded lists.
+
+    Only the team that owns the job (or staff) may (``ApplicationError`` 403; ``actor`` None is
+    the system). Unknown terms are kept as free text (see ``job_set_requirements``). A change is
+    recorded in the audit log with who, when, and the lists before and after.
+    """
+    if actor is not None:
+        job_edit_check(job=job, user=actor)
+    before = requirements_snapshot(job_terms(job))
+    terms = job_set_requirements(job=job, required=required, nice=nice, excluded=excluded)
+    after = requirements_snapshot(terms)
+    if before != after:
+        AuditEvent.objects.create(
+            actor=actor,
+            action=AuditEvent.Action.REQUIREMENTS_CHANGED,
+            object_type="job",
+            object_id=job.pk,
+            details={"before": before, "after": after},
+        )
+    return terms
 
 
 def jobs_embed(jobs: list[Job]) -> None:
@@ -208,13 +282,30 @@ def job_process(*, job_id: int) -> Job | None:
 
 
 @transaction.atomic
-def job_close(*, job: Job) -> Job:
+def job_close(*, job: Job, actor=None) -> Job:
+    if actor is not None:
+        job_edit_check(job=job, user=actor)
+    _board_posting_check(job, "closed")
     if job.status == Job.Status.CLOSED:
         return job
     job.status = Job.Status.CLOSED
     job.closed_at = timezone.now()
     # The job stays in the indexes: searches filter by status in the database, and a job that
     # reopens with the same content is not embedded again, so it must still be there.
+    job.save(update_fields=["status", "closed_at", "updated_at"])
+    return job
+
+
+@transaction.atomic
+def job_reopen(*, job: Job, actor=None) -> Job:
+    """Open a closed job again; it is matched again at once (closed jobs stay indexed)."""
+    if actor is not None:
+        job_edit_check(job=job, user=actor)
+    _board_posting_check(job, "reopened")
+    if job.status == Job.Status.OPEN:
+        return job
+    job.status = Job.Status.OPEN
+    job.closed_at = None
     job.save(update_fields=["status", "closed_at", "updated_at"])
     return job
 

@@ -96,9 +96,7 @@ def _needs_processing(resume: Resume) -> bool:
     return resume.status == Resume.Status.PROCESSING and resume.updated_at < _processing_lapsed()
 
 
-def resume_create_from_text(
-    *, owner, text: str, name: str = "", team=None
-) -> tuple[Resume, bool]:
+def resume_create_from_text(*, owner, text: str, name: str = "", team=None) -> tuple[Resume, bool]:
     """Store pasted resume text; identical text twice returns the existing resume."""
     if not text or not text.strip():
         raise ApplicationError("The resume text is empty.", code="empty")
