@@ -2,6 +2,7 @@
 
 import logging
 import os
+import threading
 import time
 
 from celery import Celery
@@ -40,6 +41,32 @@ class Task(DjangoTask):
                 self._log_unsent(args, str(exc))
 
         transaction.on_commit(send)
+
+    def delay_in_background(self, *args) -> None:
+        """For long runs a page starts (a retrain, ranking a pile): the request must answer at
+        once and the page follows the run's row. With a broker this is ``delay_on_commit``.
+        Without one tasks run in-process (``make run``): the task then runs in a thread after
+        commit instead of inside the request, unless EAGER_LONG_TASKS_IN_THREAD is off (tests,
+        which want the run finished when the request returns)."""
+        from django.conf import settings
+
+        if not (settings.CELERY_TASK_ALWAYS_EAGER and settings.EAGER_LONG_TASKS_IN_THREAD):
+            self.delay_on_commit(*args)
+            return
+
+        def run() -> None:
+            from django.db import connections
+
+            try:
+                self.run(*args)
+            except Exception:
+                logger.exception("%s%s failed in a background thread", self.name, list(args))
+            finally:
+                connections.close_all()
+
+        transaction.on_commit(
+            lambda: threading.Thread(target=run, name=self.name, daemon=True).start()
+        )
 
     def _log_unsent(self, args: tuple, why: str) -> None:
         logger.warning(

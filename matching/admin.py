@@ -1,4 +1,5 @@
-"""Django admin for the model registry (activate, roll back), feedback and drift reports."""
+"""Django admin for the model registry (activate, roll back), the pipeline, feedback, drift
+reports and background runs."""
 
 from __future__ import annotations
 
@@ -55,6 +56,48 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
     search_fields = ["job__title", "note"]
 
 
+class ApplicationEventInline(admin.TabularInline):
+    model = models.ApplicationEvent
+    extra = 0
+    fields = ["created_at", "actor", "kind", "from_stage", "to_stage", "rejection_reason", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Stage changes go through the pages or the API, which record them: read-only here."""
+
+    list_display = ["job", "resume", "stage", "rejection_reason", "stage_changed_at"]
+    list_filter = ["stage", "rejection_reason"]
+    search_fields = ["job__title"]
+    raw_id_fields = ["job", "resume", "created_by"]
+    readonly_fields = [f.name for f in models.Application._meta.fields]
+    list_select_related = ["job", "resume"]
+    inlines = [ApplicationEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(models.ApplicationEvent)
+class ApplicationEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "application", "kind", "from_stage", "to_stage", "actor"]
+    list_filter = ["kind", "to_stage"]
+    search_fields = ["note"]
+    readonly_fields = [f.name for f in models.ApplicationEvent._meta.fields]
+    list_select_related = ["application", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(models.DriftReport)
 class DriftReportAdmin(admin.ModelAdmin):
     list_display = [
@@ -88,13 +131,14 @@ class RetrainRunAdmin(admin.ModelAdmin):
         "id",
         "status",
         "trigger",
-        "stage",
         "model_version",
         "started_at",
         "finished_at",
+        "message",
     ]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
+
     # A "Retrain now" button above the list: an admin action would need a run selected first,
     # and there is none on a new installation.
     change_list_template = "admin/matching/retrainrun/change_list.html"

@@ -7,6 +7,8 @@ from matching import apis
 
 router = DefaultRouter()
 router.register("feedback", apis.FeedbackViewSet, basename="feedback")
+router.register("applications", apis.ApplicationViewSet, basename="application")
+router.register("application-events", apis.ApplicationEventViewSet, basename="application-event")
 router.register("model-versions", apis.ModelVersionViewSet, basename="model-version")
 
 urlpatterns = [

@@ -1,9 +1,11 @@
-"""REST endpoints of the matching app: matches, candidates, ranking, explanations, feedback, models."""
+"""REST endpoints of the matching app: matches, candidates, ranking, explanations, the hiring
+pipeline (applications, stage changes, notes), feedback, models."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,10 +15,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
-from matching.models import MatchFeedback, ModelVersion
+from matching.models import Application, ApplicationEvent, MatchFeedback, ModelVersion
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
+from matching.services import pipeline
 from matching.services.registry import model_version_activate
 from recruiting.models import Job, Resume
 
@@ -364,6 +367,217 @@ class FeedbackViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.G
             note=v.get("note", ""),
         )
         return Response(FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
+
+
+# --- The hiring pipeline ---------------------------------------------------------------------
+
+
+def _blank_or(choices, **kwargs) -> serializers.ChoiceField:
+    """A read-only choice that may be empty: documented as the enum or "" (BlankEnum)."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, **kwargs)
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rejection_reason = _blank_or(
+        Application.RejectionReason.choices, help_text="Empty unless rejected."
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "job",
+            "resume",
+            "stage",
+            "rejection_reason",
+            "created_by",
+            "stage_changed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    job = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    resume = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    stage = serializers.ChoiceField(choices=Application.Stage.choices, required=False)
+    reason = serializers.ChoiceField(
+        choices=Application.RejectionReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the stage is `rejected`.",
+    )
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ApplicationMoveSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Application.Stage.choices)
+    reason = serializers.ChoiceField(
+        choices=Application.RejectionReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the stage is `rejected`.",
+    )
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class ApplicationNoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class ApplicationEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    from_stage = _blank_or(Application.Stage.choices, help_text="Stage changes only.")
+    to_stage = _blank_or(Application.Stage.choices, help_text="Stage changes only.")
+    rejection_reason = _blank_or(Application.RejectionReason.choices)
+    job = serializers.IntegerField(source="application.job_id", read_only=True)
+    resume = serializers.IntegerField(source="application.resume_id", read_only=True)
+
+    class Meta:
+        model = ApplicationEvent
+        fields = [
+            "id",
+            "application",
+            "job",
+            "resume",
+            "kind",
+            "from_stage",
+            "to_stage",
+            "rejection_reason",
+            "note",
+            "actor",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+def team_applications(user):
+    return Application.objects.filter(job__in=Job.objects.visible_to(user)).select_related(
+        "created_by"
+    )
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The team's hiring pipeline: one application per (job, candidate) with its stage. Add a
+    candidate, move them (`move`), write notes (`notes`) and read the timeline (`events`)."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = ApplicationSerializer
+    filterset_fields = ["job", "resume", "stage"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return team_applications(self.request.user)
+
+    def _pair(self, job_id: int, resume_id: int) -> tuple[Job, Resume]:
+        user = self.request.user
+        job = get_object_or_404(Job.objects.visible_to(user), pk=job_id)
+        resume = get_object_or_404(Resume.objects.visible_to(user), pk=resume_id)
+        return job, resume
+
+    @extend_schema(
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationSerializer, 200: ApplicationSerializer},
+        description="Add a candidate to a job's pipeline (as `sourced`, or at `stage`). A "
+        "candidate already there is returned (200), moved to `stage` if one is given.",
+    )
+    def create(self, request: Request) -> Response:
+        data = ApplicationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        job, resume = self._pair(v["job"], v["resume"])
+        application, created = pipeline.application_get_or_create(
+            job=job, resume=resume, actor=request.user
+        )
+        if v.get("stage"):
+            application = pipeline.application_move(
+                job=job,
+                resume=resume,
+                actor=request.user,
+                stage=v["stage"],
+                reason=v["reason"],
+                note=v["note"],
+            )
+        elif v["note"]:
+            pipeline.application_note_add(
+                job=job, resume=resume, actor=request.user, text=v["note"]
+            )
+        return Response(
+            ApplicationSerializer(application).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        request=ApplicationMoveSerializer,
+        responses={200: ApplicationSerializer},
+        description="Move the candidate to another stage; `rejected` needs a `reason`. The "
+        "change is recorded on the timeline (who, when, from, to, reason, note).",
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk=None) -> Response:
+        application = self.get_object()
+        data = ApplicationMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = pipeline.application_move(
+            job=application.job,
+            resume=application.resume,
+            actor=request.user,
+            **data.validated_data,
+        )
+        return Response(ApplicationSerializer(application).data)
+
+    @extend_schema(request=ApplicationNoteSerializer, responses={201: ApplicationEventSerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, pk=None) -> Response:
+        application = self.get_object()
+        data = ApplicationNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = pipeline.application_note_add(
+            job=application.job,
+            resume=application.resume,
+            actor=request.user,
+            text=data.validated_data["text"],
+        )
+        return Response(ApplicationEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: ApplicationEventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk=None) -> Response:
+        application = self.get_object()
+        events = application.events.select_related("actor", "application")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(ApplicationEventSerializer(page, many=True).data)
+
+
+class ApplicationEventFilter(filters.FilterSet):
+    job = filters.NumberFilter(field_name="application__job")
+    resume = filters.NumberFilter(field_name="application__resume")
+    since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["kind", "to_stage"]
+
+
+class ApplicationEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every pipeline event of the team's jobs, newest first: the audit of stage changes
+    (`?kind=stage`), filtered by job, candidate, target stage or time (`since`)."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = ApplicationEventSerializer
+    filterset_class = ApplicationEventFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApplicationEvent.objects.none()
+        return ApplicationEvent.objects.filter(
+            application__job__in=Job.objects.visible_to(self.request.user)
+        ).select_related("actor", "application")
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
-from matching.models import MatchFeedback
-from recruiting.forms import MultipleFileField, TermListField
-from recruiting.models import Job, Resume
+from matching.models import Application, MatchFeedback
+from recruiting.forms import (
+    AccessibleErrorsMixin,
+    MultipleFileField,
+    MultipleFileInput,
+    TermListField,
+)
+from recruiting.models import Job, Resume, user_team_id
 
 
 class FeedbackForm(forms.Form):
@@ -14,30 +20,98 @@ class FeedbackForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
 
 
-class RankPileForm(forms.Form):
-    job = forms.ModelChoiceField(
-        queryset=Job.objects.open(), required=False, label="Rank against a job"
+class StageMoveForm(forms.Form):
+    stage = forms.ChoiceField(choices=Application.Stage.choices)
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *Application.RejectionReason.choices], required=False
     )
-    title = forms.CharField(required=False, max_length=300, label="…or paste a job: title")
-    description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000
-    )
-    must_have = TermListField()
-    nice_to_have = TermListField()
-    exclude = TermListField()
-    files = MultipleFileField(required=False, label="Resumes (PDF, DOCX, TXT, HTML)")
-    resumes = forms.ModelMultipleChoiceField(queryset=Resume.objects.none(), required=False)
+    note = forms.CharField(required=False, max_length=4000)
 
-    def __init__(self, *args, user=None, **kwargs):
+
+class NoteForm(AccessibleErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your team sees it on this candidate's timeline.",
+    )
+
+
+class _NewestFirst(ModelChoiceIterator):
+    """Offers the newest candidates only: a pool of thousands would make a page nobody scrolls.
+    Choosing checks against the whole pool (the field's queryset)."""
+
+    LIMIT = 300
+
+    def __iter__(self):
+        for obj in self.queryset.order_by("-created_at", "-id")[: self.LIMIT]:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return min(self.queryset.count(), self.LIMIT)
+
+
+class PoolField(forms.ModelMultipleChoiceField):
+    """Candidates of the team's pool, named as the viewer may see them (blind review)."""
+
+    iterator = _NewestFirst
+
+    def __init__(self, *args, viewer=None, **kwargs):
+        self.viewer = viewer
         super().__init__(*args, **kwargs)
-        if user is not None:
-            self.fields["resumes"].queryset = Resume.objects.visible_to(user)
-            self.fields["job"].queryset = Job.objects.visible_to(user).open()
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("job") and not (data.get("title") or data.get("description")):
-            raise forms.ValidationError("Pick a job or paste a job description.")
-        if not data.get("files") and not data.get("resumes"):
-            raise forms.ValidationError("Add at least one resume.")
-        return data
+    def label_from_instance(self, obj) -> str:
+        from recruiting.services.blind import resume_for_page
+
+        shown = resume_for_page(obj, self.viewer)
+        category = f" · {obj.category}" if obj.category_id else ""
+        return f"{shown.display_name}{category}"
+
+
+class RankPileForm(AccessibleErrorsMixin, forms.Form):
+    """The inputs of a pile ranking; which combinations make sense is the service's to say."""
+
+    job = forms.ModelChoiceField(
+        queryset=Job.objects.none(),
+        required=False,
+        label="Rank against a job",
+        empty_label="— paste a job description instead —",
+    )
+    title = forms.CharField(required=False, max_length=300, label="Job title")
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=200_000,
+        label="Job description",
+    )
+    must_have = TermListField(
+        label="Must have",
+        help_text="Separate terms with commas. With a job, filled lists replace the job's own "
+        "for this ranking only.",
+    )
+    nice_to_have = TermListField(label="Nice to have")
+    exclude = TermListField(label="Exclude")
+    files = MultipleFileField(
+        required=False,
+        label="Resume files (PDF, DOCX, TXT, HTML)",
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".pdf,.docx,.txt,.html,.htm"}),
+    )
+    resumes = PoolField(
+        queryset=Resume.objects.none(),
+        required=False,
+        label="Candidates already in your pool",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    whole_pool = forms.BooleanField(
+        required=False, label="Rank every processed candidate in your pool"
+    )
+
+    def __init__(self, *args, user=None, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resumes"].viewer = viewer
+        if user is not None:
+            pool = Resume.objects.visible_to(user).filter(team_id=user_team_id(user)).ready()
+            self.fields["resumes"].queryset = pool.select_related("category")
+            self.fields["job"].queryset = (
+                Job.objects.visible_to(user).filter(team_id=user_team_id(user)).open()
+            )

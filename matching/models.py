@@ -1,4 +1,5 @@
-"""Matching data: the model registry, recruiters' feedback on matches and drift reports."""
+"""Matching data: the model registry, the hiring pipeline (applications and their timeline),
+recruiters' feedback on matches, drift reports and background runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from recruiting.models import Job, Resume, Run
+from recruiting.models import Job, Resume, Run, Team, TeamScopedQuerySet
 
 
 class ModelVersionQuerySet(models.QuerySet):
@@ -80,6 +81,112 @@ class MatchFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: resume {self.resume_id} for job {self.job_id}"
+
+
+class Application(models.Model):
+    """A candidate in a job's hiring pipeline: one per (job, resume), shared by the job's team.
+
+    Every change is an ``ApplicationEvent`` (the timeline and the audit of stage changes); the
+    stages a candidate reached are the ranking's training labels (``pipeline.labelled_pairs``).
+    """
+
+    class Stage(models.TextChoices):
+        SOURCED = "sourced", "Sourced"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        CONTACTED = "contacted", "Contacted"
+        INTERVIEWING = "interviewing", "Interviewing"
+        OFFER = "offer", "Offer"
+        HIRED = "hired", "Hired"
+        REJECTED = "rejected", "Rejected"
+
+    class RejectionReason(models.TextChoices):
+        NOT_A_FIT = "not_a_fit", "Not a fit for this job"
+        SKILLS = "skills", "Missing must-have skills"
+        EXPERIENCE = "experience", "Not enough experience"
+        WITHDREW = "withdrew", "Candidate withdrew"
+        NO_RESPONSE = "no_response", "No response"
+        OTHER = "other", "Other reason"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="applications")
+    resume = models.ForeignKey(Resume, on_delete=models.CASCADE, related_name="applications")
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, default=Stage.SOURCED, db_index=True
+    )
+    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stage_changed_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-stage_changed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "resume"], name="application_one_per_pair"),
+            models.CheckConstraint(
+                condition=Q(
+                    stage__in=[
+                        "sourced",
+                        "shortlisted",
+                        "contacted",
+                        "interviewing",
+                        "offer",
+                        "hired",
+                        "rejected",
+                    ]
+                ),
+                name="application_stage_valid",
+            ),
+            # Rejected always with a reason; any other stage without one.
+            models.CheckConstraint(
+                condition=(Q(stage="rejected") & ~Q(rejection_reason=""))
+                | (~Q(stage="rejected") & Q(rejection_reason="")),
+                name="application_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"resume {self.resume_id} for job {self.job_id}: {self.stage}"
+
+
+class ApplicationEvent(models.Model):
+    """One entry of an application's timeline: added, a stage change (from, to, reason) or a
+    note. Stage changes are the audit trail; they are never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Added to the pipeline"
+        STAGE = "stage", "Stage changed"
+        NOTE = "note", "Note"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_stage = models.CharField(max_length=20, choices=Application.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Application.Stage.choices, blank=True)
+    rejection_reason = models.CharField(
+        max_length=20, choices=Application.RejectionReason.choices, blank=True
+    )
+    note = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["created", "stage", "note"]),
+                name="applicationevent_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="stage") | ~Q(to_stage=""),
+                name="applicationevent_stage_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on application {self.application_id}"
 
 
 class DriftReport(models.Model):
@@ -169,3 +276,62 @@ class RetrainRun(Run):
 
     def lease_scope(self) -> dict:
         return {}
+
+
+class PileRun(Run):
+    """Ranking a pile of resumes against a job or a pasted description, in the background: the
+    inputs, the progress (resumes read of all), and the ranked results (ids and scores only,
+    names are looked up when shown, so blind review and erasure apply)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="pile_runs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="pile_runs"
+    )
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    must_have = models.JSONField(default=list, blank=True)
+    nice_to_have = models.JSONField(default=list, blank=True)
+    exclude = models.JSONField(default=list, blank=True)
+    resume_ids = models.JSONField(default=list, blank=True)
+    # Files refused at upload: [{"filename", "error"}] (they never became candidates).
+    refused = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=40, blank=True, help_text="What the run is doing now.")
+    # [{"resume_id", "score", "parts", "matched_required", "missing_required", ...}], best first.
+    results = models.JSONField(default=list, blank=True)
+    # Candidates that could not be ranked: [{"resume_id", "reason"}].
+    skipped = models.JSONField(default=list, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
+                name="pilerun_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(processed__lte=models.F("total")), name="pilerun_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"pile run #{self.pk} ({self.status})"
+
+    def lease_scope(self) -> dict:
+        return {"pk": self.pk}  # rankings run side by side; a lease only guards this one
+
+    @property
+    def label(self) -> str:
+        """What the pile was ranked against, in a few words."""
+        if self.job_id:
+            return self.job.title
+        return self.title or (
+            self.description[:60] + "…" if len(self.description) > 60 else self.description
+        )

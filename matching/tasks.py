@@ -1,7 +1,7 @@
 """Celery tasks of the matching app: take ids, call one service, return.
 
-Retrain and drift runs are claimed with a conditional update (one running retrain), so they are
-safe to run twice and use acks_late.
+Retrain, drift and pile runs are claimed with a conditional update (one running retrain, a pile
+run from queued only), so they are safe to run twice and use acks_late.
 """
 
 from __future__ import annotations
@@ -40,3 +40,18 @@ def drift_check_scheduled() -> list[int]:
     from matching.services.drift import drift_check_all
 
     return [r.pk for r in drift_check_all(trigger_retrain=True)]
+
+
+@shared_task(**IDEMPOTENT)
+def pile_run_task(run_id: int) -> str:
+    from matching.services.pile import pile_run_execute
+
+    return pile_run_execute(run_id=run_id).status
+
+
+@shared_task
+def pile_requeue_stale_task() -> list[int]:
+    """Beat entry point: re-send pile runs whose message was lost."""
+    from matching.services.pile import pile_requeue_stale
+
+    return pile_requeue_stale()

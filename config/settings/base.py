@@ -175,6 +175,9 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, the long runs a page starts (retrain, rank a pile) run in a thread so the
+# request answers at once (config.celery.Task.delay_in_background).
+EAGER_LONG_TASKS_IN_THREAD = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -351,6 +354,8 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "recruiting.models.Job.Status",
         "RunStatusEnum": "recruiting.models.Run.Status",
         "ModelVersionStatusEnum": "matching.models.ModelVersion.Status",
+        "ApplicationStageEnum": "matching.models.Application.Stage",
+        "RejectionReasonEnum": "matching.models.Application.RejectionReason",
     },
 }
 
@@ -386,6 +391,11 @@ CELERY_BEAT_SCHEDULE = {
     # The same for retrain runs (matching may import recruiting, not the other way round).
     "requeue stale retrains": {
         "task": "matching.tasks.retrain_requeue_stale_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # And for rankings of a pile: a recruiter is waiting on the page for those.
+    "requeue stale pile runs": {
+        "task": "matching.tasks.pile_requeue_stale_task",
         "schedule": crontab(minute="*/5"),
     },
     # Daily, after the night's ingestion runs: compare the last week with the training reference.

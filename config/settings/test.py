@@ -29,6 +29,7 @@ SHARED_DATA_DIR = BASE_DIR.parent / "shared" / "data"
 # Tests run tasks in-process; the live-broker tests start real workers against this URL.
 LIVE_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = True
+EAGER_LONG_TASKS_IN_THREAD = False  # a test sees the run finished when the request returns
 CELERY_BROKER_URL = "memory://"
 # The feed tests serve fixtures from 127.0.0.1; production keeps the SSRF guard closed.
 INGEST_ALLOW_PRIVATE = True

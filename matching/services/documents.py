@@ -63,6 +63,11 @@ def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None
 
 def on_personal_data_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
     """Erasure and anonymisation: recruiters' notes may name the candidate; the decisions stay
-    (anonymised candidates keep them for statistics)."""
+    (anonymised candidates keep them for statistics), and so do the pipeline's stage changes."""
     if kind == "resume":
         MatchFeedback.objects.filter(resume_id__in=ids).exclude(note="").update(note="")
+        from matching.models import ApplicationEvent
+
+        events = ApplicationEvent.objects.filter(application__resume_id__in=ids)
+        events.filter(kind=ApplicationEvent.Kind.NOTE).delete()
+        events.exclude(note="").update(note="")

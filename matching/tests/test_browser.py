@@ -127,12 +127,12 @@ def test_a_recruiter_opens_a_job_and_shortlists_a_candidate(page, jobs, recruite
     add_resume(recruiter, "Tara Twin\n" + TWIN + "Python, Django, Docker\n")
     page.goto(f"/jobs/{jobs['python'].pk}/")
     page.wait_for_selector("#candidates table")
-    page.get_by_role("button", name="Shortlist Tara Twin").click()
-    page.wait_for_selector("#candidates .feedback .badge")
+    page.get_by_role("button", name="Shortlist: Tara Twin").click()
+    page.wait_for_selector("#candidates .stage-control .badge")
     assert "Shortlisted" in page.inner_text("#candidates")
-    from matching.models import MatchFeedback
+    from matching.models import Application
 
-    assert MatchFeedback.objects.get().decision == "shortlist"
+    assert Application.objects.get().stage == "shortlisted"
     shot(page, "shortlist")
 
 

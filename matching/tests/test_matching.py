@@ -315,21 +315,29 @@ def test_the_resume_page_highlights_skills_and_lists_matching_jobs(recruiter_cli
     assert "Python Backend Engineer" in body
 
 
-def test_rank_a_pile_page_ranks_uploaded_files_and_exports_csv(recruiter_client, world):
+def test_rank_a_pile_page_ranks_uploaded_files_and_exports_csv(
+    recruiter_client, world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = recruiter_client.post(
-        "/rank/",
-        {
-            "job": world["java_job"].pk,
-            "files": [SimpleUploadedFile("new.txt", JAVA_DEV.replace("Bruno", "Dora").encode())],
-            "resumes": [world["resumes"]["alice"].pk],
-        },
-    )
-    assert response.status_code == 200
-    body = response.content.decode()
+    from matching.models import PileRun
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(
+            "/rank/",
+            {
+                "job": world["java_job"].pk,
+                "files": [
+                    SimpleUploadedFile("new.txt", JAVA_DEV.replace("Bruno", "Dora").encode())
+                ],
+                "resumes": [world["resumes"]["alice"].pk],
+            },
+        )
+    run = PileRun.objects.get()
+    assert response.status_code == 302 and response.url == f"/rank/runs/{run.pk}/"
+    body = recruiter_client.get(response.url).content.decode()
     assert body.index("Dora Java") < body.index("Alice Python")
-    csv_response = recruiter_client.get("/rank/", {"format": "csv"})
+    csv_response = recruiter_client.get(f"/rank/runs/{run.pk}/export.csv")
     assert csv_response["Content-Type"] == "text/csv"
     lines = csv_response.content.decode().splitlines()
     assert lines[0].startswith("rank,resume_id,candidate,score")

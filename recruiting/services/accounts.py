@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 RECRUITERS = "Recruiters"
-_MODELS = ["resume", "job", "resumeskill", "jobskill", "matchfeedback"]
+_MODELS = ["resume", "job", "resumeskill", "jobskill", "matchfeedback", "application"]
 _ACTIONS = ["view", "add", "change"]
 
 

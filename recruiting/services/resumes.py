@@ -49,9 +49,12 @@ def file_limits() -> FileLimits:
     return FileLimits(max_bytes=settings.UPLOAD_MAX_BYTES)
 
 
-def resume_create(*, owner, data: bytes, filename: str, team=None) -> tuple[Resume, bool]:
+def resume_create(
+    *, owner, data: bytes, filename: str, team=None, process: bool = True
+) -> tuple[Resume, bool]:
     """Store one uploaded file as a resume in ``team``'s pool (default: the owner's team); the
-    same bytes twice in one team, from any member, return the existing resume.
+    same bytes twice in one team, from any member, return the existing resume. Its processing
+    task is queued unless ``process`` is off (a caller that processes it itself, with progress).
 
     The resume comes back as it is once the call's transaction hooks have run: with in-process
     tasks (or outside any transaction) processing has finished, and its status says so.
@@ -61,7 +64,7 @@ def resume_create(*, owner, data: bytes, filename: str, team=None) -> tuple[Resu
     team_id = team.pk if team is not None else user_team_id(owner)
     existing = Resume.objects.filter(team_id=team_id, sha256=sha).order_by("id").first()
     if existing is not None:
-        if _needs_processing(existing):
+        if process and _needs_processing(existing):
             # The client sends it again: its processing task may have been lost, or its worker
             # killed; send it again too (processing claims the row, so a task that was not lost
             # does nothing twice).
@@ -80,7 +83,12 @@ def resume_create(*, owner, data: bytes, filename: str, team=None) -> tuple[Resu
             code="empty",
         )
     return _resume_store(
-        owner=owner, team_id=team_id, parsed=parsed, data=data, filename=parsed.safe_filename
+        owner=owner,
+        team_id=team_id,
+        parsed=parsed,
+        data=data,
+        filename=parsed.safe_filename,
+        process=process,
     )
 
 
@@ -114,12 +122,16 @@ def resume_create_from_text(*, owner, text: str, name: str = "", team=None) -> t
     return resume, created
 
 
-def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]], team=None) -> list[UploadOutcome]:
+def resumes_upload(
+    *, owner, files: Iterable[tuple[str, bytes]], team=None, process: bool = True
+) -> list[UploadOutcome]:
     """Many files at once: one bad file is reported and the others go in."""
     outcomes = []
     for filename, data in files:
         try:
-            resume, created = resume_create(owner=owner, data=data, filename=filename, team=team)
+            resume, created = resume_create(
+                owner=owner, data=data, filename=filename, team=team, process=process
+            )
         except ApplicationError as exc:
             outcomes.append(
                 UploadOutcome(
@@ -132,7 +144,7 @@ def resumes_upload(*, owner, files: Iterable[tuple[str, bytes]], team=None) -> l
 
 
 def _resume_store(
-    *, owner, team_id: int, parsed: ParsedResume, data: bytes, filename: str
+    *, owner, team_id: int, parsed: ParsedResume, data: bytes, filename: str, process: bool = True
 ) -> tuple[Resume, bool]:
     contacts = parsed.contacts
     resume = Resume(
@@ -179,7 +191,7 @@ def _resume_store(
     except BaseException:
         _delete_stored_file(resume)  # the row was rolled back: its file must not stay behind
         raise
-    if resume.status != Resume.Status.NEEDS_OCR:
+    if process and resume.status != Resume.Status.NEEDS_OCR:
         from recruiting.tasks import resume_process_task
 
         resume_process_task.delay_on_commit(resume.pk)

@@ -1,0 +1,155 @@
+"""Rank a pile: the form (files and/or candidates from the pool, a job or a pasted description),
+the run's progress (polled until done), its results, explanations and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from config.exceptions import ApplicationError
+from config.throttling import throttled
+from matching.forms import RankPileForm
+from matching.models import PileRun
+from matching.services import blind as blind_services
+from matching.services.pile import pile_explain, pile_run_start
+from recruiting.models import Resume, user_team_id
+from recruiting.services import blind as resume_blind
+
+TEMPLATE = "matching/rank_pile.html"
+
+
+def _runs(request: HttpRequest):
+    return PileRun.objects.visible_to(request.user).select_related("job", "created_by")
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("upload")
+def rank_pile(request: HttpRequest) -> HttpResponse:
+    """Start a ranking. Under HTMX a wrong input answers only the error messages, placed next
+    to their fields, so the form keeps everything (chosen files included); the run's progress
+    comes back in place of the results."""
+    form = RankPileForm(
+        request.POST or None, request.FILES or None, user=request.user, viewer=request
+    )
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            run = pile_run_start(
+                user=request.user,
+                job=cd["job"],
+                title=cd["title"],
+                description=cd["description"],
+                must_have=cd["must_have"],
+                nice_to_have=cd["nice_to_have"],
+                exclude=cd["exclude"],
+                files=[(f.name, f.read()) for f in cd["files"]],
+                resumes=cd["resumes"],
+                whole_pool=cd["whole_pool"],
+            )
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            if not request.htmx:
+                return redirect("matching:pile_run", pk=run.pk)
+            context = {"form": form, **_run_context(request, run)}
+            return TemplateResponse(request, TEMPLATE + "#started", context)
+    context = {
+        "form": form,
+        "recent": _runs(request).filter(team_id=user_team_id(request.user))[:8],
+        **resume_blind.blind_context(request),
+    }
+    if request.method == "POST":
+        template = TEMPLATE + "#refused" if request.htmx else TEMPLATE
+        return TemplateResponse(request, template, context, status=400)
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _run_context(request: HttpRequest, run: PileRun) -> dict:
+    ids = [r["resume_id"] for r in run.results] + [s["resume_id"] for s in run.skipped]
+    resumes = {
+        r.pk: resume_blind.resume_for_page(r, request)
+        for r in Resume.objects.filter(pk__in=ids, team_id=run.team_id).select_related("category")
+    }
+    return {
+        "run": run,
+        "rows": [
+            {"resume": resumes[r["resume_id"]], **r}
+            for r in run.results
+            if r["resume_id"] in resumes  # an erased candidate leaves the results
+        ],
+        "skipped": [
+            {"resume": resumes[s["resume_id"]], "reason": s["reason"]}
+            for s in run.skipped
+            if s["resume_id"] in resumes
+        ],
+        **resume_blind.blind_context(request),
+    }
+
+
+def pile_run(request: HttpRequest, pk: int) -> TemplateResponse:
+    """One ranking: its progress while it runs (htmx polls this; 286 stops the polling), then
+    its results."""
+    run = get_object_or_404(_runs(request), pk=pk)
+    context = _run_context(request, run)
+    if request.htmx:
+        response = TemplateResponse(request, TEMPLATE + "#run", context)
+        if run.is_finished:
+            response.status_code = 286
+        return response
+    return TemplateResponse(request, "matching/pile_run.html", context)
+
+
+def pile_run_explain(request: HttpRequest, pk: int, resume_pk: int) -> TemplateResponse:
+    run = get_object_or_404(_runs(request), pk=pk)
+    resume = get_object_or_404(
+        Resume.objects.visible_to(request.user).filter(team_id=run.team_id), pk=resume_pk
+    )
+    result = blind_services.result_for_page(pile_explain(run=run, resume=resume), request)
+    return TemplateResponse(
+        request,
+        "matching/_explanation.html" if request.htmx else "matching/explanation_page.html",
+        {
+            "r": result,
+            "resume": result.resume,
+            "open": True,
+            "pile": run,
+            **resume_blind.blind_context(request),
+        },
+    )
+
+
+def pile_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranked table as CSV, for a saved job or a pasted description alike."""
+    run = get_object_or_404(_runs(request), pk=pk)
+    if run.status != PileRun.Status.SUCCEEDED:
+        raise ApplicationError("This ranking has no results yet.", code="not_ready", status=409)
+    rows = _run_context(request, run)["rows"]
+    parts = list(rows[0]["parts"]) if rows else []
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{run.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
+    )
+    for i, row in enumerate(rows, start=1):
+        writer.writerow(
+            [
+                i,
+                row["resume_id"],
+                _csv_safe(row["resume"].display_name),
+                row["score"],
+                *[row["parts"].get(p, "") for p in parts],
+                "; ".join(row["matched_required"]),
+                "; ".join(row["missing_required"]),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
