@@ -130,6 +130,7 @@ class RetrainRunAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "status",
+        "progress",
         "trigger",
         "model_version",
         "started_at",
@@ -138,6 +139,24 @@ class RetrainRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "trigger"]
     readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
+
+    @admin.display(description="progress")
+    def progress(self, obj) -> str:
+        """Stages done of all, the one running now; the list refreshes itself while a run is
+        queued or running (static/js/admin_runs.js looks for data-run-active)."""
+        if obj.is_finished:
+            done = f"{obj.stages_done} of {obj.stages_total} stages" if obj.stages_total else "—"
+            return format_html("<span>{}</span>", done)
+        if obj.status == models.RetrainRun.Status.QUEUED:
+            return format_html("<span data-run-active>waiting for a worker</span>")
+        return format_html(
+            '<span data-run-active><progress max="{}" value="{}"></progress> {} of {} stages{}</span>',
+            obj.stages_total or 1,
+            obj.stages_done,
+            obj.stages_done,
+            obj.stages_total or "?",
+            f", now {obj.stage}" if obj.stage else "",
+        )
 
     # A "Retrain now" button above the list: an admin action would need a run selected first,
     # and there is none on a new installation.
@@ -163,5 +182,9 @@ class RetrainRunAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         run = retrain_enqueue(trigger="manual")
-        self.message_user(request, f"Retrain #{run.pk} queued.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Retrain #{run.pk} queued. It takes a few minutes; this list shows its progress.",
+            messages.SUCCESS,
+        )
         return redirect("admin:matching_retrainrun_changelist")

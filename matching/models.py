@@ -253,6 +253,8 @@ class RetrainRun(Run):
         max_length=20, default="manual", help_text="schedule, drift, manual, api"
     )
     stage = models.CharField(max_length=40, blank=True, help_text="The pipeline stage running now.")
+    stages_done = models.PositiveIntegerField(default=0, help_text="Pipeline stages finished.")
+    stages_total = models.PositiveIntegerField(default=0, help_text="Pipeline stages in all.")
     log_tail = models.TextField(blank=True)
     model_version = models.ForeignKey(
         ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="retrain_runs"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from matching.models import ModelVersion, RetrainRun
@@ -36,7 +37,8 @@ def retrain_enqueue(*, trigger: str = "manual") -> RetrainRun:
     from matching.tasks import retrain_task
 
     run = RetrainRun.objects.create(trigger=trigger)
-    retrain_task.delay_on_commit(run.pk)
+    # Minutes of work: the admin's "Retrain now" answers at once, the run list shows progress.
+    retrain_task.delay_in_background(run.pk)
     return run
 
 
@@ -64,8 +66,31 @@ def _finish(
     return run
 
 
+def pipeline_stages(root: Path) -> list[str]:
+    """The stage names of the project's dvc.yaml (empty if it cannot be read)."""
+    try:
+        return list((yaml.safe_load((root / "dvc.yaml").read_text()) or {}).get("stages", {}))
+    except (OSError, yaml.YAMLError, AttributeError):
+        return []
+
+
+def _stage_progress(line: str, seen: list[str]) -> dict | None:
+    """The run's progress after one line of `dvc repro`: a stage starting (the ones before it
+    are done) or skipped as unchanged (done)."""
+    if line.startswith("Running stage '"):
+        name = line.split("'")[1]
+        done = len(seen)
+        seen.append(name)
+        return {"stage": name, "stages_done": done}
+    if line.startswith("Stage '") and "didn't change" in line:
+        seen.append(line.split("'")[1])
+        return {"stages_done": len(seen)}
+    return None
+
+
 def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
-    """`dvc repro` in a subprocess; the current stage is recorded on the run as it goes."""
+    """`dvc repro` in a subprocess; the current stage and how many are done are recorded on the
+    run as it goes."""
     dvc = shutil.which("dvc", path=str(Path(sys.executable).parent)) or shutil.which("dvc")
     if dvc is None:
         return (
@@ -87,11 +112,13 @@ def _dvc_repro(root: Path, run: RetrainRun) -> tuple[bool, str]:
         stderr=subprocess.STDOUT,
         text=True,
     ) as proc:
+        seen: list[str] = []
         try:
             for line in proc.stdout:
                 lines.append(line)
-                if line.startswith("Running stage '"):
-                    RetrainRun.objects.filter(pk=run.pk).update(stage=line.split("'")[1])
+                progress = _stage_progress(line, seen)
+                if progress:
+                    RetrainRun.objects.filter(pk=run.pk).update(**progress)
             proc.wait(timeout=settings.CELERY_TASK_TIME_LIMIT)
         except BaseException:
             proc.kill()  # stopped (the time limit, a shutdown): the pipeline stops with it
@@ -168,6 +195,7 @@ def retrain_run(*, run_id: int) -> RetrainRun:
 
 def _retrain(run: RetrainRun) -> RetrainRun:
     root = pipeline_root()
+    RetrainRun.objects.filter(pk=run.pk).update(stages_total=len(pipeline_stages(root)))
     try:
         ok, log = _dvc_repro(root, run)
     except Exception as exc:
@@ -177,6 +205,7 @@ def _retrain(run: RetrainRun) -> RetrainRun:
         )
     if not ok:
         return _finish(run, status=RetrainRun.Status.FAILED, message=_failure_reason(log), log=log)
+    RetrainRun.objects.filter(pk=run.pk).update(stages_done=F("stages_total"))
     try:
         version = model_version_register(bundle_dir=root / "data" / "model")
     except Exception as exc:  # a bundle that fails verification is never registered
