@@ -50,36 +50,122 @@ def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]
 
 
 def resume_highlighted_text(
-    resume: Resume, *, hidden: Sequence[tuple[int, int]] = (), hidden_label: str = ""
+    resume: Resume,
+    *,
+    hidden: Sequence[tuple[int, int]] = (),
+    hidden_label: str = "",
+    start: int = 0,
+    end: int | None = None,
+    skill_spans: Sequence[tuple[int, int, str]] | None = None,
 ) -> SafeString:
-    """The resume text, escaped, with every skill's evidence span wrapped in <mark>.
+    """The resume text (or its slice ``start:end``), escaped, with every skill's evidence span
+    wrapped in <mark>.
 
     ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a mark that
-    overlaps one is dropped rather than split.
+    overlaps one is dropped rather than split, and so is one that crosses the slice's edges.
+    ``skill_spans`` (start, end, name) replaces the resume's own evidence spans.
     """
     text = resume.text
+    end = len(text) if end is None else min(end, len(text))
 
-    def overlaps_hidden(start: int, end: int) -> bool:
-        return any(start < h_end and h_start < end for h_start, h_end in hidden)
+    def overlaps_hidden(a: int, b: int) -> bool:
+        return any(a < h_end and h_start < b for h_start, h_end in hidden)
 
+    if skill_spans is None:
+        skill_spans = [
+            (a, b, rs.skill.name)
+            for rs in resume.resume_skills.select_related("skill")
+            for a, b in rs.spans
+        ]
     marks = sorted(
-        (start, end, rs.skill.name)
-        for rs in resume.resume_skills.select_related("skill")
-        for start, end in rs.spans
-        if 0 <= start < end <= len(text) and not overlaps_hidden(start, end)
+        (a, b, name)
+        for a, b, name in skill_spans
+        if start <= a < b <= end and not overlaps_hidden(a, b)
     )
-    out, pos = [], 0
-    for start, end, name in sorted([(s, e, None) for s, e in hidden] + marks):
-        if start < pos:
+    cuts = [(max(a, start), min(b, end), None) for a, b in hidden if a < end and start < b]
+    out, pos = [], start
+    for a, b, name in sorted(cuts + marks):
+        if a < pos:
             continue
-        out.append(escape(text[pos:start]))
+        out.append(escape(text[pos:a]))
         if name is None:
             out.append(hidden_label)
         else:
-            out.append(f'<mark title="{escape(name)}">{escape(text[start:end])}</mark>')
-        pos = end
-    out.append(escape(text[pos:]))
+            out.append(f'<mark title="{escape(name)}">{escape(text[a:b])}</mark>')
+        pos = b
+    out.append(escape(text[pos:end]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+SECTION_TITLES = {
+    "summary": "Summary",
+    "experience": "Experience",
+    "education": "Education",
+    "skills": "Skills",
+    "certifications": "Certifications",
+    "projects": "Projects",
+}
+
+
+@dataclass(frozen=True)
+class SkillEvidence:
+    """A skill found in a resume and the line that proves it (highlighted, escaped HTML)."""
+
+    name: str
+    kind: str
+    line: SafeString
+    more: int  # further places in the resume that mention it
+
+
+def resume_page_parts(
+    resume: Resume, *, hidden: Sequence[tuple[int, int]] = (), hidden_label: str = ""
+) -> dict:
+    """What the resume page shows besides the contact card: the parsed sections (the text
+    before the first heading as "Top of the resume") and each skill with its evidence line,
+    with ``hidden`` spans replaced as in :func:`resume_highlighted_text`."""
+    text = resume.text
+    skills = list(resume.resume_skills.select_related("skill").order_by("skill__name"))
+    spans = [(a, b, rs.skill.name) for rs in skills for a, b in rs.spans]
+
+    def render(a: int, b: int, only=None) -> SafeString:
+        return resume_highlighted_text(
+            resume,
+            hidden=hidden,
+            hidden_label=hidden_label,
+            start=a,
+            end=b,
+            skill_spans=only if only is not None else spans,
+        )
+
+    sections = []
+    bounds = sorted((s["start"], s["end"], s["name"]) for s in resume.sections)
+    first = bounds[0][0] if bounds else len(text)
+    if text[:first].strip():
+        sections.append(("Top of the resume", render(0, first)))
+    for a, b, name in bounds:
+        body = text.find("\n", a, b)
+        body = a if body == -1 else body + 1  # the heading line is the section's title
+        if text[body:b].strip():
+            title = SECTION_TITLES.get(name, name.replace("_", " ").capitalize())
+            sections.append((title, render(body, b)))
+    evidence = []
+    for rs in skills:
+        valid = [(a, b) for a, b in rs.spans if 0 <= a < b <= len(text)]
+        if not valid:
+            continue
+        a, b = valid[0]
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line_end = len(text) if line_end == -1 else line_end
+        evidence.append(
+            SkillEvidence(
+                name=rs.skill.name,
+                kind=rs.skill.get_kind_display(),
+                line=render(line_start, line_end, only=[(a, b, rs.skill.name)]),
+                more=len(valid) - 1,
+            )
+        )
+    return {"sections": sections, "evidence": evidence}
 
 
 REQUIREMENT_LABELS = {"required": "Must have", "nice": "Nice to have", "excluded": "Excluded"}

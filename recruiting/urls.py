@@ -18,6 +18,7 @@ urlpatterns = [
     path("resumes/upload/", views.resume_upload, name="resume_upload"),
     path("resumes/<int:pk>/", views.resume_detail, name="resume_detail"),
     path("resumes/<int:pk>/file/", views.resume_file, name="resume_file"),
+    path("resumes/<int:pk>/status/", views.resume_status, name="resume_status"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/runs/<int:pk>/", views.ingestion_run_detail, name="run_detail"),
 ]

@@ -206,9 +206,11 @@ def resume_upload(request: HttpRequest) -> TemplateResponse:
 
 
 def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    """A candidate: contact card, the resume's sections, skills with the lines that prove them,
+    the jobs they fit (loaded from the matching app) and the full text."""
     resume = get_object_or_404(
         Resume.objects.visible_to(request.user)
-        .select_related("category")
+        .select_related("category", "owner")
         .prefetch_related(
             Prefetch(
                 "resume_skills",
@@ -220,9 +222,30 @@ def resume_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     context = {
         "resume": blind.resume_for_page(resume, request),
         "highlighted": blind.highlighted_for_page(resume, request),
+        **blind.page_parts_for_page(resume, request),
         **blind.blind_context(request),
     }
     return TemplateResponse(request, "recruiting/resume_detail.html", context)
+
+
+WAITING = (Resume.Status.PENDING, Resume.Status.PROCESSING)
+
+
+def resume_status(request: HttpRequest, pk: int) -> TemplateResponse:
+    """A resume's processing status, polled by pages until it is ready or failed (then 286
+    stops the polling; ``?then=reload`` reloads the page to show what processing found)."""
+    resume = get_object_or_404(Resume.objects.visible_to(request.user), pk=pk)
+    then = request.GET.get("then", "")
+    response = TemplateResponse(
+        request,
+        "recruiting/_resume_status.html",
+        {"resume": blind.resume_for_page(resume, request), "then": then},
+    )
+    if resume.status not in WAITING:
+        response.status_code = 286
+        if then == "reload":
+            response["HX-Refresh"] = "true"
+    return response
 
 
 def staff_only(view):

@@ -57,9 +57,13 @@ def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     )
     context: dict = {
         "resume": resume_blind.resume_for_page(resume, request),
-        "highlighted": resume_blind.highlighted_for_page(resume, request),
         **resume_blind.blind_context(request),
     }
+    if not request.htmx:  # the whole candidate page around the matches
+        context |= {
+            "highlighted": resume_blind.highlighted_for_page(resume, request),
+            **resume_blind.page_parts_for_page(resume, request),
+        }
     try:
         page = match_services.jobs_for_resume(
             resume=resume,

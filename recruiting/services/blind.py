@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from recruiting.models import AuditEvent, Resume, UserPreference
 from recruiting.parsing.contacts import contact_spans
-from recruiting.selectors import resume_highlighted_text
+from recruiting.selectors import resume_highlighted_text, resume_page_parts
 
 HIDDEN = "[hidden]"
 SESSION_REVEALED = "blind_revealed"
@@ -154,6 +154,15 @@ def highlighted_for_page(resume: Resume, viewer) -> SafeString:
     return resume_highlighted_text(
         resume, hidden=pii_spans(resume.text, resume), hidden_label=HIDDEN
     )
+
+
+def page_parts_for_page(resume: Resume, viewer) -> dict:
+    """The resume page's sections and skill evidence lines (see ``resume_page_parts``), with
+    personal data replaced by [hidden] unless the viewer may see the candidate."""
+    shown = resume_for_page(resume, viewer)
+    if not isinstance(shown, BlindResume) or shown.revealed:
+        return resume_page_parts(resume)
+    return resume_page_parts(resume, hidden=pii_spans(resume.text, resume), hidden_label=HIDDEN)
 
 
 class BlindResume:

@@ -30,9 +30,19 @@
     });
     xhr.addEventListener("load", function () {
       bar.value = 100;
+      // The server's cell (escaped by the template) carries the resume's live status, which
+      // polls until the resume is ready or failed: htmx.process wires it up.
       const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
       const cell = doc.querySelector("#outcomes tbody tr td:last-child");
-      result.textContent = " " + (cell ? cell.textContent.trim() : "HTTP " + xhr.status);
+      result.replaceChildren(document.createTextNode(" "));
+      if (cell) {
+        Array.from(cell.childNodes).forEach(function (node) {
+          result.append(document.importNode(node, true));
+        });
+        if (window.htmx) window.htmx.process(result);
+      } else {
+        result.append("HTTP " + xhr.status);
+      }
       item.className = xhr.status < 400 ? "ok" : "error";
     });
     xhr.addEventListener("error", function () {
