@@ -76,23 +76,25 @@ def test_the_models_page_plots_drift_scores(staff_client, market, recruiter, cat
     assert b"<svg" in response.content and b"polyline" in response.content
 
 
-def test_on_a_new_installation_drift_says_not_enough_data_and_the_dashboard_says_so(
+def test_on_a_new_installation_drift_says_not_enough_data_and_the_models_page_says_so(
     recruiter_client,
 ):
     reports = drift_check_all()
     assert len(reports) == 6
     assert {r.outcome for r in reports} == {DriftReport.Outcome.NOT_ENOUGH_DATA}
     assert all(r.error.startswith("Not enough data yet") and not r.drifted for r in reports)
-    page = recruiter_client.get("/").content.decode()
-    assert "not enough data yet" in page
+    # Model and drift figures are on the models page, in words a recruiter understands.
+    page = recruiter_client.get("/models/").content.decode()
+    assert "not enough data yet" in page and "Not enough recent job descriptions yet" in page
     assert "stable" not in page and "( vs )" not in page
 
 
-def test_a_check_with_data_gives_a_verdict_that_the_dashboard_shows_with_its_numbers(
+def test_a_check_with_data_gives_a_verdict_that_the_models_page_shows_with_its_numbers(
     market, recruiter, categories, recruiter_client
 ):
     make_jobs(recruiter, 30, BACKEND, days_ago=1, category=categories["information-technology"])
     report = next(r for r in drift_check(subject="jobs") if r.kind == "skill")
     assert report.outcome == DriftReport.Outcome.STABLE
-    page = recruiter_client.get("/").content.decode()
-    assert "stable</span> (" in page
+    page = recruiter_client.get("/models/").content.decode()
+    assert "stable</span>" in page
+    assert f'<td data-label="Score">{report.score:.3f}</td>' in page

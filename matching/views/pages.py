@@ -23,16 +23,18 @@ from recruiting.services import blind as resume_blind
 
 
 def dashboard(request: HttpRequest) -> TemplateResponse:
-    from matching.selectors import dashboard_summary
-    from recruiting.models import IngestionRun, JobSource
+    """A recruiter's day: the jobs they work on, what is new in the team's pool since their
+    last visit, candidates waiting in each stage, and what failed."""
+    from django.utils.dateparse import parse_datetime
 
-    context = {
-        "open_jobs": Job.objects.visible_to(request.user).open().count(),
-        "resumes": Resume.objects.visible_to(request.user).count(),
-        "sources": JobSource.objects.count(),
-        "runs": IngestionRun.objects.select_related("source")[:8],
-        **dashboard_summary(),
-    }
+    from config.accounts import PREVIOUS_LOGIN
+    from matching.selectors import recruiter_dashboard
+
+    since = parse_datetime(request.session.get(PREVIOUS_LOGIN) or "")
+    context = recruiter_dashboard(user=request.user, since=since)
+    context["new_latest"] = [
+        resume_blind.resume_for_page(r, request.session) for r in context["new_latest"]
+    ]
     return TemplateResponse(request, "matching/dashboard.html", context)
 
 
@@ -125,7 +127,13 @@ def models_and_drift(request: HttpRequest) -> TemplateResponse:
         ]
         for kind in DriftReport.Kind.values
     }
+    from matching.selectors import dashboard_summary, match_weights
+    from mlcore.retrieval.scorer import DEFAULT_EXCLUDED_CAP
+
     context = {
+        **dashboard_summary(),
+        "weights": match_weights(),
+        "excluded_cap": DEFAULT_EXCLUDED_CAP,
         "versions": versions,
         "reports": reports[:30],
         "metrics_chart": line_chart_svg(metric_series, title="Metrics by model version"),
