@@ -1,8 +1,8 @@
 // Page behaviour shared by every page (a static file: the CSP allows no inline script).
 // Keyboard focus survives htmx swaps: htmx itself refocuses an element whose id is in the new
 // content; when the focused element is gone (a button replaced by the next stage's), focus
-// moves to the new content's [data-focus-after-swap] element, else its first control, so a
-// keyboard user never lands back at the top of the page.
+// moves to the new content's first invalid field, else its [data-focus-after-swap] element,
+// else its first control, so a keyboard user never lands back at the top of the page.
 (function () {
   "use strict";
   if (!window.htmx) return;
@@ -23,6 +23,7 @@
     const region = document.getElementById(id);
     if (!region) return;
     const next =
+      region.querySelector("[aria-invalid=true]") ||
       region.querySelector("[data-focus-after-swap]") ||
       region.querySelector("button:not([disabled]), a[href], input:not([type=hidden]), select, textarea") ||
       region;
