@@ -148,7 +148,7 @@ class RetrainRunAdmin(admin.ModelAdmin):
             done = f"{obj.stages_done} of {obj.stages_total} stages" if obj.stages_total else "—"
             return format_html("<span>{}</span>", done)
         if obj.status == models.RetrainRun.Status.QUEUED:
-            return format_html("<span data-run-active>waiting for a worker</span>")
+            return format_html("<span data-run-active>{}</span>", "waiting for a worker")
         return format_html(
             '<span data-run-active><progress max="{}" value="{}"></progress> {} of {} stages{}</span>',
             obj.stages_total or 1,
@@ -188,3 +188,17 @@ class RetrainRunAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:matching_retrainrun_changelist")
+
+
+@admin.register(models.PileRun)
+class PileRunAdmin(admin.ModelAdmin):
+    """Rankings of a pile that recruiters started from the pages: read-only here."""
+
+    list_display = ["id", "team", "created_by", "status", "processed", "total", "created_at"]
+    list_filter = ["status", "team"]
+    search_fields = ["title", "job__title"]
+    readonly_fields = [f.name for f in models.PileRun._meta.fields]
+    list_select_related = ["team", "created_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
