@@ -41,11 +41,11 @@ def main() -> None:
         scale(Job, JobEmbedding, "job", args.jobs, rng)
         scale(Resume, ResumeEmbedding, "resume", args.resumes, rng)
 
-    # The demo recruiter owns the demo resumes, so every call below is allowed for this user.
+    # The demo recruiter's team holds the demo jobs and resumes: every call below is allowed.
     user = get_user_model().objects.get(username="recruiter")
     token, _ = Token.objects.get_or_create(user=user)
     ids = {
-        "jobs": list(Job.objects.open().values_list("id", flat=True)),
+        "jobs": list(Job.objects.visible_to(user).open().values_list("id", flat=True)),
         "resumes": list(Resume.objects.visible_to(user).ready().values_list("id", flat=True)),
     }
     if not ids["jobs"] or not ids["resumes"]:

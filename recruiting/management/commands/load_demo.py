@@ -29,9 +29,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str, **options) -> None:
         self.stdout.write(f"Reference data: {reference_data_load()}")
+        # Two recruiters of the default team share its pool (one team is the simple case).
         recruiter = recruiter_create(
             username="recruiter", password=password, email="recruiter@example.com"
         )
+        recruiter_create(username="colleague", password=password, email="colleague@example.com")
         recruiter_create(username="admin", password=password, email="admin@example.com", staff=True)
 
         source = JobSource.objects.filter(name="Demo job board").first() or JobSource(
@@ -60,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Resumes: {created} new, {Resume.objects.count()} in total.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo logins: recruiter / {password} (recruiter), admin / {password} (admin)"
+                f"Demo logins: recruiter / {password} and colleague / {password} (two "
+                f"recruiters of one team), admin / {password} (admin)"
             )
         )
