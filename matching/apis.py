@@ -15,6 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.exceptions import ApplicationError
+from config.filters import UTCIsoDateTimeFilter
 from matching.models import Application, ApplicationEvent, MatchFeedback, ModelVersion
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
@@ -557,7 +558,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 class ApplicationEventFilter(filters.FilterSet):
     job = filters.NumberFilter(field_name="application__job")
     resume = filters.NumberFilter(field_name="application__resume")
-    since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = ApplicationEvent

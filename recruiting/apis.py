@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
+from config.filters import UTCIsoDateTimeFilter
 from config.parsers import BoundedJSONParser
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
 from recruiting.services import blind
@@ -296,8 +297,8 @@ def _read_capped(upload) -> bytes:
 
 class JobFilter(filters.FilterSet):
     category = filters.CharFilter(field_name="category__slug")
-    posted_after = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
-    posted_before = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
+    posted_after = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
+    posted_before = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains")
     skill = filters.CharFilter(field_name="job_skills__term", lookup_expr="iexact", distinct=True)
 

@@ -493,3 +493,15 @@ def test_erasing_or_anonymising_a_candidate_removes_the_notes_written_about_them
     assert Application.objects.get(resume=tara).stage == "rejected"
     resumes_erase(resumes=[gus], actor=recruiter, via="api")
     assert not ApplicationEvent.objects.filter(note__contains="Gus Twin").exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/application-events/", "/api/v1/jobs/"])
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [("0213-11-08T22:48:56+23:48", 200), ("0001-01-01T00:00:00+23:00", 400), ("yesterday", 400)],
+)
+def test_a_time_filter_with_an_extreme_offset_is_read_in_utc_or_refused(
+    api_client, url, since, status
+):
+    key = "since" if "events" in url else "posted_after"
+    assert api_client.get(url, {key: since}).status_code == status
