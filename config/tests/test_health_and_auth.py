@@ -116,3 +116,10 @@ def test_sources_and_ingestion_runs_are_for_admins_on_the_pages_as_in_the_api(
 
 def test_a_recruiter_gets_the_public_health_answer_too(recruiter_client):
     assert recruiter_client.get("/health/").json() == {"status": "ok"}
+
+
+def test_the_site_icon_is_served_to_anyone_without_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
