@@ -100,7 +100,9 @@ class Producer:
         from celery import Celery
 
         self.broker = broker
-        self.app = Celery("producer", broker=broker)
+        # Not the current app: the project's tasks (shared_task proxies) would otherwise resolve
+        # to this app's plain Task class for the rest of the test session.
+        self.app = Celery("producer", broker=broker, set_as_current=False)
         self.app.conf.task_serializer = "json"
 
     def send_task(self, name: str, args: list) -> None:
