@@ -262,8 +262,8 @@ def staff_only(view):
 
 @staff_only
 def source_list(request: HttpRequest) -> TemplateResponse:
-    sources = JobSource.objects.visible_to(request.user)
-    runs = IngestionRun.objects.filter(source__in=sources).select_related("source")[:20]
+    sources = JobSource.objects.select_related("team")
+    runs = IngestionRun.objects.select_related("source")[:20]
     return TemplateResponse(
         request, "recruiting/source_list.html", {"sources": sources, "runs": runs}
     )
@@ -271,12 +271,7 @@ def source_list(request: HttpRequest) -> TemplateResponse:
 
 @staff_only
 def ingestion_run_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    run = get_object_or_404(
-        IngestionRun.objects.filter(
-            source__in=JobSource.objects.visible_to(request.user)
-        ).select_related("source"),
-        pk=pk,
-    )
+    run = get_object_or_404(IngestionRun.objects.select_related("source"), pk=pk)
     if request.htmx:
         response = TemplateResponse(request, "recruiting/run_detail.html#progress", {"run": run})
         if run.is_finished:
