@@ -170,20 +170,23 @@ def anon_api():
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state(request):
-    """Per-process caches (embedder, indexes, taxonomy) must not leak between tests."""
+    """Per-process caches (embedder, stores, taxonomy) and the shared stores on disk must not
+    leak between tests: each test's database starts empty, so must its stores."""
     yield
     from config.celery import Task
 
     Task.broker_down_until = 0.0  # a test's broker outage ends with the test
     if "django_db_setup" not in request.fixturenames and "db" not in request.fixturenames:
         return
+    import shutil
+
+    from django.conf import settings
     from django.core.cache import cache
 
-    from matching.services.index import index_reset
-    from matching.services.lexical import lexical_reset
+    from matching.services.store import stores_reset
     from recruiting.services.embedding import embedder_reset
 
-    index_reset()
-    lexical_reset()
+    stores_reset()
+    shutil.rmtree(settings.ARTIFACTS_DIR / "store", ignore_errors=True)
     embedder_reset()
     cache.clear()  # throttle counts (uploads, logins) belong to the test that made them

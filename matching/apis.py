@@ -181,14 +181,12 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
         params = CandidateQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
-        resumes = Resume.objects.visible_to(request.user)
-        if p.get("category"):
-            resumes = resumes.filter(category__slug=p["category"])
-        if p.get("skill"):
-            resumes = resumes.filter(skills__name__iexact=p["skill"])
+        scope = match_services.resume_scope(
+            viewer=request.user, category_slug=p.get("category"), skill_name=p.get("skill")
+        )
         page = match_services.candidates_for_job(
             job=job,
-            resumes=resumes,
+            scope=scope,
             k=p["k"],
             required=_split(p.get("must_have")),
             nice=_split(p.get("nice_to_have")),

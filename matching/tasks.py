@@ -55,3 +55,20 @@ def pile_requeue_stale_task() -> list[int]:
     from matching.services.pile import pile_requeue_stale
 
     return pile_requeue_stale()
+
+
+@shared_task
+def stores_refresh_task() -> dict:
+    """Beat entry point (every minute), and what a web process sends when its store is behind:
+    sync both document stores and rebuild a stale BM25 index (one writer at a time: a lock)."""
+    from matching.services.store import stores_refresh
+
+    return stores_refresh()
+
+
+@shared_task
+def lexical_rebuild_task(kind: str) -> str | None:
+    """After an erasure: rebuild the BM25 index of ``kind`` without the erased texts."""
+    from matching.services.store import lexical_rebuild
+
+    return lexical_rebuild(kind)

@@ -22,7 +22,8 @@ from mlcore.terms import term_key
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the document stores ask for the latest change at most once a second per process.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -204,6 +205,13 @@ class EmbeddingFields(models.Model):
     )
     keywords_model = models.CharField(
         max_length=64, blank=True, help_text="Fingerprint of the keyword model that made them."
+    )
+    # The sentences an explanation may quote, encoded once here so that no request runs the
+    # model on the text (mlcore.embeddings.codec: int8, 196 bytes a sentence).
+    sentences = models.BinaryField(blank=True, default=b"")
+    sentence_spans = models.JSONField(default=list, blank=True)
+    sentences_codec = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the sentence codec that made them."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -569,6 +577,9 @@ class JobSkill(models.Model):
 
 class JobEmbedding(EmbeddingFields):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="embeddings")
+    # One float16 vector per requirement name (the score's "related" part), in this order.
+    requirement_names = models.JSONField(default=list, blank=True)
+    requirement_vectors = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         constraints = [

@@ -254,10 +254,16 @@ EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")  # auto | fp3
 PARAMS_FILE = BASE_DIR / "params.yaml"
 # Word weights of the score's keyword part (scripts/build_keyword_model.py writes them).
 KEYWORD_MODEL_DIR = BASE_DIR / env.str("KEYWORD_MODEL_DIR", default="data/reference/keywords")
+# Compact sentence vectors for explanations (scripts/build_sentence_codec.py writes them).
+SENTENCE_CODEC_DIR = BASE_DIR / env.str("SENTENCE_CODEC_DIR", default="data/reference/sentences")
 # BM25 beside the dense index, fused by reciprocal rank into the candidate pool; a process
 # rebuilds its BM25 index when documents changed, at most this often.
 MATCH_LEXICAL_CHANNEL = env.bool("MATCH_LEXICAL_CHANNEL", default=True)
 MATCH_LEXICAL_REFRESH_SECONDS = env.int("MATCH_LEXICAL_REFRESH_SECONDS", default=60)
+# How often a process looks for a newer shared store, and whether it checks each file's sha256
+# when it maps one (a few hundred ms at 100k documents, once per version).
+STORE_CHECK_SECONDS = env.float("STORE_CHECK_SECONDS", default=1.0)
+STORE_VERIFY = env.bool("STORE_VERIFY", default=True)
 
 # --- Auth, security ---------------------------------------------------------------------------
 
@@ -378,6 +384,13 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: the shared job and resume stores catch up with the database (documents
+    # processed, edited, closed or erased since), and a BM25 index whose documents changed is
+    # rebuilt. Web processes also ask for a sync when they see the store is behind.
+    "refresh document stores": {
+        "task": "matching.tasks.stores_refresh_task",
+        "schedule": crontab(minute="*"),
+    },
     # Documents whose processing task was lost (a long broker outage) are queued again.
     "requeue stale documents": {
         "task": "recruiting.tasks.documents_requeue_stale_task",

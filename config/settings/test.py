@@ -33,3 +33,6 @@ EAGER_LONG_TASKS_IN_THREAD = False  # a test sees the run finished when the requ
 CELERY_BROKER_URL = "memory://"
 # The feed tests serve fixtures from 127.0.0.1; production keeps the SSRF guard closed.
 INGEST_ALLOW_PRIVATE = True
+
+# Every call looks at the shared stores and the database, so tests see their own writes.
+STORE_CHECK_SECONDS = 0.0

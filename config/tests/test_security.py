@@ -224,7 +224,7 @@ def test_erasing_a_candidate_leaves_no_trace_of_the_canary(
     from django.core.management import call_command
     from rest_framework.test import APIClient
 
-    from matching.services.index import index_get
+    from matching.services.store import store_get
     from recruiting.services.resumes import resume_create
 
     canary = f"Canary{uuid.uuid4().hex[:12]}"
@@ -244,13 +244,13 @@ def test_erasing_a_candidate_leaves_no_trace_of_the_canary(
         ).status_code
         == 201
     )
-    assert resume.pk in index_get("resume")
+    assert store_get("resume").position(resume.pk) is not None
     stored_file = resume.original_file.path
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete(f"/api/v1/resumes/{resume.pk}/").status_code == 204
 
     assert not Resume.objects.filter(pk=resume.pk).exists()
-    assert resume.pk not in index_get("resume")
+    assert store_get("resume").position(resume.pk) is None
     dump = io.StringIO()
     call_command(
         "dumpdata", "--exclude", "contenttypes", "--exclude", "auth.permission", stdout=dump

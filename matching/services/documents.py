@@ -7,8 +7,8 @@ import logging
 import numpy as np
 
 from matching.models import MatchFeedback
-from matching.services.index import index_forget
 from matching.services.registry import active_classifier
+from matching.services.store import store_forget
 from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,8 @@ def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> Non
 
 
 def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
-    from matching.services.lexical import lexical_forget
-
-    index_forget(kind, ids)
-    lexical_forget(kind)  # an erased text must not stay in this process's BM25 vocabulary
+    """Erasure: the stores forget the documents at once, and their BM25 index their texts."""
+    store_forget(kind)
 
 
 def on_personal_data_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:

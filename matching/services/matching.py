@@ -1,14 +1,17 @@
 """Matching: jobs for a resume, candidates for a job, ranking a pile, explaining one pair.
 
-Dense retrieval (FAISS over stored embeddings, filtered by a database queryset) and BM25 each
-propose candidates, fused by reciprocal rank; the hybrid scorer in mlcore ranks them;
-explanations cite the resume text.
+Retrieval runs over the shared, memory-mapped stores (``matching.services.store``): the dense
+side scans the store's vectors under a mask of what the caller may see (team, status, filters),
+the BM25 side scores the same rows, and the two rankings are fused by reciprocal rank into a
+pool of fixed size. The pool is scored at once with array operations (``mlcore.retrieval.batch``);
+the results shown are then scored pair by pair with the scorer, so that every part adds up, and
+explained from sentences encoded at ingestion: no request runs the model on resume text.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,27 +20,57 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
-from matching.services.index import index_get
-from matching.services.lexical import fused_pool
+from matching.services.store import (
+    _job_rows,
+    _resume_rows,
+    lexical_get,
+    store_get,
+    store_terms,
+    term_id,
+)
+from mlcore.explain import Sentences
 from mlcore.explain import explain as mlcore_explain
 from mlcore.jobtext import looks_like_term_list, years_required_of
-from mlcore.retrieval.keywords import KeywordVector
+from mlcore.retrieval.batch import PoolScores, score_jobs, score_pool
+from mlcore.retrieval.fusion import reciprocal_rank_fusion
+from mlcore.retrieval.keywords import KeywordVector, keyword_tokens
 from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_evidence, pair_signals
 from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, score
+from mlcore.retrieval.store import DocumentStore, PoolArrays
 from mlcore.skills import SkillMatch
-from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
-from recruiting.services.embedding import embedder_get, keyword_model_get
+from mlcore.terms import find_terms
+from recruiting.models import (
+    Category,
+    Job,
+    JobEmbedding,
+    JobSkill,
+    Resume,
+    ResumeEmbedding,
+    ResumeSkill,
+    Skill,
+)
+from recruiting.services.embedding import (
+    embedder_get,
+    keyword_model_get,
+    sentences_now,
+    sentences_stored,
+)
 from recruiting.services.requirements import (
     EXCLUDED,
     NICE,
     REQUIRED,
     Term,
     job_keyword_text,
+    requirements_explicit,
     terms_from_text,
     terms_resolve,
 )
+from recruiting.services.taxonomy import skill_ids_by_name
 
 MAX_K = 100
+# The lexical side scores the query's rarest words only: they are what it is there to catch,
+# and a whole description as a BM25 query costs much and adds noise.
+LEXICAL_QUERY_WORDS = 32
 
 
 @functools.cache
@@ -82,6 +115,47 @@ class MatchPage:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ResumeScope:
+    """Which resumes a search may return: those of ``teams`` (None: every team), of a
+    category, holding a skill, minus ``exclude`` (ids). Only ready, non-anonymised resumes are
+    ever matched."""
+
+    teams: tuple[int, ...] | None
+    category_id: int | None = None
+    skill_id: int | None = None
+    exclude: frozenset[int] = frozenset()
+    empty: bool = False  # a filter that matches nothing (an unknown category or skill)
+
+
+def resume_scope(
+    *,
+    viewer,
+    team_id: int | None = None,
+    category_slug: str | None = None,
+    skill_name: str | None = None,
+    exclude: Iterable[int] = (),
+) -> ResumeScope:
+    """The resumes ``viewer`` may see (their team; staff: every team, or ``team_id``)."""
+    from recruiting.models import user_team_id
+
+    if getattr(viewer, "is_staff", False):
+        teams = (team_id,) if team_id is not None else None
+    else:
+        own = user_team_id(viewer)
+        teams = (own,) if team_id in (None, own) else ()
+    scope = ResumeScope(teams=teams, exclude=frozenset(int(i) for i in exclude))
+    if category_slug:
+        category = Category.objects.filter(slug=category_slug).values_list("id", flat=True).first()
+        scope = ResumeScope(
+            **{**scope.__dict__, "category_id": category, "empty": category is None}
+        )
+    if skill_name and not scope.empty:
+        skill = Skill.objects.named([skill_name]).values_list("id", flat=True).first()
+        scope = ResumeScope(**{**scope.__dict__, "skill_id": skill, "empty": skill is None})
+    return scope
+
+
 def model_version_label() -> str:
     from matching.models import ModelVersion
 
@@ -120,6 +194,7 @@ def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
         ) from exc
 
 
+# -- the job side -----------------------------------------------------------------------------
 def _lists(terms: Sequence[Term]) -> dict:
     """``Requirements`` fields from terms: the three name lists and the free-text names."""
     return {
@@ -130,39 +205,28 @@ def _lists(terms: Sequence[Term]) -> dict:
     }
 
 
-def _term_vectors(names: Sequence[str]) -> np.ndarray | None:
-    """Unit embeddings of requirement names (short texts; the embedder's memo keeps them)."""
-    if not names:
-        return None
-    vectors = np.asarray(embedder_get().encode(list(names)), dtype=np.float32)
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
-def _job_side(
-    *,
-    text: str,
-    keyword_text: str,
-    vector: np.ndarray,
-    terms: Sequence[Term],
-    category: str | None,
-    years_required: float | None,
-    category_confidence: float | None = None,
-    keywords: KeywordVector | None = None,
-    explicit: bool = False,
-) -> JobSide:
-    lists = _lists(terms)
-    return JobSide(
-        explicit=explicit,
-        text=text,
-        vector=vector,
-        category=category,
-        category_confidence=category_confidence,
-        years_required=years_required,
-        keywords=keywords or keyword_model_get().vector(keyword_text),
-        required_vectors=_term_vectors(lists["required"]),
-        **lists,
-    )
+def _required_vectors(names: Sequence[str], embedding=None) -> np.ndarray | None:
+    """Unit vectors of must-have names: stored beside the job when it has them (float16, as
+    the job store keeps them), else encoded now (the query side only: a short name each)."""
+    if not names:
+        return None
+    stored: dict[str, np.ndarray] = {}
+    if embedding is not None and embedding.requirement_names:
+        data = bytes(embedding.requirement_vectors or b"")
+        if data and len(data) % (2 * embedding.dim) == 0:
+            rows = np.frombuffer(data, dtype=np.float16).reshape(-1, embedding.dim)
+            stored = dict(zip(embedding.requirement_names, rows, strict=False))
+    missing = [n for n in names if n not in stored]
+    if missing:
+        encoded = _unit(embedder_get().encode(missing)).astype(np.float16)
+        stored.update(zip(missing, encoded, strict=True))
+    return np.stack([np.asarray(stored[n], dtype=np.float32) for n in names])
 
 
 def _stored_keywords(row) -> KeywordVector | None:
@@ -182,12 +246,8 @@ def _requirements_of(
     vector, _ = _vectors(embedding, "job")
     stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
     overridden = required is not None or nice is not None or excluded is not None
-    # A recruiter's must-haves, or a description that is a pasted list of terms, are
-    # requirements a person wrote: the explicit weighting follows them more closely.
-    explicit = (
-        overridden
-        or any(s.origin == JobSkill.Origin.RECRUITER for s in skills)
-        or looks_like_term_list(job.description_text)
+    explicit = overridden or requirements_explicit(
+        origins=[s.origin for s in skills], description_text=job.description_text
     )
     if overridden:
         given = terms_resolve(required=required or (), nice=nice or (), excluded=excluded or ())
@@ -199,17 +259,19 @@ def _requirements_of(
         given_keys = {t.key for t in given}
         stored = [t for t in stored if t.requirement not in replaced and t.key not in given_keys]
         stored = given + stored
+    lists = _lists(stored)
     names = [t.name for t in stored if t.requirement != EXCLUDED]
-    return _job_side(
+    keywords = None if overridden else _stored_keywords(embedding)
+    return JobSide(
         text=f"{job.title}\n{job.description_text}",
-        keyword_text=job_keyword_text(job, names),
         vector=vector,
-        terms=stored,
         category=job.category.slug if job.category_id else None,
         category_confidence=job.category_confidence,
         years_required=job.years_required,
-        keywords=None if overridden else _stored_keywords(embedding),
+        keywords=keywords or keyword_model_get().vector(job_keyword_text(job, names)),
+        required_vectors=_required_vectors(lists["required"], embedding),
         explicit=explicit,
+        **lists,
     )
 
 
@@ -262,21 +324,112 @@ def free_text_requirements(
             if t.key not in keys and t.requirement == REQUIRED
         ]
     doc = embedder_get().encode_documents([text])[0]
+    lists = _lists(terms)
     names = [t.name for t in terms if t.requirement != EXCLUDED]
-    return _job_side(
+    return JobSide(
         text=text,
-        keyword_text="\n".join([text, *names]),
         vector=doc.vector,
-        terms=terms,
-        category=None,
         years_required=years_required_of(text),
+        keywords=keyword_model_get().vector("\n".join([text, *names])),
+        required_vectors=_required_vectors(lists["required"]),
         explicit=bool(must_have) or looks_like_term_list(description),
+        **lists,
     )
 
 
-def _resume_skills(resumes: Sequence[Resume]) -> dict[int, list[SkillMatch]]:
-    out: dict[int, list[SkillMatch]] = {r.pk: [] for r in resumes}
-    for rs in ResumeSkill.objects.filter(resume__in=resumes).select_related("skill"):
+# -- keys: what a requirement is called in the stores -----------------------------------------
+def _keys(names: Sequence[str], free_text: frozenset[str]) -> dict[str, int]:
+    """Taxonomy names -> skill ids, free-text terms -> their negative term ids."""
+    ids = skill_ids_by_name([n for n in names if n not in free_text])
+    out = {}
+    for name in names:
+        if name in free_text:
+            out[name] = term_id(name)
+        elif name.lower() in ids:
+            out[name] = ids[name.lower()]
+        else:
+            out[name] = term_id(name)  # a name the taxonomy lost since: matched as text
+    return out
+
+
+def _have(pool: PoolArrays, free_text: Sequence[str], texts: dict[int, str]) -> list[set[int]]:
+    """Per pooled resume: its skill ids plus the ids of the free-text terms found in its text."""
+    have = [set(s.tolist()) for s in pool.skill_ids]
+    if free_text:
+        ids = {t: term_id(t) for t in free_text}
+        for i, doc_id in enumerate(pool.ids.tolist()):
+            have[i] |= {ids[t] for t in find_terms(texts.get(doc_id, ""), free_text)}
+    return have
+
+
+# -- retrieval --------------------------------------------------------------------------------
+def _lexical_query(text: str) -> str:
+    """The text's rarest words (by the keyword model's weights), at most LEXICAL_QUERY_WORDS."""
+    model = keyword_model_get()
+    words = dict.fromkeys(keyword_tokens(text))
+    weight = {
+        w: float(model.idf_[model.vocabulary_[w]]) if w in model.vocabulary_ else 0.0 for w in words
+    }
+    return " ".join(sorted(words, key=lambda w: -weight[w])[:LEXICAL_QUERY_WORDS])
+
+
+def _lexical_rows(kind: str, text: str, size: int, mask: np.ndarray) -> list[int]:
+    """Store rows BM25 ranks first for ``text`` among the rows ``mask`` allows."""
+    if not settings.MATCH_LEXICAL_CHANNEL or not mask.any():
+        return []
+    found = lexical_get(kind)
+    if found is None:
+        return []
+    index, rows = found
+    scores = index.scores(_lexical_query(text))
+    if not len(scores):
+        return []
+    usable = (rows >= 0) & (scores > 0)
+    usable[usable] &= mask[rows[usable]]
+    hits = np.flatnonzero(usable)
+    if not len(hits):
+        return []
+    order = hits[np.lexsort((rows[hits], -scores[hits]))][:size]
+    return rows[order].tolist()
+
+
+def _pool_rows(kind: str, store: DocumentStore, vector, text: str, mask: np.ndarray) -> np.ndarray:
+    """The pool: the dense and BM25 rankings of the allowed rows, fused by reciprocal rank."""
+    size = pool_size()
+    dense = store.search(vector, size, mask).tolist()
+    lexical = _lexical_rows(kind, text, size, mask)
+    if not lexical:
+        return np.asarray(dense[:size], dtype=np.int64)
+    fused = reciprocal_rank_fusion([dense, lexical])
+    return np.asarray([row for row, _ in fused[:size]], dtype=np.int64)
+
+
+def _fresh_pool(kind: str, ids: Sequence[int]) -> PoolArrays:
+    """The rows of the given documents as the store keeps them: from the shared store when it
+    holds all of them, else from the database through the same columns (so the values, float16
+    passages included, are the same either way)."""
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    store = store_get(kind)
+    positions = store.positions(ids)
+    if len(positions) == len(ids) and (
+        kind != "resume" or store.columns["active"][positions].all()
+    ):
+        return store.gather(positions)
+    model_id = embedder_get().model_id
+    rows = _resume_rows(ids, model_id) if kind == "resume" else _job_rows(ids, model_id)[0]
+    temp = DocumentStore.build(rows, dim=embedder_get().dim, meta={})
+    return temp.gather(temp.positions(ids))
+
+
+def _order(scores: PoolScores, ids: np.ndarray) -> np.ndarray:
+    """Best first: total, then the document cosine, then the smaller id."""
+    return np.lexsort((ids, -scores.cosines, -scores.totals))
+
+
+# -- results ----------------------------------------------------------------------------------
+def _resume_skills(ids: Sequence[int]) -> dict[int, list[SkillMatch]]:
+    out: dict[int, list[SkillMatch]] = {i: [] for i in ids}
+    for rs in ResumeSkill.objects.filter(resume_id__in=ids).select_related("skill"):
         out[rs.resume_id].append(
             SkillMatch(
                 name=rs.skill.name, kind=rs.skill.kind, spans=tuple(tuple(s) for s in rs.spans)
@@ -285,22 +438,16 @@ def _resume_skills(resumes: Sequence[Resume]) -> dict[int, list[SkillMatch]]:
     return out
 
 
-def _resume_side(resume: Resume, embedding, skills: list[SkillMatch]) -> ResumeSide | None:
-    """The resume side of a pair; ``None`` when its stored vector is damaged."""
-    try:
-        vector, chunks = embedding.as_array(), embedding.chunk_array()
-    except ValueError:
-        return None
-    keywords = _stored_keywords(embedding) or keyword_model_get().vector(resume.text)
+def _resume_side(resume: Resume, pool: PoolArrays, i: int, skills: list[SkillMatch]) -> ResumeSide:
     return ResumeSide(
         text=resume.text,
-        vector=vector,
-        chunks=chunks,
+        vector=pool.vectors[i],
+        chunks=pool.chunks[i],
         skills=skills,
         category=resume.category.slug if resume.category_id else None,
         category_confidence=resume.category_confidence,
         years_experience=resume.years_experience,
-        keywords=keywords,
+        keywords=pool.keywords[i],
     )
 
 
@@ -314,7 +461,15 @@ def _score_pair(
     return score(signals, weights().for_job(req.explicit)), signals.doc_similarity, evidence
 
 
-def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdown) -> dict:
+def _explain(
+    req: Requirements,
+    resume: Resume,
+    skills,
+    breakdown: ScoreBreakdown,
+    *,
+    resume_sentences: Sentences | None,
+    job_sentences: Sentences | None,
+) -> dict:
     """The explanation of one pair; ``skills`` is the evidence of :func:`_score_pair`."""
     data = mlcore_explain(
         resume_text=resume.text,
@@ -325,6 +480,8 @@ def _explain(req: Requirements, resume: Resume, skills, breakdown: ScoreBreakdow
         breakdown=breakdown,
         embedder=embedder_get(),
         free_text=sorted(req.free_text),
+        resume_sentences=resume_sentences,
+        job_sentences=job_sentences,
     ).to_dict()
     for matched in data["matched"]:
         matched.update(_evidence_line(resume.text, matched))
@@ -344,6 +501,104 @@ def _evidence_line(text: str, matched: dict) -> dict:
     }
 
 
+def _sentences_of(model, owner: str, ids: Sequence[int], texts: dict[int, str]) -> dict:
+    rows = model.objects.filter(
+        **{f"{owner}_id__in": list(ids), "model_id": embedder_get().model_id}
+    ).only(f"{owner}_id", "sentences", "sentence_spans", "sentences_codec")
+    return {
+        getattr(r, f"{owner}_id"): sentences_stored(r, texts[getattr(r, f"{owner}_id")])
+        for r in rows
+    }
+
+
+def _job_sentences(req: Requirements, job: Job | None) -> Sentences:
+    """The job's sentences: stored with its embedding, else encoded now (a pasted JD)."""
+    if job is not None:
+        stored = _sentences_of(JobEmbedding, "job", [job.pk], {job.pk: req.text})
+        if stored.get(job.pk) is not None:
+            return stored[job.pk]
+    return sentences_now(req.text)
+
+
+def _resume_results(
+    req: Requirements,
+    job: Job | None,
+    pool: PoolArrays,
+    scores: PoolScores,
+    k: int | None,
+    explain_top: int,
+) -> list[MatchResult]:
+    """The first ``k`` of the pool, each scored exactly and the first ``explain_top`` explained."""
+    order = _order(scores, pool.ids)
+    # A little more than k: the exact score decides the order at the edge of the page.
+    head = order if k is None else order[: k + 5]
+    ids = pool.ids[head].tolist()
+    resumes = Resume.objects.select_related("category").in_bulk(ids)
+    skills = _resume_skills(ids)
+    scored = []
+    for i, doc_id in zip(head.tolist(), ids, strict=True):
+        resume = resumes.get(doc_id)
+        if resume is None:
+            continue  # deleted since the store was written
+        breakdown, sim, evidence = _score_pair(req, _resume_side(resume, pool, i, skills[doc_id]))
+        scored.append((breakdown, sim, resume, evidence))
+    scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
+    scored = scored if k is None else scored[:k]
+    explained = [r.pk for _, _, r, _ in scored[:explain_top]]
+    texts = {r.pk: r.text for _, _, r, _ in scored[:explain_top]}
+    resume_sentences = _sentences_of(ResumeEmbedding, "resume", explained, texts)
+    job_sentences = _job_sentences(req, job) if explained else None
+    return [
+        MatchResult(
+            job=job,
+            resume=r,
+            breakdown=b,
+            similarity=s,
+            explanation=_explain(
+                req,
+                r,
+                ev,
+                b,
+                resume_sentences=resume_sentences.get(r.pk),
+                job_sentences=job_sentences,
+            )
+            if n < explain_top
+            else None,
+        )
+        for n, (b, s, r, ev) in enumerate(scored)
+    ]
+
+
+def _score_resume_pool(req: Requirements, job: Job | None, pool: PoolArrays) -> PoolScores:
+    free = sorted(req.free_text)
+    texts = (
+        dict(Resume.objects.filter(pk__in=pool.ids.tolist()).values_list("id", "text"))
+        if free
+        else {}
+    )
+    keys = _keys([*req.required, *req.nice, *req.excluded], req.free_text)
+    return score_pool(
+        weights=weights().for_job(req.explicit),
+        job_vector=req.vector,
+        job_keywords=req.keywords,
+        required_vectors=req.required_vectors,
+        required=[keys[n] for n in req.required],
+        nice=[keys[n] for n in req.nice],
+        excluded=[keys[n] for n in req.excluded],
+        vectors=pool.vectors,
+        chunks=pool.chunks,
+        keywords=pool.keywords,
+        have=_have(pool, free, texts),
+        categories=pool.category,
+        category_confidence=pool.category_confidence,
+        years=pool.years,
+        job_category=job.category_id if job is not None and job.category_id else -1,
+        job_category_confidence=req.category_confidence,
+        years_required=req.years_required,
+    )
+
+
+# -- the services -----------------------------------------------------------------------------
 def rank_resumes(
     *,
     requirements: Requirements,
@@ -353,77 +608,61 @@ def rank_resumes(
     limit: int | None = None,
 ) -> MatchPage:
     """Score every given resume against the requirements, best first (ties by id)."""
-    resumes = list(resumes)
-    model_id = embedder_get().model_id
-    emb = {
-        e.resume_id: e
-        for e in ResumeEmbedding.objects.filter(resume__in=resumes, model_id=model_id)
-    }
-    skills = _resume_skills(resumes)
-    scored = []
-    for r in resumes:
-        side = _resume_side(r, emb[r.pk], skills[r.pk]) if r.pk in emb else None
-        if side is None:  # unprocessed, or a damaged stored vector: skipped
-            continue
-        breakdown, sim, evidence = _score_pair(requirements, side)
-        scored.append((breakdown, sim, r, evidence))
-    scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
-    if limit is not None:
-        scored = scored[:limit]
-    results = [
-        MatchResult(
-            job=job,
-            resume=r,
-            breakdown=b,
-            similarity=s,
-            explanation=_explain(requirements, r, ev, b) if i < explain_top else None,
-        )
-        for i, (b, s, r, ev) in enumerate(scored)
-    ]
+    given = [r.pk for r in resumes]
+    ready = list(
+        Resume.objects.filter(
+            pk__in=given, status=Resume.Status.READY, anonymised_at=None
+        ).values_list("id", flat=True)
+    )
+    pool = _fresh_pool("resume", ready) if ready else None
+    results = []
+    if pool is not None and len(pool.ids):
+        scores = _score_resume_pool(requirements, job, pool)
+        results = _resume_results(requirements, job, pool, scores, limit, explain_top)
     return MatchPage(
         results=results,
         model_version=model_version_label(),
-        total_candidates=len(resumes),
-        extra={"skipped_unprocessed": len(resumes) - len(scored)},
+        total_candidates=len(given),
+        extra={"skipped_unprocessed": len(given) - (len(pool.ids) if pool is not None else 0)},
     )
 
 
 def candidates_for_job(
     *,
     job: Job,
-    resumes: QuerySet[Resume],
+    scope: ResumeScope,
     k: int = 10,
     required=None,
     nice=None,
     excluded=None,
     explain_top: int = 10,
 ) -> MatchPage:
-    """The best candidates among ``resumes`` (already filtered to what the user may see).
+    """The best candidates for ``job`` among the resumes ``scope`` allows.
 
     The pool that is scored does not depend on ``k``: the same resume gets the same score and
     rank whatever ``k`` is, and a larger ``k`` only adds results after the first ones.
     """
     _check_k(k)
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
-    allowed = list(
-        resumes.filter(status=Resume.Status.READY, anonymised_at=None).values_list("id", flat=True)
-    )
-    n_candidates = pool_size()
-    hits = (
-        index_get("resume").search(req.vector, n_candidates, allowed_ids=allowed)[0]
-        if allowed
-        else []
-    )
+    store = store_get("resume")
+    if scope.empty or scope.teams == ():
+        mask = np.zeros(len(store), dtype=bool)
+    else:
+        mask = store.mask(
+            groups=scope.teams,
+            category=scope.category_id,
+            skill=scope.skill_id,
+            exclude=scope.exclude,
+        )
     query = " ".join([req.text, *req.required, *req.nice])
-    ids = fused_pool(
-        kind="resume", dense=[i for i, _ in hits], query=query, allowed=allowed, size=n_candidates
-    )
-    pool = Resume.objects.filter(pk__in=ids).select_related("category")
-    page = rank_resumes(
-        requirements=req, resumes=pool, job=job, explain_top=min(explain_top, k), limit=k
-    )
+    rows = _pool_rows("resume", store, req.vector, query, mask)
+    results = []
+    if len(rows):
+        pool = store.gather(rows)
+        scores = _score_resume_pool(req, job, pool)
+        results = _resume_results(req, job, pool, scores, k, min(explain_top, k))
     return MatchPage(
-        results=page.results, model_version=page.model_version, total_candidates=len(allowed)
+        results=results, model_version=model_version_label(), total_candidates=int(mask.sum())
     )
 
 
@@ -446,41 +685,97 @@ def jobs_for_resume(
         )
     row = ResumeEmbedding.objects.filter(resume=resume, model_id=embedder_get().model_id).first()
     _vectors(row, "resume")  # 409 when missing or damaged
-    side = _resume_side(resume, row, _resume_skills([resume])[resume.pk])
-    r_vec = side.vector
-    allowed = list(jobs.values_list("id", flat=True))
-    n_candidates = pool_size()
-    hits = index_get("job").search(r_vec, n_candidates, allowed_ids=allowed)[0] if allowed else []
-    ids = fused_pool(
-        kind="job",
-        dense=[i for i, _ in hits],
-        query=resume.text,
-        allowed=allowed,
-        size=n_candidates,
+    me = _fresh_pool("resume", [resume.pk])
+    store = store_get("job")
+    mask = np.zeros(len(store), dtype=bool)
+    mask[store.positions(jobs.values_list("id", flat=True))] = True
+    rows = _pool_rows("job", store, me.vectors[0], resume.text, mask)
+    results = []
+    if len(rows):
+        pool = store.gather(rows)
+        terms = store_terms("job")
+        pool_terms = sorted(
+            {terms[r] for reqs in pool.requirements for r in reqs[:, 0] if r < 0 and r in terms}
+        )
+        found = set(find_terms(resume.text, pool_terms)) if pool_terms else set()
+        have = set(me.skill_ids[0].tolist()) | {term_id(t) for t in found}
+        w = weights()
+        scores = score_jobs(
+            weights=[w.for_job(bool(e)) for e in pool.explicit],
+            resume_vector=me.vectors[0],
+            resume_chunks=me.chunks[0],
+            resume_keywords=me.keywords[0],
+            have=have,
+            resume_category=int(me.category[0]),
+            resume_category_confidence=None
+            if np.isnan(me.category_confidence[0])
+            else float(me.category_confidence[0]),
+            resume_years=None if np.isnan(me.years[0]) else float(me.years[0]),
+            vectors=pool.vectors,
+            keywords=pool.keywords,
+            requirements=pool.requirements,
+            requirement_vectors=pool.requirement_vectors,
+            categories=pool.category,
+            category_confidence=pool.category_confidence,
+            years_required=pool.years,
+        )
+        results = _job_results(resume, me, pool, scores, k, min(explain_top, k))
+    return MatchPage(
+        results=results, model_version=model_version_label(), total_candidates=int(mask.sum())
     )
-    candidates = list(Job.objects.filter(pk__in=ids).select_related("category"))
-    requirements = jobs_requirements(candidates)
+
+
+def _job_results(
+    resume: Resume,
+    me: PoolArrays,
+    pool: PoolArrays,
+    scores: PoolScores,
+    k: int,
+    explain_top: int,
+) -> list[MatchResult]:
+    order = _order(scores, pool.ids)[: k + 5]
+    ids = pool.ids[order].tolist()
+    jobs = Job.objects.select_related("category").in_bulk(ids)
+    requirements = jobs_requirements([jobs[i] for i in ids if i in jobs])
+    side = _resume_side(resume, me, 0, _resume_skills([resume.pk])[resume.pk])
     scored = []
-    for job in candidates:
-        req = requirements.get(job.pk)
+    for doc_id in ids:
+        req = requirements.get(doc_id)
         if req is None:
             continue
         breakdown, sim, evidence = _score_pair(req, side)
-        scored.append((breakdown, sim, job, req, evidence))
+        scored.append((breakdown, sim, jobs[doc_id], req, evidence))
     scored.sort(key=lambda t: (-t[0].total, -t[1], t[2].pk))
-    results = [
+    scored = scored[:k]
+    explained = [j.pk for _, _, j, _, _ in scored[:explain_top]]
+    job_texts = {j.pk: req.text for _, _, j, req, _ in scored[:explain_top]}
+    job_sentences = _sentences_of(JobEmbedding, "job", explained, job_texts)
+    resume_sentences = (
+        _sentences_of(ResumeEmbedding, "resume", [resume.pk], {resume.pk: resume.text}).get(
+            resume.pk
+        )
+        if explained
+        else None
+    )
+    return [
         MatchResult(
             job=job,
             resume=resume,
             breakdown=b,
             similarity=s,
-            explanation=_explain(req, resume, ev, b) if i < explain_top else None,
+            explanation=_explain(
+                req,
+                resume,
+                ev,
+                b,
+                resume_sentences=resume_sentences,
+                job_sentences=job_sentences.get(job.pk),
+            )
+            if n < explain_top
+            else None,
         )
-        for i, (b, s, job, req, ev) in enumerate(scored[:k])
+        for n, (b, s, job, req, ev) in enumerate(scored)
     ]
-    return MatchPage(
-        results=results, model_version=model_version_label(), total_candidates=len(allowed)
-    )
 
 
 def explain_pair(
@@ -489,12 +784,28 @@ def explain_pair(
     req = job_requirements(job, required=required, nice=nice, excluded=excluded)
     row = ResumeEmbedding.objects.filter(resume=resume, model_id=embedder_get().model_id).first()
     _vectors(row, "resume")  # 409 when missing or damaged
-    side = _resume_side(resume, row, _resume_skills([resume])[resume.pk])
+    pool = _fresh_pool("resume", [resume.pk])
+    if not len(pool.ids):
+        raise ApplicationError(
+            "This candidate cannot be matched (not ready, or anonymised).",
+            code="not_ready",
+            status=409,
+        )
+    side = _resume_side(resume, pool, 0, _resume_skills([resume.pk])[resume.pk])
     breakdown, sim, evidence = _score_pair(req, side)
     return MatchResult(
         job=job,
         resume=resume,
         breakdown=breakdown,
         similarity=sim,
-        explanation=_explain(req, resume, evidence, breakdown),
+        explanation=_explain(
+            req,
+            resume,
+            evidence,
+            breakdown,
+            resume_sentences=_sentences_of(
+                ResumeEmbedding, "resume", [resume.pk], {resume.pk: resume.text}
+            ).get(resume.pk),
+            job_sentences=_job_sentences(req, job),
+        ),
     )

@@ -15,10 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from matching.models import MatchFeedback
-from matching.services import lexical
-from matching.services.index import index_dir, index_get, index_rebuild
+from matching.services import matching
+from matching.services.store import lexical_get, lexical_rebuild, store_get, store_root, store_sync
 from mlcore.embeddings.cache import text_sha256
-from mlcore.retrieval.faiss_index import VectorIndex
+from mlcore.retrieval.store import DocumentStore
 from recruiting.models import AuditEvent, Resume, ResumeEmbedding
 from recruiting.services.embedding import embedder_get
 from recruiting.services.jobs import job_create
@@ -61,22 +61,26 @@ def world(staff, skills, settings, django_capture_on_commit_callbacks):
             object_repr=f"{NAME} {resume.pk}",
             action_flag=CHANGE,
         )
-    index_rebuild("resume")  # `manage.py rebuild_index`: a saved index holds every resume
+    store_sync("resume")  # the shared store and its BM25 index hold every resume
+    lexical_rebuild("resume")
     return {"resumes": [Resume.objects.get(pk=r.pk) for r in resumes], "job": job}
 
 
-def saved_index() -> VectorIndex:
-    embedder = embedder_get()
-    return VectorIndex.load(
-        index_dir("resume", embedder.model_id) / "index",
-        expected_model_id=embedder.model_id,
-        expected_dim=embedder.dim,
-    )
+def saved_ids() -> set[int]:
+    """The resumes of the store version on disk that every process maps."""
+    root = store_root("resume")
+    store = DocumentStore.load(root / (root / "CURRENT").read_text().strip())
+    return set(store.ids_of(np.arange(len(store))))
 
 
 def saved_bytes() -> bytes:
-    folder = index_dir("resume", embedder_get().model_id)
+    folder = store_root("resume", embedder_get().model_id)
     return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def in_process_ids() -> set[int]:
+    store = store_get("resume")
+    return set(store.ids_of(np.arange(len(store))))
 
 
 def cache_files(text: str) -> list[Path]:
@@ -100,9 +104,9 @@ def assert_gone(resume: Resume, before: dict, *, via: str, action: str) -> None:
     assert not before["file"].exists()
     assert before["cache"] and not any(p.exists() for p in before["cache"])
     assert not ResumeEmbedding.objects.filter(resume_id=resume.pk).exists()
-    assert resume.pk not in saved_index()
-    assert before["vector"] not in saved_bytes()  # rewritten, not merely tombstoned
-    assert resume.pk not in index_get("resume")
+    assert resume.pk not in saved_ids()
+    assert before["vector"] not in saved_bytes()  # every version rewritten, not tombstoned
+    assert resume.pk not in in_process_ids()
     assert not MatchFeedback.objects.filter(resume_id=resume.pk).exclude(note="").exists()
     event = AuditEvent.objects.get(action=action, object_id=resume.pk)
     assert event.details["via"] == via
@@ -127,7 +131,8 @@ def test_erasing_through_the_api_removes_every_trace(
         assert api.delete(f"/api/v1/resumes/{resume.pk}/").status_code == 204
     assert not Resume.objects.filter(pk=resume.pk).exists()
     assert_gone(resume, before, via="api", action=AuditEvent.Action.ERASED)
-    assert {r.pk for r in world["resumes"][1:]} <= set(saved_index().ids().tolist())
+    assert {r.pk for r in world["resumes"][1:]} <= saved_ids()
+    assert not lexical_get("resume")[0].scores("Zorblax0").any()  # rebuilt without the text
 
 
 def test_deleting_in_the_admin_is_the_same_erasure_and_the_log_keeps_no_name(
@@ -187,19 +192,22 @@ def test_anonymising_drops_the_vector_and_the_notes_and_keeps_the_decision(
 def test_another_process_drops_an_erased_candidate_before_its_next_search(
     world, settings, django_capture_on_commit_callbacks
 ):
-    """The erasing process cleans its own indexes when it commits; here it is another one: this
-    process's indexes, built before, learn of the erasure from the audit log."""
+    """The erasing process cleans the stores when it commits; here it is another one: this
+    process's mapped store learns of the erasure from the audit log before its next search."""
     from recruiting.services.erasure import resumes_erase
 
     settings.MATCH_LEXICAL_REFRESH_SECONDS = 3600
     resume = world["resumes"][0]
-    assert resume.pk in index_get("resume")
-    rare = lexical.lexical_index_get("resume").search("Zorblax0", 5)
-    assert [doc_id for doc_id, _ in rare] == [resume.pk]
+    assert resume.pk in in_process_ids()
+    everyone = np.ones(len(store_get("resume")), dtype=bool)
+    assert store_get("resume").ids_of(
+        matching._lexical_rows("resume", "Zorblax0", 5, everyone)
+    ) == [resume.pk]
     with django_capture_on_commit_callbacks(execute=False):  # another process's commit hooks
         resumes_erase(resumes=[resume], via="api")
-    assert resume.pk not in index_get("resume")
-    assert lexical.lexical_index_get("resume").search("Zorblax0", 5) == []
+    assert resume.pk not in in_process_ids()
+    store = store_get("resume")
+    assert matching._lexical_rows("resume", "Zorblax0", 5, np.ones(len(store), bool)) == []
 
 
 def test_a_resume_is_named_by_its_id_wherever_django_prints_it(world):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from matching.services import matching
-from recruiting.models import JobSkill, Resume
+from recruiting.models import JobSkill
 from recruiting.services.jobs import job_create
 from recruiting.services.resumes import resume_create_from_text
 
 pytestmark = pytest.mark.django_db
+EVERYONE = matching.ResumeScope(teams=None)
 
 CLOSER = """Dana Closer
 dana@example.com
@@ -77,7 +78,7 @@ def test_an_unknown_must_have_is_stored_as_free_text_and_shown_as_not_in_taxonom
 def test_a_free_text_must_have_ranks_the_resume_that_has_it_first_and_cites_its_line(pool):
     job = pool["job"]
     page = matching.candidates_for_job(
-        job=job, resumes=Resume.objects.all(), k=2, required=["month-end close", "Excel"]
+        job=job, scope=EVERYONE, k=2, required=["month-end close", "Excel"]
     )
     first, second = page.results
     assert first.resume.pk == pool["closer"]
@@ -150,10 +151,9 @@ def test_raising_k_never_changes_the_first_results_or_their_scores(
             + "".join(f"<li>{s}</li>" for s in STACK)
             + "</ul>",
         )
-    resumes = Resume.objects.all()
 
     def top(k: int) -> list[tuple[int, float]]:
-        page = matching.candidates_for_job(job=job, resumes=resumes, k=k, explain_top=0)
+        page = matching.candidates_for_job(job=job, scope=EVERYONE, k=k, explain_top=0)
         return [(r.resume.pk, r.score) for r in page.results]
 
     everyone = top(9)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from matching.services.index import index_get
 from matching.services.matching import jobs_for_resume
+from matching.services.store import store_get
 from recruiting.models import Job, JobEmbedding, JobSource
 from recruiting.services.resumes import resume_create_from_text
 from recruiting.services.scheduling import source_save
@@ -32,7 +32,7 @@ def test_a_posting_that_comes_back_after_closing_is_matched_again(
             owner=recruiter, text="Dev\n\nSkills\nPython, PostgreSQL, Django\n"
         )
     resume.refresh_from_db()
-    index_get("job")  # this process's index holds the three jobs
+    store_get("job")  # the shared store holds the three jobs
     folder = Path(source.url)
     drop(folder, [posting(0), posting(1)])
     run(source, django_capture_on_commit_callbacks)

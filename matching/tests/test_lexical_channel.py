@@ -3,10 +3,12 @@ the dense ranking leaves it out, both for jobs-for-a-resume and for candidates-f
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matching.services import matching
-from matching.services.lexical import fused_pool, lexical_index_get
+from matching.services.store import lexical_get, store_get, store_sync
+from mlcore.retrieval.fusion import reciprocal_rank_fusion
 from recruiting.models import Resume
 from recruiting.services.erasure import resumes_erase
 from recruiting.services.jobs import job_create
@@ -61,16 +63,20 @@ def pile(recruiter, skills, django_capture_on_commit_callbacks, monkeypatch):
 
 @pytest.fixture
 def pools(monkeypatch):
-    """The candidate pools the matching service hands to the scorer, in call order."""
+    """The candidate pools (document ids) the matching service hands to the scorer, in order."""
     seen = []
+    original = matching._pool_rows
 
-    def spy(**kwargs):
-        pool = fused_pool(**kwargs)
-        seen.append(pool)
-        return pool
+    def spy(kind, store, vector, text, mask):
+        rows = original(kind, store, vector, text, mask)
+        seen.append(store.ids_of(rows))
+        return rows
 
-    monkeypatch.setattr(matching, "fused_pool", spy)
+    monkeypatch.setattr(matching, "_pool_rows", spy)
     return seen
+
+
+EVERYONE = matching.ResumeScope(teams=None)
 
 
 def test_a_rare_exact_term_brings_its_job_into_the_pool(pile, pools, settings):
@@ -97,37 +103,48 @@ def test_a_rare_exact_term_brings_its_candidate_into_the_pool(
                 "Skills\nPython\n",
             )
     rare_job, resume = pile["rare"], pile["resume"]
-    resumes = Resume.objects.filter(owner=recruiter)
     settings.MATCH_LEXICAL_CHANNEL = False
-    matching.candidates_for_job(job=rare_job, resumes=resumes, k=1)
+    matching.candidates_for_job(job=rare_job, scope=EVERYONE, k=1)
     assert len(pools[-1]) == 5 and resume.pk not in pools[-1]
 
     settings.MATCH_LEXICAL_CHANNEL = True
-    page = matching.candidates_for_job(job=rare_job, resumes=resumes, k=1)
+    page = matching.candidates_for_job(job=rare_job, scope=EVERYONE, k=1)
     assert len(pools[-1]) == 5 and resume.pk in pools[-1]
     assert page.results[0].resume.pk in pools[-1]
 
 
 def test_the_pool_is_the_reciprocal_rank_fusion_of_both_rankings(pile):
     rare = pile["rare"]
-    allowed = [rare.pk, *(j.pk for j in pile["distractors"])]
-    dense = [j.pk for j in pile["distractors"][:3]]
-    pool = fused_pool(kind="job", dense=dense, query=RARE, allowed=allowed, size=3)
-    # BM25's first hit (1/61) ties the dense first hit and beats the dense second (1/62).
-    assert pool == [*sorted([dense[0], rare.pk]), dense[1]]
+    store = store_get("job")
+    allowed = np.zeros(len(store), dtype=bool)
+    allowed[store.positions([rare.pk, *(j.pk for j in pile["distractors"])])] = True
+    vector = store.columns["vectors"][store.position(pile["distractors"][0].pk)]
+    dense = store.search(vector, 5, allowed).tolist()
+    lexical = matching._lexical_rows("job", RARE, 5, allowed)
+    assert store.ids_of(lexical) == [rare.pk]
+    fused = [row for row, _ in reciprocal_rank_fusion([dense, lexical])][:5]
+    assert matching._pool_rows("job", store, vector, RARE, allowed).tolist() == fused
 
 
-def test_the_lexical_index_forgets_an_erased_resume_and_never_returns_what_is_not_allowed(
+def test_the_lexical_side_forgets_an_erased_resume_and_never_returns_what_is_not_allowed(
     pile, recruiter, django_capture_on_commit_callbacks
 ):
     resume = pile["resume"]
-    assert lexical_index_get("resume").search(RARE, 5)[0][0] == resume.pk
-    allowed = [j.pk for j in pile["distractors"]]
-    assert fused_pool(kind="job", dense=[], query=RARE, allowed=allowed, size=5) == []
+    store = store_get("resume")
+    everyone = np.ones(len(store), dtype=bool)
+    assert store.ids_of(matching._lexical_rows("resume", RARE, 5, everyone)) == [resume.pk]
+    jobs = store_get("job")
+    distractors = np.zeros(len(jobs), dtype=bool)
+    distractors[jobs.positions([j.pk for j in pile["distractors"]])] = True
+    assert matching._lexical_rows("job", RARE, 5, distractors) == []
     with django_capture_on_commit_callbacks(execute=True):
         resumes_erase(resumes=[resume], actor=recruiter, via="api")
-    # Forgotten at once in this process, not after the refresh interval.
-    assert lexical_index_get("resume").search(RARE, 5) == []
+    # Forgotten at once: the store no longer holds the candidate, and the BM25 index was
+    # rebuilt without the erased text.
+    store = store_get("resume")
+    assert matching._lexical_rows("resume", RARE, 5, np.ones(len(store), dtype=bool)) == []
+    index, _ = lexical_get("resume")
+    assert not index.scores(RARE).any()
 
 
 def test_a_damaged_stored_vector_is_skipped_not_a_crash(pile, recruiter):
@@ -135,7 +152,8 @@ def test_a_damaged_stored_vector_is_skipped_not_a_crash(pile, recruiter):
 
     resume = pile["resume"]
     ResumeEmbedding.objects.filter(resume=resume).update(vector=b"\x00" * 10)
-    page = matching.candidates_for_job(job=pile["rare"], resumes=Resume.objects.all(), k=5)
+    store_sync("resume", full=True)
+    page = matching.candidates_for_job(job=pile["rare"], scope=EVERYONE, k=5)
     assert resume.pk not in [r.resume.pk for r in page.results]
     with pytest.raises(matching.ApplicationError, match="damaged"):
         matching.jobs_for_resume(resume=resume, jobs=Job.objects.all())

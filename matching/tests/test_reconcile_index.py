@@ -1,20 +1,24 @@
-"""`manage.py reconcile_index` finds and repairs drift between the stored embeddings and the saved
-indexes, and a row deleted behind the index's back never reaches a result even before it runs."""
+"""`manage.py reconcile_index` finds and repairs drift between the stored embeddings and the shared
+stores, and a row deleted behind the store's back never reaches a result even before it runs."""
 
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 import pytest
 from django.core.management import call_command
 
 from matching.services import matching
-from matching.services.index import index_dir, index_get, index_reconcile, index_reset
-from mlcore.retrieval.faiss_index import VectorIndex
+from matching.services.store import (
+    store_get,
+    store_reconcile,
+    store_root,
+    stores_reset,
+)
+from mlcore.retrieval.store import DocumentStore
 from recruiting.models import Job, Resume, ResumeEmbedding
-from recruiting.services.embedding import embedder_get, embedder_reset
+from recruiting.services.embedding import embedder_get
 from recruiting.services.jobs import job_close, job_create
 from recruiting.services.resumes import resume_create_from_text
 
@@ -31,13 +35,11 @@ JOBS = {
     "java": ("Java Backend Engineer", "Build Spring Boot services with SQL and Docker."),
     "payroll": ("Payroll Accountant", "Run payroll and month-end close in Excel."),
 }
+EVERYONE = matching.ResumeScope(teams=None)
 
 
 @pytest.fixture
-def world(settings, tmp_path, recruiter, skills, django_capture_on_commit_callbacks):
-    settings.ARTIFACTS_DIR = tmp_path / "artifacts"
-    embedder_reset()
-    index_reset()
+def world(recruiter, skills, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         resumes = {
             name: resume_create_from_text(owner=recruiter, text=text)[0]
@@ -48,7 +50,7 @@ def world(settings, tmp_path, recruiter, skills, django_capture_on_commit_callba
             for name, (title, description) in JOBS.items()
         }
     call_command("rebuild_index", stdout=io.StringIO())
-    index_reset()  # as a new process: start from the saved index
+    stores_reset()  # as a new process: map the saved stores
     return {
         "resumes": {name: Resume.objects.get(pk=r.pk) for name, r in resumes.items()},
         "jobs": {name: Job.objects.get(pk=j.pk) for name, j in jobs.items()},
@@ -61,37 +63,33 @@ def reconcile(*args: str) -> str:
     return out.getvalue()
 
 
-def saved(kind: str) -> VectorIndex:
-    embedder = embedder_get()
-    return VectorIndex.load(
-        index_dir(kind, embedder.model_id) / "index",
-        expected_model_id=embedder.model_id,
-        expected_dim=embedder.dim,
-    )
+def saved(kind: str) -> DocumentStore:
+    root = store_root(kind, embedder_get().model_id)
+    return DocumentStore.load(root / (root / "CURRENT").read_text().strip())
 
 
-def saved_vector(kind: str, doc_id: int) -> np.ndarray:
-    ids, vectors = saved(kind).items()
-    return vectors[ids.tolist().index(doc_id)]
+def saved_ids(kind: str) -> set[int]:
+    store = saved(kind)
+    return set(store.ids_of(np.arange(len(store))))
 
 
 def drift_resumes(world) -> dict[str, int]:
-    """Delete one resume behind the index's back, lose one entry from the index, change one
-    stored vector: the three kinds of drift."""
+    """Delete one resume behind the store's back, lose one from the store, change one stored
+    vector: the three kinds of drift."""
     alice, bruno, carla, dora = (world["resumes"][n] for n in ("alice", "bruno", "carla", "dora"))
-    # An embedding committed late (or restored from a backup) under an id the index had
-    # already synced past: no process will ever pick it up by itself.
+    # An embedding restored from a backup under an id the store had synced past, for a
+    # resume the store never held: no sync picks it up by itself.
     row = ResumeEmbedding.objects.get(resume=bruno)
     fields = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
     row.delete()
     call_command("rebuild_index", "--kind", "resume", stdout=io.StringIO())
     ResumeEmbedding.objects.create(**fields)
-    # queryset.delete() sends no documents_removed signal: the index keeps the entry.
+    # queryset.delete() sends no documents_removed signal: the store keeps the row.
     Resume.objects.filter(pk=alice.pk).delete()
     # A stored vector replaced in place, as a restore from another snapshot would.
     other = ResumeEmbedding.objects.get(resume=dora).as_array()
     ResumeEmbedding.objects.filter(resume=carla).update(vector=other.tobytes())
-    index_reset()
+    stores_reset()
     return {"orphaned": alice.pk, "missing": bruno.pk, "stale": carla.pk}
 
 
@@ -100,61 +98,48 @@ def test_reconcile_repairs_missing_orphaned_and_stale_entries_from_the_stored_ve
 
     out = reconcile("--kind", "resumes")
 
-    assert "resume: 3 stored, 3 indexed" in out
-    assert "1 missing, 1 orphaned, 1 stale, 3 differences -> repaired" in out
+    assert "resume: 3 stored, 3 in the store" in out
+    assert "1 missing, 1 orphaned, 1 stale, 3 differences -> rebuilt" in out
     assert "job:" not in out
+    assert saved_ids("resume") == set(ResumeEmbedding.objects.values_list("resume_id", flat=True))
     repaired = saved("resume")
-    assert set(repaired.ids().tolist()) == set(
-        ResumeEmbedding.objects.values_list("resume_id", flat=True)
-    )
-    assert ids["orphaned"] not in repaired
-    assert ids["missing"] in repaired
     stored = ResumeEmbedding.objects.get(resume_id=ids["stale"]).as_array()
-    assert np.array_equal(saved_vector("resume", ids["stale"]), stored)
-    # This process switched to the repaired index at once.
-    assert ids["missing"] in index_get("resume")
-    assert ids["orphaned"] not in index_get("resume")
+    assert np.array_equal(repaired.columns["vectors"][repaired.position(ids["stale"])], stored)
+    # This process maps the repaired store at once.
+    assert store_get("resume").position(ids["missing"]) is not None
+    assert store_get("resume").position(ids["orphaned"]) is None
 
 
 def test_running_reconcile_twice_finds_nothing_the_second_time(world):
     drift_resumes(world)
     reconcile()
-    index_reset()
 
     out = reconcile()
 
-    assert "job: 3 stored, 3 indexed (saved index loaded); 0 missing, 0 orphaned, 0 stale" in out
-    assert "resume: 3 stored, 3 indexed (saved index loaded); 0 missing, 0 orphaned, 0 stale" in out
-    assert "nothing to repair" in out
+    assert "job: 3 stored, 3 in the store" in out and "resume: 3 stored, 3 in the store" in out
+    assert "0 missing, 0 orphaned, 0 stale, 0 differences -> nothing to repair" in out
 
 
 def test_a_dry_run_reports_the_drift_and_changes_nothing(world):
     ids = drift_resumes(world)
-    folder = index_dir("resume", embedder_get().model_id)
+    folder = store_root("resume", embedder_get().model_id)
     before = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     out = reconcile("--dry-run")
 
     assert "1 missing, 1 orphaned, 1 stale, 3 differences -> dry run, nothing changed" in out
     assert {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
-    assert ids["orphaned"] in saved("resume")
-    assert "1 missing, 1 orphaned, 1 stale" in reconcile("--dry-run")
+    assert ids["orphaned"] in saved_ids("resume")
 
 
 def test_a_deleted_resume_never_appears_among_candidates_even_before_reconcile(world):
     alice = world["resumes"]["alice"]
-    job = world["jobs"]["python"]
-    query = embedder_get().encode([RESUMES["alice"]])[0]
-    assert alice.pk in [i for i, _ in index_get("resume").search(query, 4)[0]]
-
     Resume.objects.filter(pk=alice.pk).delete()
 
-    index = index_get("resume")
-    assert alice.pk in index  # the index still holds it, so the database check is what hides it
-    page = matching.candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)
+    page = matching.candidates_for_job(job=world["jobs"]["python"], scope=EVERYONE, k=10)
+
     names = [r.resume.pk for r in page.results]
-    assert alice.pk not in names
-    assert len(names) == 3
+    assert alice.pk not in names and len(names) == 3
 
 
 def test_a_deleted_job_never_appears_among_jobs_for_a_resume_even_before_reconcile(world):
@@ -162,29 +147,27 @@ def test_a_deleted_job_never_appears_among_jobs_for_a_resume_even_before_reconci
     python_job = world["jobs"]["python"]
     Job.objects.filter(pk=python_job.pk).delete()
 
-    assert python_job.pk in index_get("job")
     page = matching.jobs_for_resume(resume=alice, jobs=Job.objects.all(), k=10)
 
     assert python_job.pk not in [r.job.pk for r in page.results]
     assert len(page.results) == 2
 
 
-def test_closed_jobs_stay_indexed_and_are_not_reported_as_orphans(
+def test_closed_jobs_stay_in_the_store_inactive_and_are_not_reported_as_orphans(
     world, django_capture_on_commit_callbacks
 ):
     java = world["jobs"]["java"]
     with django_capture_on_commit_callbacks(execute=True):
         job_close(job=java)
-    index_reset()
+    store = store_get("job")
 
     out = reconcile("--kind", "jobs")
 
-    assert "job: 3 stored, 3 indexed" in out
-    assert "0 missing, 0 orphaned, 0 stale" in out
-    assert java.pk in saved("job")
+    assert "job: 3 stored, 3 in the store" in out and "0 missing, 0 orphaned, 0 stale" in out
+    assert not store.columns["active"][store.position(java.pk)]
 
 
-def test_a_damaged_stored_vector_is_reported_and_skipped_without_breaking_the_index(world):
+def test_a_damaged_stored_vector_is_reported_and_left_out_of_a_rebuilt_store(world):
     carla = world["resumes"]["carla"]
     ResumeEmbedding.objects.filter(resume=carla).update(vector=b"\x00" * 10)
 
@@ -192,37 +175,29 @@ def test_a_damaged_stored_vector_is_reported_and_skipped_without_breaking_the_in
 
     assert "1 orphaned" in out
     assert f"1 stored vectors cannot be indexed (ids [{carla.pk}]); re-embed" in out
-    assert carla.pk not in saved("resume")
-    # A new process syncing a damaged row it has not seen before skips it.
-    row = ResumeEmbedding.objects.get(resume=carla)
-    fields = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
-    row.delete()
-    fields.pop("id")
-    ResumeEmbedding.objects.create(**fields)
-    index_reset()
-    index = index_get("resume")
-    assert carla.pk not in index
-    assert len(index) == 3
+    assert carla.pk not in saved_ids("resume") and len(saved_ids("resume")) == 3
     assert "0 missing, 0 orphaned, 0 stale" in reconcile("--kind", "resume")
 
 
-def test_an_unreadable_saved_index_is_rebuilt_from_the_stored_vectors(world):
-    folder = index_dir("job", embedder_get().model_id)
-    manifest = folder / "index" / "manifest.json"
-    manifest.write_text(json.dumps({"format_version": 1, "model_id": "another-model"}))
+def test_an_unreadable_saved_store_is_rebuilt_from_the_stored_vectors(world):
+    folder = store_root("job", embedder_get().model_id)
+    version = (folder / "CURRENT").read_text().strip()
+    (folder / version / "ids.npy").write_bytes(b"not an array")
+    stores_reset()
 
-    out = reconcile("--kind", "job")
+    assert {
+        r.job.pk
+        for r in matching.jobs_for_resume(
+            resume=world["resumes"]["alice"], jobs=Job.objects.all(), k=10
+        ).results
+    } == {j.pk for j in world["jobs"].values()}
+    assert saved_ids("job") == {j.pk for j in world["jobs"].values()}
 
-    assert "job: 3 stored, 3 indexed (saved index unusable:" in out
-    assert "another-model" in out
-    assert set(saved("job").ids().tolist()) == {j.pk for j in world["jobs"].values()}
-    assert "(saved index loaded); 0 missing" in reconcile("--kind", "job")
 
-
-def test_index_reconcile_returns_the_drift_it_repaired(world):
+def test_store_reconcile_returns_the_drift_it_repaired(world):
     ids = drift_resumes(world)
 
-    report = index_reconcile("resume")
+    report = store_reconcile("resume")
 
     assert (report.missing, report.orphaned, report.stale) == (
         [ids["missing"]],
@@ -230,4 +205,4 @@ def test_index_reconcile_returns_the_drift_it_repaired(world):
         [ids["stale"]],
     )
     assert report.repaired
-    assert index_reconcile("resume").differences == 0
+    assert store_reconcile("resume").differences == 0

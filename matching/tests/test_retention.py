@@ -13,9 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from matching.services.index import index_reset
-from matching.services.lexical import lexical_reset
-from matching.services.matching import candidates_for_job, jobs_for_resume
+from matching.services.matching import ResumeScope, candidates_for_job, jobs_for_resume
+from matching.services.store import stores_reset
 from recruiting.models import AuditEvent, Job, Resume, ResumeSkill
 from recruiting.services.jobs import job_create
 from recruiting.tests.test_resumes import RESUME, upload
@@ -81,16 +80,15 @@ def test_an_anonymised_candidate_is_never_matched_again(
     old_and_new, django_capture_on_commit_callbacks
 ):
     old, new, job = old_and_new
-    ranked = candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)
+    ranked = candidates_for_job(job=job, scope=ResumeScope(teams=None), k=10)
     assert {r.resume.pk for r in ranked.results} == {old.pk, new.pk}
     with django_capture_on_commit_callbacks(execute=True):
         anonymise()
-    ranked = candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)
+    ranked = candidates_for_job(job=job, scope=ResumeScope(teams=None), k=10)
     assert [r.resume.pk for r in ranked.results] == [new.pk]
-    # Another process builds its indexes from the stored vectors, which anonymising removes.
-    index_reset()
-    lexical_reset()
-    ranked = candidates_for_job(job=job, resumes=Resume.objects.all(), k=10)
+    # Another process maps the shared store, which no longer holds the anonymised candidate.
+    stores_reset()
+    ranked = candidates_for_job(job=job, scope=ResumeScope(teams=None), k=10)
     assert [r.resume.pk for r in ranked.results] == [new.pk]
     with pytest.raises(ApplicationError, match="anonymised"):
         jobs_for_resume(resume=Resume.objects.get(pk=old.pk), jobs=Job.objects.all())

@@ -95,12 +95,16 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
             for a in applications
         ]
     else:
-        resumes = Resume.objects.visible_to(request.user).filter(team_id=job.team_id)
-        if not show_decided:
-            resumes = resumes.exclude(pk__in=pipeline.decided_resume_ids(job=job))
+        scope = match_services.resume_scope(
+            viewer=request.user,
+            team_id=job.team_id,
+            exclude=()
+            if show_decided
+            else pipeline.decided_resume_ids(job=job).values_list("resume_id", flat=True),
+        )
         try:
             page = match_services.candidates_for_job(
-                job=job, resumes=resumes, k=RANKED, explain_top=PAGE_EXPLAIN_TOP
+                job=job, scope=scope, k=RANKED, explain_top=PAGE_EXPLAIN_TOP
             )
         except ApplicationError as exc:
             context["error"] = exc.message

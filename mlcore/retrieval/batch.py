@@ -24,7 +24,7 @@ from mlcore.retrieval.scorer import (
     ScoreWeights,
 )
 
-__all__ = ["PoolScores", "score_pool"]
+__all__ = ["PoolScores", "score_jobs", "score_pool", "totals_of"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,14 +149,107 @@ def score_pool(
         fit = np.clip(np.maximum(years, 0.0) / years_required, None, 1.0)
         values[:, col["experience"]] = np.where(np.isnan(years), 0.5, fit)
 
-    w = np.array([weights.as_dict()[name] for name in WEIGHT_NAMES], dtype=np.float64)
-    present = ~np.isnan(values)
-    den = present @ w
-    raw_points = 100.0 * (np.where(present, values, 0.0) @ w) / np.where(den > 0, den, 1.0)
-    raw_points = np.where(den > 0, raw_points, 0.0)
     excluded_hit = np.array(
         [any(key in h for key in dict.fromkeys(excluded)) for h in have], dtype=bool
     )
+    w = np.array([weights.as_dict()[name] for name in WEIGHT_NAMES], dtype=np.float64)
+    totals = totals_of(values, np.broadcast_to(w, values.shape), excluded_hit, excluded_cap)
+    return PoolScores(totals=totals, cosines=cosines, values=values)
+
+
+def totals_of(
+    values: np.ndarray, weights: np.ndarray, excluded_hit: np.ndarray, excluded_cap: float
+) -> np.ndarray:
+    """Totals on 0-100 as the scorer makes them: each pair's weights (a row of ``weights``)
+    shared among its present parts, the excluded cap, rounding to 0.01."""
+    present = ~np.isnan(values)
+    den = np.sum(np.where(present, weights, 0.0), axis=1)
+    num = np.sum(np.where(present, values, 0.0) * weights, axis=1)
+    raw_points = np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), 0.0)
     capped = np.where(excluded_hit & (raw_points > excluded_cap), excluded_cap, raw_points)
-    totals = np.floor(capped * 100.0 + 0.5) / 100.0
+    return np.floor(capped * 100.0 + 0.5) / 100.0
+
+
+def score_jobs(
+    *,
+    weights: Sequence[ScoreWeights],
+    resume_vector: np.ndarray,
+    resume_chunks: np.ndarray,
+    resume_keywords: KeywordVector | None,
+    have: set,
+    resume_category: int = -1,
+    resume_category_confidence: float | None = None,
+    resume_years: float | None = None,
+    vectors: np.ndarray,
+    keywords: Sequence[KeywordVector] | None,
+    requirements: Sequence[np.ndarray],
+    requirement_vectors: Sequence[np.ndarray],
+    categories: np.ndarray,
+    category_confidence: np.ndarray,
+    years_required: np.ndarray,
+    excluded_cap: float = DEFAULT_EXCLUDED_CAP,
+) -> PoolScores:
+    """Score one resume against every job of a pool, as the scorer would pair by pair.
+
+    ``requirements[j]`` is ``(k, 2)``: key and kind (0 required, 1 nice, 2 excluded) of job
+    ``j``'s requirements, one row of ``requirement_vectors[j]`` each; ``have`` holds the keys
+    the resume proves; ``weights[j]`` is the weighting job ``j`` calls for.
+    """
+    n = len(vectors)
+    cosines = (np.asarray(vectors, np.float32) @ np.asarray(resume_vector, np.float32)).astype(
+        np.float64
+    )
+    values = np.full((n, len(WEIGHT_NAMES)), np.nan)
+    col = {name: i for i, name in enumerate(WEIGHT_NAMES)}
+    values[:, col["semantic"]] = _rescale(cosines, DEFAULT_SIMILARITY_RANGE)
+    if resume_keywords is not None and keywords is not None:
+        values[:, col["keywords"]] = _rescale(
+            keyword_similarities(resume_keywords, keywords), KEYWORD_RANGE
+        )
+    passages = resume_chunks if len(resume_chunks) else np.asarray(resume_vector)[None, :]
+    passages = np.asarray(passages, np.float32)
+    excluded_hit = np.zeros(n, dtype=bool)
+    prior, prior_weight = REQUIRED_PRIOR
+    for j in range(n):
+        reqs = np.asarray(requirements[j]).reshape(-1, 2)
+        if not len(reqs):
+            continue
+        kinds, keys = reqs[:, 1], reqs[:, 0].tolist()
+        required = list(dict.fromkeys(k for k, kind in zip(keys, kinds, strict=True) if kind == 0))
+        nice = [
+            k
+            for k in dict.fromkeys(k for k, kind in zip(keys, kinds, strict=True) if kind == 1)
+            if k not in set(required)
+        ]
+        if required:
+            matched = sum(k in have for k in required)
+            values[j, col["required"]] = (matched + prior * prior_weight) / (
+                len(required) + prior_weight
+            )
+            rows = np.flatnonzero(kinds == 0)
+            sims = np.asarray(requirement_vectors[j], np.float32)[rows] @ passages.T
+            values[j, col["related"]] = float(
+                _rescale(sims.max(axis=1).astype(np.float64), RELATED_RANGE).mean()
+            )
+        if nice:
+            values[j, col["nice"]] = sum(k in have for k in nice) / len(nice)
+        excluded_hit[j] = any(k in have for k, kind in zip(keys, kinds, strict=True) if kind == 2)
+    known = (categories >= 0) & (resume_category >= 0)
+    raw = (categories == resume_category).astype(np.float64)
+    confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
+    if resume_category_confidence is not None:
+        confidence = confidence * min(max(resume_category_confidence, 0.0), 1.0)
+    values[:, col["category"]] = np.where(known, 0.5 + (raw - 0.5) * confidence, 0.5)
+    if resume_years is None or np.isnan(resume_years):
+        values[:, col["experience"]] = 0.5
+    else:
+        asked = np.asarray(years_required, dtype=np.float64)
+        fit = np.clip(max(resume_years, 0.0) / np.where(asked > 0, asked, 1.0), None, 1.0)
+        values[:, col["experience"]] = np.where(
+            np.isnan(asked), 0.5, np.where(asked <= 0, 1.0, fit)
+        )
+    w = np.array(
+        [[wt.as_dict()[name] for name in WEIGHT_NAMES] for wt in weights], dtype=np.float64
+    ).reshape(n, len(WEIGHT_NAMES))
+    totals = totals_of(values, w, excluded_hit, excluded_cap)
     return PoolScores(totals=totals, cosines=cosines, values=values)

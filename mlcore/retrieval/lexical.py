@@ -171,8 +171,9 @@ class BM25Index:
         return target
 
     @classmethod
-    def load(cls, directory: str | os.PathLike[str]) -> BM25Index:
-        """Load an index written by ``save``; ``IndexFormatError`` if missing or corrupt."""
+    def load(cls, directory: str | os.PathLike[str], *, mmap: bool = False) -> BM25Index:
+        """Load an index written by ``save``; ``IndexFormatError`` if missing or corrupt.
+        ``mmap`` maps the score matrix read-only instead of reading it, so processes share it."""
         folder = Path(directory)
         try:
             manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -192,7 +193,7 @@ class BM25Index:
             self.ids_ = np.load(folder / IDS_FILE, allow_pickle=False).astype(np.int64)
             if len(self.ids_):
                 self._retriever = _bm25s().BM25.load(
-                    str(folder / _BM25_DIR), allow_pickle=False, show_progress=False
+                    str(folder / _BM25_DIR), allow_pickle=False, show_progress=False, mmap=mmap
                 )
         except (OSError, ValueError) as exc:
             raise IndexFormatError(f"cannot read the BM25 index in {folder}: {exc}") from exc

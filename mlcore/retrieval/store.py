@@ -4,9 +4,10 @@ processes), so that no process builds its own copy and the operating system shar
 
 Per document (row): its id, unit vector, passage (chunk) vectors as float16, keyword vector,
 taxonomy skill ids, a group (the owning team), a category with its confidence, years of
-experience (resumes) or years asked for (jobs), and whether it is active (a resume ready for
-matching and not anonymised; an open job). Scoring a pool of rows needs nothing else, so it
-needs no database. Files are plain ``.npy`` (never pickles) listed with their sha256 in
+experience (resumes) or years asked for (jobs), whether it is active (a resume ready for
+matching; an open job) and, for jobs, the requirements (skill ids, or negative ids of free-text
+terms, with their kind and a float16 vector each). Scoring a pool of rows needs nothing else, so
+it needs no database. Files are plain ``.npy`` (never pickles) listed with their sha256 in
 ``manifest.json``; a folder is immutable once written, and a new version is a new folder.
 """
 
@@ -18,7 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,25 +31,28 @@ __all__ = ["DocumentRow", "DocumentStore", "PoolArrays", "StoreError"]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-# Exact search scans every row: fine up to here (one pass over n x 384 float32 costs about
-# n * 1.5 KB at ~25 GB/s); above it the store also holds an HNSW graph.
-EXACT_MAX = 200_000
-_COLUMNS = (
-    "ids",
-    "vectors",
-    "chunk_offsets",
-    "chunks",
-    "kw_offsets",
-    "kw_ids",
-    "kw_weights",
-    "skill_offsets",
-    "skill_ids",
-    "group",
-    "category",
-    "category_confidence",
-    "years",
-    "active",
-)
+REQUIRED, NICE, EXCLUDED = 0, 1, 2
+
+# Columns with one value per row, and their dtypes ("vectors" is (n, dim)).
+_FIXED = {
+    "ids": np.int64,
+    "vectors": np.float32,
+    "group": np.int64,
+    "category": np.int32,
+    "category_confidence": np.float32,
+    "years": np.float32,
+    "active": bool,
+    "explicit": bool,
+}
+# Ragged columns: a group's rows share "<group>_offsets" (n + 1) and hold one or more value
+# arrays; vectors in them are (m, dim).
+_RAGGED = {
+    "chunks": {"chunks_vectors": np.float16},
+    "kw": {"kw_ids": np.int64, "kw_weights": np.float32},
+    "skills": {"skills_ids": np.int64},
+    "req": {"req_ids": np.int64, "req_kind": np.int8, "req_vectors": np.float16},
+}
+_WIDE = {"vectors", "chunks_vectors", "req_vectors"}
 
 
 class StoreError(ArtifactError):
@@ -57,7 +61,8 @@ class StoreError(ArtifactError):
 
 @dataclass(frozen=True)
 class DocumentRow:
-    """One document as the store keeps it (see the module docstring)."""
+    """One document as the store keeps it (see the module docstring). ``requirements`` holds
+    ``(id, kind)`` pairs, one row of ``requirement_vectors`` each."""
 
     id: int
     vector: np.ndarray
@@ -65,10 +70,13 @@ class DocumentRow:
     keywords: KeywordVector
     skill_ids: Sequence[int] = ()
     group: int = -1
-    category: int = -1  # index into the store's ``categories``, -1 unknown
+    category: int = -1  # a category id, -1 unknown
     category_confidence: float = float("nan")
     years: float = float("nan")
     active: bool = True
+    explicit: bool = False  # jobs: requirements written by a person
+    requirements: Sequence[tuple[int, int]] = ()
+    requirement_vectors: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,20 +92,9 @@ class PoolArrays:
     category: np.ndarray
     category_confidence: np.ndarray
     years: np.ndarray
-
-
-def _ragged(parts: Sequence[np.ndarray], dtype, width: int | None = None):
-    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(p) for p in parts])
-    if width is None:
-        flat = np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
-    else:
-        flat = (
-            np.concatenate([np.asarray(p, dtype).reshape(-1, width) for p in parts])
-            if parts
-            else np.zeros((0, width), dtype)
-        )
-    return offsets, flat
+    explicit: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    requirements: list[np.ndarray] = field(default_factory=list)  # (k, 2): id, kind
+    requirement_vectors: list[np.ndarray] = field(default_factory=list)
 
 
 def _sha256(path: Path) -> str:
@@ -108,15 +105,81 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _segment_index(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Element indices of the given rows' segments, concatenated, and the new offsets."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    starts, ends = offsets[rows], offsets[rows + 1]
+    lengths = ends - starts
+    new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=new_offsets[1:])
+    total = int(new_offsets[-1])
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), new_offsets
+    within = np.arange(total, dtype=np.int64) - np.repeat(new_offsets[:-1], lengths)
+    return np.repeat(starts, lengths) + within, new_offsets
+
+
+def _columns_of(rows: Sequence[DocumentRow], dim: int) -> dict[str, np.ndarray]:
+    """Columns of rows in the given order."""
+
+    def ragged(parts, dtype, width=None):
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in parts], out=offsets[1:])
+        if not parts:
+            return offsets, np.zeros((0, width) if width else 0, dtype)
+        if width:
+            return offsets, np.concatenate([np.asarray(p, dtype).reshape(-1, width) for p in parts])
+        return offsets, np.concatenate([np.asarray(p, dtype).reshape(-1) for p in parts])
+
+    out: dict[str, np.ndarray] = {
+        "ids": np.array([r.id for r in rows], dtype=np.int64),
+        "vectors": np.array(
+            [np.asarray(r.vector, np.float32).reshape(dim) for r in rows], dtype=np.float32
+        ).reshape(-1, dim),
+        "group": np.array([r.group for r in rows], dtype=np.int64),
+        "category": np.array([r.category for r in rows], dtype=np.int32),
+        "category_confidence": np.array([r.category_confidence for r in rows], np.float32),
+        "years": np.array([r.years for r in rows], dtype=np.float32),
+        "active": np.array([r.active for r in rows], dtype=bool),
+        "explicit": np.array([r.explicit for r in rows], dtype=bool),
+    }
+    out["chunks_offsets"], out["chunks_vectors"] = ragged([r.chunks for r in rows], np.float16, dim)
+    out["kw_offsets"], out["kw_ids"] = ragged([r.keywords.ids for r in rows], np.int64)
+    _, out["kw_weights"] = ragged([r.keywords.weights for r in rows], np.float32)
+    out["skills_offsets"], out["skills_ids"] = ragged(
+        [np.asarray(sorted(set(r.skill_ids)), dtype=np.int64) for r in rows], np.int64
+    )
+    reqs = [np.asarray(r.requirements, dtype=np.int64).reshape(-1, 2) for r in rows]
+    out["req_offsets"], out["req_ids"] = ragged([q[:, 0] for q in reqs], np.int64)
+    _, out["req_kind"] = ragged([q[:, 1] for q in reqs], np.int8)
+    vectors = []
+    for r, q in zip(rows, reqs, strict=True):
+        v = r.requirement_vectors
+        v = np.zeros((len(q), dim), np.float32) if v is None else np.asarray(v).reshape(-1, dim)
+        if len(v) != len(q):
+            raise ValueError(f"document {r.id}: one requirement vector per requirement")
+        vectors.append(v)
+    _, out["req_vectors"] = ragged(vectors, np.float16, dim)
+    return out
+
+
+def _column_names() -> list[str]:
+    names = list(_FIXED)
+    for group, values in _RAGGED.items():
+        names += [f"{group}_offsets", *values]
+    return names
+
+
 class DocumentStore:
-    """Column arrays of documents; see :meth:`build`, :meth:`updated`, :meth:`save`, :meth:`load`.
+    """Column arrays of documents sorted by id; see :meth:`build`, :meth:`updated`,
+    :meth:`save` and :meth:`load`.
 
     Attributes
     ----------
     columns : dict of str to ndarray (memory-mapped when loaded)
     meta : dict
-        ``model_id``, ``dim``, ``keywords_model`` (the keyword model's fingerprint),
-        ``categories`` (slugs by code) and the writer's own sync points.
+        ``model_id``, ``dim``, the keyword model's fingerprint, the writer's sync points and
+        ``terms`` (free-text requirement names by their negative id).
     """
 
     def __init__(self, columns: dict[str, np.ndarray], meta: dict) -> None:
@@ -128,88 +191,63 @@ class DocumentStore:
     @classmethod
     def build(cls, rows: Iterable[DocumentRow], *, dim: int, meta: dict) -> DocumentStore:
         rows = sorted(rows, key=lambda r: r.id)
-        ids = np.array([r.id for r in rows], dtype=np.int64)
-        if len(np.unique(ids)) != len(ids):
+        ids = [r.id for r in rows]
+        if len(set(ids)) != len(ids):
             raise ValueError("document ids must be unique")
-        chunk_offsets, chunks = _ragged(
-            [np.asarray(r.chunks).reshape(-1, dim) for r in rows], np.float16, dim
-        )
-        kw_offsets, kw_ids = _ragged([r.keywords.ids for r in rows], np.int64)
-        _, kw_weights = _ragged([r.keywords.weights for r in rows], np.float32)
-        skill_offsets, skill_ids = _ragged(
-            [np.asarray(sorted(set(r.skill_ids)), dtype=np.int64) for r in rows], np.int64
-        )
-        columns = {
-            "ids": ids,
-            "vectors": np.asarray(
-                [np.asarray(r.vector, np.float32) for r in rows], dtype=np.float32
-            ).reshape(-1, dim),
-            "chunk_offsets": chunk_offsets,
-            "chunks": chunks,
-            "kw_offsets": kw_offsets,
-            "kw_ids": kw_ids,
-            "kw_weights": kw_weights,
-            "skill_offsets": skill_offsets,
-            "skill_ids": skill_ids,
-            "group": np.array([r.group for r in rows], dtype=np.int64),
-            "category": np.array([r.category for r in rows], dtype=np.int16),
-            "category_confidence": np.array(
-                [r.category_confidence for r in rows], dtype=np.float32
-            ),
-            "years": np.array([r.years for r in rows], dtype=np.float32),
-            "active": np.array([r.active for r in rows], dtype=bool),
-        }
-        return cls(columns, {**meta, "dim": dim})
+        return cls(_columns_of(rows, dim), {**meta, "dim": dim})
 
-    def rows(self) -> list[DocumentRow]:
-        """Every row back as a DocumentRow (for :meth:`updated`)."""
-        return [self.row(i) for i in range(len(self))]
-
-    def row(self, i: int) -> DocumentRow:
-        c = self.columns
-        return DocumentRow(
-            id=int(c["ids"][i]),
-            vector=np.array(c["vectors"][i]),
-            chunks=np.array(c["chunks"][c["chunk_offsets"][i] : c["chunk_offsets"][i + 1]]),
-            keywords=self.keyword_vector(i),
-            skill_ids=tuple(
-                int(s) for s in c["skill_ids"][c["skill_offsets"][i] : c["skill_offsets"][i + 1]]
-            ),
-            group=int(c["group"][i]),
-            category=int(c["category"][i]),
-            category_confidence=float(c["category_confidence"][i]),
-            years=float(c["years"][i]),
-            active=bool(c["active"][i]),
-        )
+    def _take(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The columns of the given rows, in that order (copies)."""
+        c, out = self.columns, {}
+        for name in _FIXED:
+            out[name] = np.asarray(c[name][rows])
+        for group, values in _RAGGED.items():
+            elements, offsets = _segment_index(c[f"{group}_offsets"], rows)
+            out[f"{group}_offsets"] = offsets
+            for name in values:
+                out[name] = np.asarray(c[name][elements])
+        return out
 
     def updated(
         self, upserts: Iterable[DocumentRow], removed: Iterable[int] = (), **meta
     ) -> DocumentStore:
-        """A new store: rows of ``upserts`` replace or join, ids in ``removed`` leave."""
-        upserts = list(upserts)
-        drop = {int(i) for i in removed} | {r.id for r in upserts}
-        kept = [self.row(i) for i, doc_id in enumerate(self.columns["ids"]) if doc_id not in drop]
-        return DocumentStore.build(
-            kept + upserts, dim=int(self.meta["dim"]), meta={**self.meta, **meta}
-        )
+        """A new store: rows of ``upserts`` replace or join, ids in ``removed`` leave. Column
+        by column: the cost grows with the store's size in bytes, not in Python objects."""
+        upserts = sorted(upserts, key=lambda r: r.id)
+        dim = int(self.meta["dim"])
+        drop = np.fromiter({int(i) for i in removed} | {r.id for r in upserts}, dtype=np.int64)
+        keep = np.flatnonzero(~np.isin(self.columns["ids"], drop))
+        old, new = self._take(keep), _columns_of(upserts, dim)
+        merged: dict[str, np.ndarray] = {}
+        for name in _FIXED:
+            merged[name] = np.concatenate([old[name], new[name]])
+        for group, values in _RAGGED.items():
+            o_off, n_off = old[f"{group}_offsets"], new[f"{group}_offsets"]
+            merged[f"{group}_offsets"] = np.concatenate([o_off, n_off[1:] + o_off[-1]])
+            for name in values:
+                merged[name] = np.concatenate([old[name], new[name]])
+        combined = DocumentStore(merged, {**self.meta, **meta})
+        order = np.argsort(merged["ids"], kind="stable")
+        if len(order) and np.any(np.diff(order) < 0):
+            combined = DocumentStore(combined._take(order), combined.meta)
+        return combined
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.columns["ids"])
 
     def position(self, doc_id: int) -> int | None:
-        if self._position is None:
-            self._position = {int(d): i for i, d in enumerate(self.columns["ids"])}
-        return self._position.get(int(doc_id))
+        found = self.positions([doc_id])
+        return int(found[0]) if len(found) else None
 
     def positions(self, doc_ids: Iterable[int]) -> np.ndarray:
         """Row positions of the ids the store holds (others are left out), in the given order."""
         ids = self.columns["ids"]
         wanted = np.fromiter((int(i) for i in doc_ids), dtype=np.int64)
-        at = np.searchsorted(ids, wanted)
-        at = np.clip(at, 0, max(len(ids) - 1, 0))
-        found = (ids[at] == wanted) if len(ids) else np.zeros(len(wanted), bool)
-        return at[found]
+        if not len(ids) or not len(wanted):
+            return np.zeros(0, dtype=np.int64)
+        at = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+        return at[ids[at] == wanted].astype(np.int64)
 
     def ids_of(self, positions: np.ndarray) -> list[int]:
         return [int(i) for i in self.columns["ids"][np.asarray(positions, dtype=np.int64)]]
@@ -219,12 +257,56 @@ class DocumentStore:
         a, b = c["kw_offsets"][i], c["kw_offsets"][i + 1]
         return KeywordVector(np.array(c["kw_ids"][a:b]), np.array(c["kw_weights"][a:b]))
 
-    def mask(self, *, groups: Sequence[int] | None = None, active_only: bool = True) -> np.ndarray:
-        """Rows a search may return: active, and in one of ``groups`` when given."""
+    def row(self, i: int) -> DocumentRow:
+        c = self.columns
+        a, b = c["req_offsets"][i], c["req_offsets"][i + 1]
+        return DocumentRow(
+            id=int(c["ids"][i]),
+            vector=np.array(c["vectors"][i]),
+            chunks=np.array(
+                c["chunks_vectors"][c["chunks_offsets"][i] : c["chunks_offsets"][i + 1]]
+            ),
+            keywords=self.keyword_vector(i),
+            skill_ids=tuple(
+                int(s) for s in c["skills_ids"][c["skills_offsets"][i] : c["skills_offsets"][i + 1]]
+            ),
+            group=int(c["group"][i]),
+            category=int(c["category"][i]),
+            category_confidence=float(c["category_confidence"][i]),
+            years=float(c["years"][i]),
+            active=bool(c["active"][i]),
+            explicit=bool(c["explicit"][i]),
+            requirements=tuple(
+                (int(r), int(k)) for r, k in zip(c["req_ids"][a:b], c["req_kind"][a:b], strict=True)
+            ),
+            requirement_vectors=np.array(c["req_vectors"][a:b], dtype=np.float32),
+        )
+
+    def mask(
+        self,
+        *,
+        groups: Sequence[int] | None = None,
+        active_only: bool = True,
+        category: int | None = None,
+        skill: int | None = None,
+        exclude: Iterable[int] = (),
+    ) -> np.ndarray:
+        """Rows a search may return: active, in one of ``groups`` (None: any), of a category,
+        holding a skill, and not among the ``exclude`` ids."""
         c = self.columns
         keep = np.array(c["active"], dtype=bool) if active_only else np.ones(len(self), bool)
         if groups is not None:
             keep &= np.isin(c["group"], np.asarray(list(groups), dtype=np.int64))
+        if category is not None:
+            keep &= np.asarray(c["category"]) == category
+        if skill is not None:
+            offsets = np.asarray(c["skills_offsets"])
+            hits = np.flatnonzero(np.asarray(c["skills_ids"]) == skill)
+            has = np.zeros(len(self), bool)
+            has[np.searchsorted(offsets, hits, side="right") - 1] = True
+            keep &= has
+        excluded = self.positions(exclude)
+        keep[excluded] = False
         return keep
 
     def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
@@ -239,28 +321,35 @@ class DocumentStore:
         if k <= 0:
             return np.zeros(0, dtype=np.int64)
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.isfinite(scores[top])]
         order = np.lexsort((self.columns["ids"][top], -scores[top]))
         return top[order].astype(np.int64)
 
     def gather(self, positions: np.ndarray) -> PoolArrays:
         c = self.columns
         positions = np.asarray(positions, dtype=np.int64)
+
+        def segments(group: str, name: str, dtype=None):
+            offsets = c[f"{group}_offsets"]
+            return [np.array(c[name][offsets[p] : offsets[p + 1]], dtype=dtype) for p in positions]
+
+        req_ids, req_kind = segments("req", "req_ids"), segments("req", "req_kind")
         return PoolArrays(
             rows=positions,
             ids=np.array(c["ids"][positions]),
             vectors=np.array(c["vectors"][positions], dtype=np.float32),
-            chunks=[
-                np.array(c["chunks"][c["chunk_offsets"][p] : c["chunk_offsets"][p + 1]], np.float32)
-                for p in positions
-            ],
+            chunks=segments("chunks", "chunks_vectors", np.float32),
             keywords=[self.keyword_vector(int(p)) for p in positions],
-            skill_ids=[
-                np.array(c["skill_ids"][c["skill_offsets"][p] : c["skill_offsets"][p + 1]])
-                for p in positions
-            ],
+            skill_ids=segments("skills", "skills_ids"),
             category=np.array(c["category"][positions]),
             category_confidence=np.array(c["category_confidence"][positions]),
             years=np.array(c["years"][positions]),
+            explicit=np.array(c["explicit"][positions]),
+            requirements=[
+                np.stack([i, k.astype(np.int64)], axis=1) if len(i) else np.zeros((0, 2), np.int64)
+                for i, k in zip(req_ids, req_kind, strict=True)
+            ],
+            requirement_vectors=segments("req", "req_vectors", np.float32),
         )
 
     # -- files -----------------------------------------------------------------------------------
@@ -274,7 +363,7 @@ class DocumentStore:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
         try:
             files = {}
-            for name in _COLUMNS:
+            for name in _column_names():
                 path = tmp / f"{name}.npy"
                 with open(path, "wb") as fh:
                     np.save(fh, np.ascontiguousarray(self.columns[name]), allow_pickle=False)
@@ -312,7 +401,7 @@ class DocumentStore:
         if manifest.get("format_version") != FORMAT_VERSION:
             raise StoreError(f"{folder} is not a document store of format {FORMAT_VERSION}")
         columns = {}
-        for name in _COLUMNS:
+        for name in _column_names():
             entry = (manifest.get("files") or {}).get(f"{name}.npy")
             path = folder / f"{name}.npy"
             if entry is None or not path.is_file() or path.stat().st_size != entry["size"]:
@@ -321,10 +410,14 @@ class DocumentStore:
                 raise StoreError(f"{path} fails its sha256 check (corrupt or altered)")
             try:
                 columns[name] = np.load(path, mmap_mode="r", allow_pickle=False)
-            except ValueError as exc:
-                raise StoreError(f"{path} cannot be read: {exc}") from exc
+            except ValueError:
+                # An empty array cannot be mapped: read it (it is a header and nothing else).
+                try:
+                    columns[name] = np.load(path, allow_pickle=False)
+                except ValueError as exc:
+                    raise StoreError(f"{path} cannot be read: {exc}") from exc
         if len(columns["ids"]) != manifest.get("count"):
             raise StoreError(
-                f"{folder} holds {len(columns['ids'])} rows, its manifest says otherwise"
+                f"{folder} holds {len(columns['ids'])} rows, the manifest says otherwise"
             )
         return cls(columns, manifest.get("meta") or {})

@@ -105,3 +105,71 @@ def test_keyword_similarities_of_a_pool_are_the_pairwise_ones():
     query = KW.vector("python sql payroll")
     docs = [KW.vector(t) for t in ("python", "excel gaap", "sql payroll python", "")]
     assert keyword_similarities(query, docs) == pytest.approx([query.similarity(d) for d in docs])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 10))
+def test_job_pool_totals_equal_the_pairwise_scores(seed, n_jobs):
+    from mlcore.retrieval.batch import score_jobs
+
+    rng = np.random.default_rng(seed)
+    has = rng.choice(SKILLS, rng.integers(0, 5), replace=False)
+    resume = ResumeSide(
+        text="",
+        vector=unit(rng, 1)[0],
+        chunks=unit(rng, int(rng.integers(0, 4))),
+        skills=tuple(SkillMatch(str(s), "technical", ()) for s in has),
+        category=CATEGORIES[int(rng.integers(0, 3))] if rng.random() < 0.8 else None,
+        category_confidence=float(rng.random()) if rng.random() < 0.5 else None,
+        years_experience=float(rng.integers(0, 8)) if rng.random() < 0.7 else None,
+        keywords=KW.vector(" ".join(rng.choice(WORDS, 6))),
+    )
+    jobs, reqs, req_vecs = [], [], []
+    for _ in range(n_jobs):
+        names = list(rng.choice(SKILLS, rng.integers(0, 5), replace=False))
+        kinds = [int(rng.choice([0, 0, 1, 2])) for _ in names]
+        vecs = unit(rng, len(names))
+        required = tuple(n for n, k in zip(names, kinds, strict=True) if k == 0)
+        jobs.append(
+            JobSide(
+                text="job",
+                vector=unit(rng, 1)[0],
+                required=required,
+                nice=tuple(n for n, k in zip(names, kinds, strict=True) if k == 1),
+                excluded=tuple(n for n, k in zip(names, kinds, strict=True) if k == 2),
+                category=CATEGORIES[int(rng.integers(0, 3))] if rng.random() < 0.7 else None,
+                category_confidence=float(rng.random()) if rng.random() < 0.5 else None,
+                years_required=float(rng.integers(0, 6)) if rng.random() < 0.6 else None,
+                keywords=KW.vector(" ".join(rng.choice(WORDS, 5))),
+                required_vectors=vecs[[k == 0 for k in kinds]] if required else None,
+                explicit=bool(rng.random() < 0.5),
+            )
+        )
+        reqs.append(np.array([[SKILLS.index(n), k] for n, k in zip(names, kinds, strict=True)]))
+        req_vecs.append(vecs)
+    weights = [ScoreWeights(*rng.random(7) + 0.01), ScoreWeights(*rng.random(7) + 0.01)]
+    expected = [score(pair_signals(j, resume), weights[int(j.explicit)]).total for j in jobs]
+    codes = {c: i for i, c in enumerate(CATEGORIES)}
+    pool = score_jobs(
+        weights=[weights[int(j.explicit)] for j in jobs],
+        resume_vector=resume.vector,
+        resume_chunks=resume.chunks,
+        resume_keywords=resume.keywords,
+        have={SKILLS.index(s.name) for s in resume.skills},
+        resume_category=codes.get(resume.category, -1),
+        resume_category_confidence=resume.category_confidence,
+        resume_years=resume.years_experience,
+        vectors=np.stack([j.vector for j in jobs]),
+        keywords=[j.keywords for j in jobs],
+        requirements=reqs,
+        requirement_vectors=req_vecs,
+        categories=np.array([codes.get(j.category, -1) for j in jobs]),
+        category_confidence=np.array(
+            [np.nan if j.category_confidence is None else j.category_confidence for j in jobs]
+        ),
+        years_required=np.array(
+            [np.nan if j.years_required is None else j.years_required for j in jobs]
+        ),
+    )
+    assert pool.totals.tolist() == pytest.approx(expected, abs=0.011)
+    assert np.sum(np.abs(pool.totals - np.array(expected)) > 1e-9) <= 1

@@ -94,3 +94,28 @@ def test_a_saved_store_is_mapped_back_and_damage_is_refused(store, tmp_path):
 def test_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="unique"):
         DocumentStore.build([row(1), row(1)], dim=DIM, meta={})
+
+
+def test_an_empty_store_saves_loads_and_searches(tmp_path):
+    empty = DocumentStore.build([], dim=DIM, meta={})
+    empty.save(tmp_path / "e")
+    loaded = DocumentStore.load(tmp_path / "e")
+    assert len(loaded) == 0 and len(loaded.search(np.ones(DIM, np.float32), 5)) == 0
+    grown = loaded.updated([row(1)])
+    assert grown.columns["ids"].tolist() == [1]
+
+
+def test_job_rows_keep_their_requirements_and_masks_filter_by_category_skill_and_ids(store):
+    jobs = DocumentStore.build(
+        [
+            row(1, requirements=[(7, 0), (-5, 1)], requirement_vectors=unit(2, 9)),
+            row(2, requirements=[]),
+        ],
+        dim=DIM,
+        meta={},
+    )
+    pool = jobs.gather(jobs.positions([1, 2]))
+    assert pool.requirements[0].tolist() == [[7, 0], [-5, 1]]
+    assert pool.requirement_vectors[0].shape == (2, DIM) and len(pool.requirements[1]) == 0
+    mask = store.mask(active_only=False, category=2, skill=7, exclude=[5])
+    assert store.ids_of(np.flatnonzero(mask)) == [2]

@@ -12,6 +12,8 @@ from django.db import transaction
 
 from mlcore.embeddings import DocumentEmbedding, Embedder, get_embedder
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
+from mlcore.embeddings.codec import EncodedSentences, SentenceCodec
+from mlcore.explain import Sentences, sentences_of
 from mlcore.retrieval.keywords import KeywordModel
 
 _lock = threading.Lock()
@@ -96,6 +98,61 @@ def keyword_model_get() -> KeywordModel:
         return _keyword_model
 
 
+_sentence_codec: SentenceCodec | None = None
+
+
+def sentence_codec_get() -> SentenceCodec:
+    """The sentence codec (compact sentence vectors), loaded once per process from
+    settings.SENTENCE_CODEC_DIR and verified on load."""
+    global _sentence_codec
+    with _lock:
+        if _sentence_codec is None:
+            _sentence_codec = SentenceCodec.load(settings.SENTENCE_CODEC_DIR)
+        return _sentence_codec
+
+
+def sentences_encode(texts: Sequence[str]) -> list[tuple[bytes, list[list[int]]]]:
+    """Per text, its quotable sentences encoded with the codec, and their spans, in one batch."""
+    found = [sentences_of(t) for t in texts]
+    flat = [sentence for items in found for sentence, _ in items]
+    codec = sentence_codec_get()
+    vectors = embedder_get().encode(flat) if flat else np.zeros((0, 1), np.float32)
+    out, at = [], 0
+    for items in found:
+        part = vectors[at : at + len(items)]
+        at += len(items)
+        encoded = codec.encode(part) if len(items) else codec.encode(np.zeros((0, part.shape[1])))
+        out.append((encoded.to_bytes(), [list(span) for _, span in items]))
+    return out
+
+
+def sentences_stored(row, text: str) -> Sentences | None:
+    """A stored row's sentences in the codec's space, or None when they are missing, of
+    another codec, or do not fit the text any more."""
+    if row is None or not row.sentences or row.sentences_codec != sentence_codec_get().fingerprint_:
+        return None
+    try:
+        vectors = sentence_codec_get().decode(EncodedSentences.from_bytes(bytes(row.sentences)))
+    except ValueError:
+        return None
+    spans = [tuple(s) for s in row.sentence_spans or []]
+    if len(spans) != len(vectors) or any(not (0 <= a < b <= len(text)) for a, b in spans):
+        return None
+    items = tuple((" ".join(text[a:b].split()), (a, b)) for a, b in spans)
+    return Sentences(items=items, vectors=vectors)
+
+
+def sentences_now(text: str) -> Sentences:
+    """A text's sentences encoded now, in the codec's space (the query side of a ranking)."""
+    items = tuple(sentences_of(text))
+    codec = sentence_codec_get()
+    if not items:
+        return Sentences(items=(), vectors=np.zeros((0, codec.dims), np.float32))
+    return Sentences(
+        items=items, vectors=codec.project(embedder_get().encode([s for s, _ in items]))
+    )
+
+
 def embeddings_store(
     *,
     model,
@@ -105,13 +162,16 @@ def embeddings_store(
     keyword_texts: Sequence[str] | None = None,
 ) -> list[DocumentEmbedding]:
     """Encode ``texts`` and replace each object's stored embedding for the current model, with
-    the keyword vector of ``keyword_texts`` (default: ``texts``) beside it."""
+    the keyword vector of ``keyword_texts`` (default: ``texts``) and the encoded sentences of
+    ``texts`` beside it."""
     embedder = embedder_get()
     docs = embedder.encode_documents(list(texts))
     keywords = keyword_model_get()
     keyword_vectors = [
         keywords.vector(t).to_bytes() for t in (keyword_texts if keyword_texts else texts)
     ]
+    sentences = sentences_encode(list(texts))
+    codec = sentence_codec_get().fingerprint_
     with transaction.atomic():
         model.objects.filter(
             **{f"{owner_field}__in": objects, "model_id": embedder.model_id}
@@ -128,8 +188,13 @@ def embeddings_store(
                     chunk_spans=[list(s) for s in doc.chunk_spans],
                     keywords=kw,
                     keywords_model=keywords.fingerprint_,
+                    sentences=sentence_codes,
+                    sentence_spans=spans,
+                    sentences_codec=codec,
                 )
-                for obj, doc, kw in zip(objects, docs, keyword_vectors, strict=True)
+                for obj, doc, kw, (sentence_codes, spans) in zip(
+                    objects, docs, keyword_vectors, sentences, strict=True
+                )
             ]
         )
     return docs

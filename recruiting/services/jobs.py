@@ -24,6 +24,7 @@ from recruiting.services.requirements import (
     job_requirements_extract,
     job_set_requirements,
     job_terms,
+    jobs_requirements_encode,
 )
 from recruiting.services.teams import job_edit_check
 from recruiting.signals import documents_embedded
@@ -270,6 +271,7 @@ def jobs_embed(jobs: list[Job]) -> None:
             texts=[f"{j.title}\n{j.description_text}" for j in todo],
             keyword_texts=[job_keyword_text(j) for j in todo],
         )
+        jobs_requirements_encode(todo)
     ids = [j.pk for j in jobs]
     transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from mlcore.jobtext import posting_requirements
+from mlcore.jobtext import looks_like_term_list, posting_requirements
 from mlcore.terms import MAX_TERM_CHARS, core_term, term_key
 from recruiting.models import Job, JobEmbedding, JobSkill
-from recruiting.services.embedding import keyword_model_get
+from recruiting.services.embedding import embedder_get, keyword_model_get
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
 
 MAX_TERMS_PER_LIST = 50
@@ -147,7 +148,7 @@ def job_set_requirements(
     JobSkill.objects.filter(job=job).delete()
     JobSkill.objects.bulk_create(_rows(job, terms, JobSkill.Origin.RECRUITER))
     Job.objects.filter(pk=job.pk).update(updated_at=timezone.now())
-    job_keywords_refresh(job)
+    jobs_requirements_encode([job])
     return terms
 
 
@@ -167,10 +168,28 @@ def job_keyword_text(job: Job, names: Sequence[str] | None = None) -> str:
     return "\n".join([job.title, job.description_text, *names])
 
 
-def job_keywords_refresh(job: Job) -> None:
-    """Store the keyword vector of the job's text with its current requirements."""
+def jobs_requirements_encode(jobs: Sequence[Job]) -> None:
+    """Store what scoring needs of each job's current requirements beside its embeddings: the
+    keyword vector of its text with the requirement names, and one float16 vector per name
+    (encoded here, in one batch, so that no request encodes them)."""
+    if not jobs:
+        return
     model = keyword_model_get()
-    JobEmbedding.objects.filter(job=job).update(
-        keywords=model.vector(job_keyword_text(job)).to_bytes(),
-        keywords_model=model.fingerprint_,
-    )
+    names = {job.pk: [t.name for t in job_terms(job) if t.requirement != EXCLUDED] for job in jobs}
+    distinct = sorted({n for ns in names.values() for n in ns})
+    vectors = dict(zip(distinct, embedder_get().encode(distinct), strict=True)) if distinct else {}
+    for job in jobs:
+        ns = names[job.pk]
+        matrix = np.stack([vectors[n] for n in ns]).astype(np.float16) if ns else np.zeros((0,))
+        JobEmbedding.objects.filter(job=job).update(
+            keywords=model.vector(job_keyword_text(job, ns)).to_bytes(),
+            keywords_model=model.fingerprint_,
+            requirement_names=ns,
+            requirement_vectors=matrix.tobytes(),
+        )
+
+
+def requirements_explicit(*, origins: Sequence[str], description_text: str) -> bool:
+    """Whether a job's requirements were written by a person: a recruiter set some, or the
+    description is a pasted list of terms. The score's explicit weighting follows them."""
+    return JobSkill.Origin.RECRUITER in origins or looks_like_term_list(description_text)

@@ -1,11 +1,11 @@
 """`manage.py reconcile_index`: find and repair differences between the stored embeddings and the
-saved job and resume indexes."""
+shared job and resume stores."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from matching.services.index import index_reconcile
+from matching.services.store import store_reconcile
 
 KINDS = {"job": "job", "jobs": "job", "resume": "resume", "resumes": "resume"}
 
@@ -24,18 +24,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: list[str] | None, dry_run: bool, **options) -> None:
         for k in dict.fromkeys(KINDS[k] for k in kind or ["job", "resume"]):
-            report = index_reconcile(k, dry_run=dry_run)
+            report = store_reconcile(k, dry_run=dry_run)
             if dry_run:
                 outcome = "dry run, nothing changed"
             else:
-                outcome = "repaired" if report.differences else "nothing to repair"
-                if report.repaired and not report.differences:
-                    outcome = "index saved"
+                outcome = "rebuilt" if report.repaired else "nothing to repair"
             self.stdout.write(
-                f"{k}: {report.stored} stored, {report.indexed} indexed (saved index"
-                f" {report.saved}); {len(report.missing)} missing, {len(report.orphaned)}"
-                f" orphaned, {len(report.stale)} stale, {report.differences} differences"
-                f" -> {outcome}"
+                f"{k}: {report.stored} stored, {report.held} in the store ({report.version});"
+                f" {len(report.missing)} missing, {len(report.orphaned)} orphaned,"
+                f" {len(report.stale)} stale, {report.differences} differences -> {outcome}"
             )
             if report.unusable:
                 self.stderr.write(
