@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -36,13 +37,17 @@ class Command(BaseCommand):
         recruiter_create(username="colleague", password=password, email="colleague@example.com")
         recruiter_create(username="admin", password=password, email="admin@example.com", staff=True)
 
+        # File-drop sources may only read FILE_DROP_DIR: the demo postings are dropped there.
+        drop = Path(settings.FILE_DROP_DIR) / "demo"
+        drop.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEMO_DIR / "jobs.json", drop / "jobs.json")
         source = JobSource.objects.filter(name="Demo job board").first() or JobSource(
             name="Demo job board",
             kind=JobSource.Kind.FILEDROP,
-            url=str(DEMO_DIR),
+            url=str(drop),
             schedule="0 6 * * *",
         )
-        source.url = str(DEMO_DIR)
+        source.url = str(drop)
         source_save(source=source)
         run = ingestion_run_now(source=source, trigger="demo")
         self.stdout.write(
