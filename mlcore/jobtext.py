@@ -5,6 +5,7 @@ the app and the ranking evaluation."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,9 +34,10 @@ OTHER_HEADING = re.compile(
     r"who we are|benefits|what we offer|perks|compensation|salary|how to apply|the role|your role)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-# Headings of the parts that describe the company or the offer, not the candidate.
+# Headings of the parts that describe the company or the offer, not the candidate. "[^\w\n]*" as
+# above: "\W*" crossed blank lines, and a long run of them took minutes.
 BLURB_HEADING = re.compile(
-    r"^\W*(about us|about the company|about the team|who we are|our company|our mission|"
+    r"^[^\w\n]*(about us|about the company|about the team|who we are|our company|our mission|"
     r"benefits|what we offer|perks|compensation|salary|how to apply|equal opportunity)\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -149,11 +151,19 @@ def looks_like_term_list(text: str) -> bool:
     return max(words) <= 8 and sum(words) / len(words) <= 4.5
 
 
-def _sentence_of(sentences: list[Span], position: int) -> Span | None:
-    for start, end in sentences:
-        if start <= position < end:
-            return (start, end)
-    return None
+class _Spans:
+    """Sorted, non-overlapping spans that answer "which one holds this position?" by bisection,
+    so a text with many matches and many sentences or sections costs no more than their sum."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def find(self, position: int) -> Span | None:
+        i = bisect_right(self.starts, position) - 1
+        if i >= 0 and position < self.spans[i][1]:
+            return self.spans[i]
+        return None
 
 
 def _blurb_spans(text: str) -> list[Span]:
@@ -191,28 +201,37 @@ def posting_requirements(
     """
     if looks_like_term_list(text):
         return _list_requirements(text, taxonomy)
-    nice_sections = nice_spans(text)
-    blurb_sections = _blurb_spans(text)
-    sentences = split_sentences(text)
+    nice_sections = _Spans(nice_spans(text))
+    blurb_sections = _Spans(_blurb_spans(text))
+    sentences = _Spans(split_sentences(text))
+    # Each sentence is read for cues once, however many skills it names: a long list in one
+    # sentence was searched again for every skill in it, quadratic in its length.
+    sentence_cue: dict[Span, str] = {}
     out: list[PostingRequirement] = []
     n_required = 0
     for match in taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts]):
         verdicts = []
         for start, _ in match.spans:
-            if any(a <= start < b for a, b in blurb_sections):
+            if blurb_sections.find(start):
                 verdicts.append("blurb")
                 continue
-            if any(a <= start < b for a, b in nice_sections):
+            if nice_sections.find(start):
                 verdicts.append("nice")
                 continue
-            sentence = _sentence_of(sentences, start)
-            chunk = text[sentence[0] : sentence[1]] if sentence else ""
-            if chunk and BLURB_CUE.search(chunk):
-                verdicts.append("blurb")
-            elif chunk and NICE_CUE.search(chunk):
-                verdicts.append("nice")
-            else:
+            sentence = sentences.find(start)
+            if sentence is None:
                 verdicts.append("required")
+                continue
+            if sentence not in sentence_cue:
+                chunk = text[sentence[0] : sentence[1]]
+                sentence_cue[sentence] = (
+                    "blurb"
+                    if BLURB_CUE.search(chunk)
+                    else "nice"
+                    if NICE_CUE.search(chunk)
+                    else "required"
+                )
+            verdicts.append(sentence_cue[sentence])
         kept = [
             span for span, verdict in zip(match.spans, verdicts, strict=True) if verdict != "blurb"
         ]

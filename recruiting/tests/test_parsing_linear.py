@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from mlcore import jobtext
+from mlcore.skills import SkillEntry, SkillTaxonomy
 from mlcore.text import split_sentences
 from recruiting.parsing.clean import clean_text
 from recruiting.parsing.contacts import extract_contacts
@@ -39,6 +40,15 @@ LINEAR = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
+TAXONOMY = SkillTaxonomy.from_entries(
+    [SkillEntry("Python"), SkillEntry("SQL"), SkillEntry("Go", ("Golang",), requires_context=True)]
+)
+
+
+def posting_requirements(text: str):
+    return jobtext.posting_requirements(text, TAXONOMY)
+
+
 TEXT_FUNCTIONS = {
     "clean_text": clean_text,
     "detect_sections": detect_sections,
@@ -47,6 +57,7 @@ TEXT_FUNCTIONS = {
     "split_sentences": split_sentences,
     "job_sections": jobtext.sections,
     "years_required_of": jobtext.years_required_of,
+    "posting_requirements": posting_requirements,
 }
 
 
@@ -62,6 +73,10 @@ def repeated(unit: str):
 @example(unit="ab-\n")
 @example(unit="\n")  # job_sections: every line start rescanned the blank lines below it
 @example(unit="*\n")
+# posting_requirements: each skill re-read its whole sentence for cues; each mention looked for
+# its sentence from the first one; "About us" headings rescanned the blank lines below.
+@example(unit="SQL, ")
+@example(unit="SQL. ")
 def test_a_long_run_of_a_short_pattern_costs_time_in_proportion_to_its_length(name, unit):
     assert growth(TEXT_FUNCTIONS[name], repeated(unit), n=N, bound=LINEAR_BOUND) <= LINEAR_BOUND
 
