@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-__all__ = ["clean_text", "truncate"]
+__all__ = ["cap_combining_runs", "clean_text", "truncate"]
 
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # Bullet glyphs from symbol fonts that land in the Private Use Area (Symbol, Wingdings).
@@ -36,6 +37,46 @@ _HYPHEN_BREAK = re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ]{2})[-\u00ad]\n[ \t]*(?=
 _LETTER_SPACED = re.compile(r"(?<![^\s])(?:[A-Za-z] ){3,}[A-Za-z](?![^\s])")
 
 
+# Unicode normalisation puts each run of combining marks in canonical order by sorting it in
+# place, in time quadratic in the run's length: 300,000 alternating accents took minutes. No
+# script stacks more than a few marks on one letter; the stream-safe format of UAX #15 allows 30,
+# and a longer run keeps its first 30.
+MAX_COMBINING_RUN = 30
+
+
+@cache
+def _combining_run() -> re.Pattern[str]:
+    """A run of more than MAX_COMBINING_RUN non-starters: characters with a combining class, or
+    whose compatibility decomposition starts with one (built once, on first use)."""
+    marks = []
+    for code in range(0x110000):
+        ch = chr(code)
+        if unicodedata.combining(ch) or (
+            unicodedata.decomposition(ch)
+            and unicodedata.combining(unicodedata.normalize("NFKD", ch)[0])
+        ):
+            marks.append(code)
+    ranges = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    cls = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"([{cls}]{{{MAX_COMBINING_RUN}}})[{cls}]+")
+
+
+def cap_combining_runs(text: str) -> str:
+    """``text`` with every run of combining marks cut to MAX_COMBINING_RUN, so that Unicode
+    normalisation of it costs time in proportion to its length."""
+    if text.isascii():
+        return text
+    return _combining_run().sub(r"\1", text)
+
+
 def _char_ok(ch: str) -> bool:
     cat = unicodedata.category(ch)
     if cat == "Cc":
@@ -50,7 +91,7 @@ def clean_text(raw: str) -> str:
     if any(ch in text for ch in _PUA_BULLETS):
         text = "".join(_PUA_BULLETS.get(ch, ch) for ch in text)
     text = _HYPHEN_BREAK.sub("", text.replace("\u00ad\n", "-\n"))
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", cap_combining_runs(text))
     text = "".join(ch for ch in text if ch not in _DROP and _char_ok(ch))
     lines = []
     for line in text.split("\n"):

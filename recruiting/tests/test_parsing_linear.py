@@ -73,6 +73,8 @@ def repeated(unit: str):
 @example(unit="ab-\n")
 @example(unit="\n")  # job_sections: every line start rescanned the blank lines below it
 @example(unit="*\n")
+# clean_text: Unicode normalisation sorted a run of combining marks in quadratic time.
+@example(unit="\u0301\u0316")
 # posting_requirements: each skill re-read its whole sentence for cues; each mention looked for
 # its sentence from the first one; "About us" headings rescanned the blank lines below.
 @example(unit="SQL, ")
