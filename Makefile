@@ -9,7 +9,7 @@ STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/re
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load evaluate repro dvc-remote clean
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load soak evaluate repro dvc-remote clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ bench-match: venv ## Match API p50/p95 and model/index/database shares at 10k jo
 
 load: venv ## 60 s locust run against gunicorn + PostgreSQL + Redis on 127.0.0.1; fails on any error
 	bash bench/load/run_load.sh
+
+DURATION ?= 600
+soak: venv ## Soak for DURATION s (default 600): gunicorn + worker + beat on PostgreSQL (rr_soak) + Redis (dbs 6-7), uploads and ingestion, the worker SIGKILLed every 60 s; fails on any lost, duplicated or stuck row
+	$(PY) bench/soak.py --duration $(DURATION)
 
 evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift and skill extraction against baselines
 	$(PY) bench/eval_classifiers.py --data-dir ../shared/data
