@@ -31,8 +31,9 @@ pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 # A request may cost this many times a normal one. The inputs are ~100x a normal resume and
 # every step is linear, so the fixed cost of a request (auth, rows, embedding) keeps the ratio
-# far below; a quadratic step on 300,000 characters costs minutes, thousands of times more.
-COST_BOUND = 60
+# below (10-50x measured); a quadratic step on 300,000 characters costs minutes, thousands of
+# times more.
+COST_BOUND = 100
 # How far one request may raise the peak RSS of the process: a 300,000-character text is 0.3-1.2 MB
 # as a str; the PDF that took a worker to 2.2 GB would be far over.
 MEMORY_BOUND = 200 * MB
@@ -411,10 +412,15 @@ GROWTH_BOUND = 8
 
 
 def growth(call: Callable[[object], object], make: Callable[[int], object], n: int) -> float:
+    """How many times more CPU ``call(make(4 * n))`` takes than ``call(make(n))``; each call must
+    do its work afresh (no duplicate, no cached result). A ratio over the bound is measured once
+    more, since one disturbed call can read high; a quadratic step reads high every time."""
     small, large = make(n), make(4 * n)
     call(small)  # lazy imports and caches
     base = min(measure(lambda: call(small)).cpu for _ in range(2))
     ratio = measure(lambda: call(large)).cpu / max(base, 1e-3)
+    if ratio > GROWTH_BOUND:
+        ratio = min(ratio, measure(lambda: call(large)).cpu / max(base, 1e-3))
     if PRINT_COSTS:
         print(f"GROWTH {ratio:.1f}x base {base:.4f}s")
     return ratio
