@@ -177,6 +177,11 @@ def _check_k(k: int) -> int:
     return k
 
 
+# What scoring reads of a stored embedding (the passages and sentences stay in the database
+# until an explanation asks for them).
+_SCORING_FIELDS = ("chunks", "chunk_spans", "sentences", "sentence_spans")
+
+
 def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
     if row is None:
         raise ApplicationError(
@@ -192,6 +197,16 @@ def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
             code="damaged_embedding",
             status=409,
         ) from exc
+
+
+def _vector(row, owner_field: str) -> np.ndarray:
+    """The document vector alone (409 as :func:`_vectors`)."""
+    if row is None:
+        return _vectors(row, owner_field)[0]
+    try:
+        return row.as_array()
+    except ValueError:
+        return _vectors(row, owner_field)[0]
 
 
 # -- the job side -----------------------------------------------------------------------------
@@ -243,7 +258,7 @@ def _requirements_of(
     job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=None
 ) -> Requirements:
     """A job's requirements; lists given by the caller replace the stored ones of that kind."""
-    vector, _ = _vectors(embedding, "job")
+    vector = _vector(embedding, "job")
     stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
     overridden = required is not None or nice is not None or excluded is not None
     explicit = overridden or requirements_explicit(
@@ -276,7 +291,11 @@ def _requirements_of(
 
 
 def job_requirements(job: Job, *, required=None, nice=None, excluded=None) -> Requirements:
-    embedding = JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id).first()
+    embedding = (
+        JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id)
+        .defer(*_SCORING_FIELDS)
+        .first()
+    )
     skills = list(JobSkill.objects.filter(job=job).for_matching())
     return _requirements_of(job, embedding, skills, required=required, nice=nice, excluded=excluded)
 
@@ -286,7 +305,9 @@ def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
     ids = [j.pk for j in jobs]
     embeddings = {
         e.job_id: e
-        for e in JobEmbedding.objects.filter(job_id__in=ids, model_id=embedder_get().model_id)
+        for e in JobEmbedding.objects.filter(
+            job_id__in=ids, model_id=embedder_get().model_id
+        ).defer(*_SCORING_FIELDS)
     }
     skills: dict[int, list[JobSkill]] = {pk: [] for pk in ids}
     for js in JobSkill.objects.filter(job_id__in=ids).for_matching():
@@ -429,11 +450,12 @@ def _order(scores: PoolScores, ids: np.ndarray) -> np.ndarray:
 # -- results ----------------------------------------------------------------------------------
 def _resume_skills(ids: Sequence[int]) -> dict[int, list[SkillMatch]]:
     out: dict[int, list[SkillMatch]] = {i: [] for i in ids}
-    for rs in ResumeSkill.objects.filter(resume_id__in=ids).select_related("skill"):
-        out[rs.resume_id].append(
-            SkillMatch(
-                name=rs.skill.name, kind=rs.skill.kind, spans=tuple(tuple(s) for s in rs.spans)
-            )
+    rows = ResumeSkill.objects.filter(resume_id__in=ids).values_list(
+        "resume_id", "skill__name", "skill__kind", "spans"
+    )
+    for resume_id, name, kind, spans in rows:
+        out[resume_id].append(
+            SkillMatch(name=name, kind=kind, spans=tuple(tuple(s) for s in spans))
         )
     return out
 
