@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
+from matching.services.registry import active_weights
 from matching.services.store import (
     _job_rows,
     _resume_rows,
@@ -32,10 +33,11 @@ from mlcore.explain import Sentences
 from mlcore.explain import explain as mlcore_explain
 from mlcore.jobtext import looks_like_term_list, years_required_of
 from mlcore.retrieval.batch import PoolScores, score_jobs, score_pool
+from mlcore.retrieval.fit import WEIGHT_NAMES
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
 from mlcore.retrieval.keywords import KeywordVector, keyword_tokens
 from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_evidence, pair_signals
-from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, score
+from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, part_values, score
 from mlcore.retrieval.store import DocumentStore, PoolArrays
 from mlcore.skills import SkillMatch
 from mlcore.terms import find_terms
@@ -85,9 +87,10 @@ def match_params() -> dict:
 
 
 def weights() -> MatchWeights:
-    """The score's two weightings: params.yaml's ``match.weights`` (fitted on the labelled
+    """The score's two weightings: the active model version's, refitted on recruiters'
+    decisions (stage `weights`), else params.yaml's ``match.weights`` (fitted on the labelled
     sets; see bench/eval_ranking.py)."""
-    return MatchWeights.from_mapping(match_params().get("weights"))
+    return active_weights() or MatchWeights.from_mapping(match_params().get("weights"))
 
 
 # What a job asks for (from a Job row, or typed in by a recruiter): the job side of a pair.
@@ -798,6 +801,45 @@ def _job_results(
         )
         for n, (b, s, job, req, ev) in enumerate(scored)
     ]
+
+
+def judged_queries(pairs: Iterable[tuple[int, int, int]]) -> list[dict]:
+    """Recruiters' decisions, ``(job_id, resume_id, label)``, as the `weights` stage reads them
+    (mlcore.pipelines.weights): one query per job with candidates of both labels, holding each
+    decided candidate's part values as the app scores the pair now (None where a part has no
+    evidence), the labels, and whether the job's requirements were written by a person.
+    Candidates no longer matchable (erased, anonymised) and jobs without a vector are left out."""
+    by_job: dict[int, dict[int, int]] = {}
+    for job_id, resume_id, label in pairs:
+        by_job.setdefault(job_id, {})[resume_id] = int(label)
+    wanted = [j for j, labels in by_job.items() if len(set(labels.values())) > 1]
+    jobs = Job.objects.in_bulk(wanted)
+    resume_ids = sorted({r for j in wanted for r in by_job[j]})
+    pool = _fresh_pool("resume", resume_ids)
+    resumes = Resume.objects.select_related("category").in_bulk([int(i) for i in pool.ids])
+    skills = _resume_skills(list(resumes))
+    position = {int(rid): i for i, rid in enumerate(pool.ids)}
+    out = []
+    for job_id in sorted(jobs):
+        try:
+            req = job_requirements(jobs[job_id])
+        except ApplicationError:
+            continue  # not embedded with the current model
+        values, labels = [], []
+        for resume_id, label in sorted(by_job[job_id].items()):
+            if resume_id not in position or resume_id not in resumes:
+                continue
+            side = _resume_side(
+                resumes[resume_id], pool, position[resume_id], skills[resume_id]
+            )
+            parts = part_values(pair_signals(req, side, pair_evidence(req, side)))
+            values.append([parts[name] for name in WEIGHT_NAMES])
+            labels.append(label)
+        if len(set(labels)) > 1:
+            out.append(
+                {"job": job_id, "explicit": req.explicit, "values": values, "labels": labels}
+            )
+    return out
 
 
 def explain_pair(

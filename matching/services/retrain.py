@@ -7,6 +7,7 @@ active model and its index untouched.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -21,7 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from matching.models import ModelVersion, RetrainRun
+from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
+from mlcore.pipelines.common import write_atomic
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)
@@ -193,10 +196,24 @@ def retrain_run(*, run_id: int) -> RetrainRun:
         return _retrain(run)
 
 
+FEEDBACK_FILE = Path("data") / "feedback" / "queries.jsonl"
+
+
+def feedback_export(root: Path) -> int:
+    """Recruiters' shortlist/reject decisions, with each pair's part values as the app scores
+    it, into the pipeline's ``data/feedback/queries.jsonl`` (atomically), where the `weights`
+    stage refits the score on them. Returns how many queries (jobs) were written."""
+    queries = matching.judged_queries(pipeline.labelled_pairs())
+    text = "".join(json.dumps(q, sort_keys=True) + "\n" for q in queries)
+    write_atomic(root / FEEDBACK_FILE, text.encode())
+    return len(queries)
+
+
 def _retrain(run: RetrainRun) -> RetrainRun:
     root = pipeline_root()
     RetrainRun.objects.filter(pk=run.pk).update(stages_total=len(pipeline_stages(root)))
     try:
+        feedback_export(root)
         ok, log = _dvc_repro(root, run)
     except Exception as exc:
         logger.exception("retrain %s: dvc repro could not run", run.pk)

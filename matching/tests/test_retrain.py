@@ -195,3 +195,62 @@ def test_new_uploads_are_classified_by_the_active_model(
         resume, _ = resume_create_from_text(owner=recruiter, text=text.replace("Maria", "Marta"))
     resume.refresh_from_db()
     assert resume.category_confidence is not None
+
+
+def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_figure(
+    pipeline_root, django_capture_on_commit_callbacks, recruiter, skills, categories
+):
+    """Shortlists and rejections become the `weights` stage's training data: the new version
+    carries refitted weights that the scorer then uses, and its held-out nDCG@10 is a gate
+    metric (a version worse on it than the active one stays inactive)."""
+    import json
+
+    from matching.services import matching, pipeline
+    from recruiting.services.jobs import job_create
+    from recruiting.services.resumes import resume_create_from_text
+
+    body = "Summary\nBackend engineer with eight years of experience.\nSkills\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_create(
+            owner=recruiter,
+            title="Python Backend Engineer",
+            description="<p>Build Django services.</p><ul><li>Python</li><li>Django</li></ul>",
+        )
+        people = [
+            resume_create_from_text(owner=recruiter, text=f"Person {i}\n{body}{skills_line}\n")[0]
+            for i, skills_line in enumerate(
+                ["Python, Django", "Python, Django, Docker", "Go, Kubernetes", "Excel"]
+            )
+        ]
+    for person, stage in zip(people, ["interviewing", "shortlisted", "rejected", "rejected"]):
+        reason = {"reason": "skills"} if stage == "rejected" else {}
+        pipeline.application_move(job=job, resume=person, actor=recruiter, stage=stage, **reason)
+    before = matching.weights()
+
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "succeeded", run.message + run.log_tail
+    exported = [
+        json.loads(line)
+        for line in (pipeline_root / "data" / "feedback" / "queries.jsonl").read_text().splitlines()
+    ]
+    assert [(q["job"], q["labels"]) for q in exported] == [(job.pk, [1, 1, 0, 0])]
+    assert all(len(row) == len(before.extracted.as_dict()) for row in exported[0]["values"])
+    version = run.model_version
+    assert "weights" in version.manifest["parts"]
+    assert version.metrics["ranking_ndcg10"] is not None
+    assert (
+        version.metrics["explicit_feedback_queries"] + version.metrics["extracted_feedback_queries"]
+        == 1
+    )
+    fitted = matching.weights()
+    assert fitted.as_dict() != before.as_dict()
+    from mlcore.pipelines.weights import load_weights
+
+    assert fitted.as_dict() == load_weights(Path(version.artifact_path) / "weights").as_dict()
+
+    ModelVersion.objects.filter(pk=version.pk).update(
+        metrics={**version.metrics, "ranking_ndcg10": 1.5}
+    )
+    worse = retrain(django_capture_on_commit_callbacks)
+    assert worse.model_version.status == "rejected"
+    assert "ranking_ndcg10" in worse.model_version.reason

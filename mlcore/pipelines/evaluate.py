@@ -10,6 +10,7 @@ import json
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
+from mlcore.artifacts import read_manifest
 from mlcore.classifiers import CategoryClassifier, tfidf_svm_baseline
 from mlcore.pipelines.bundle import write_bundle
 from mlcore.pipelines.common import (
@@ -82,6 +83,15 @@ def ranking_metrics(params: dict) -> dict:
     )
 
 
+def weights_metrics() -> dict:
+    """The `weights` stage's figures (held-out ranking nDCG@10, how many decisions), for the
+    bundle's metrics and so for the registry's gate."""
+    if not (MODEL_DIR / "weights" / "manifest.json").exists():
+        return {}
+    metrics = dict(read_manifest(MODEL_DIR / "weights").metrics)
+    return {k: v for k, v in metrics.items() if k.startswith(("ranking_", "extracted_", "explicit_"))}
+
+
 def run(params: dict) -> dict:
     metrics: dict = {}
     for kind in KIND_PART:
@@ -98,6 +108,7 @@ def run(params: dict) -> dict:
         if kind in SINGULAR.values()
         for k, v in m.items()
     }
+    flat.update(weights_metrics())
     data_hash = json.loads((MODEL_DIR / "resume_classifier" / "manifest.json").read_text()).get(
         "data_hash", ""
     )
