@@ -67,11 +67,11 @@ bench: venv ## Benchmarks: embedding throughput, search and match latency (ratio
 bench-ingest: venv ## Ingestion throughput: 1,000 postings and 300 resumes, with time shares
 	$(PY) bench/bench_ingest.py
 
-bench-match: venv ## Match API p50/p95 and model/index/database shares at 10k jobs, 2k resumes (SQLite, PostgreSQL)
+bench-match: venv ## Match API p50/p95 at 2k jobs, 100k resumes (SQLite, PostgreSQL); BENCH_MATCH_ARGS="--synthetic 1000000" adds 1M
 	@mkdir -p bench/results
-	set -o pipefail; DATABASE_URL= $(PY) bench/bench_match.py | tee bench/results/bench_match_sqlite.txt
+	set -o pipefail; DATABASE_URL= $(PY) bench/bench_match.py $(BENCH_MATCH_ARGS) | tee bench/results/bench_match_sqlite.txt
 	set -o pipefail; DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rr_bench} \
-		$(PY) bench/bench_match.py | tee bench/results/bench_match_postgres.txt
+		$(PY) bench/bench_match.py $(BENCH_MATCH_ARGS) | tee bench/results/bench_match_postgres.txt
 
 load: venv ## 60 s locust run against gunicorn + PostgreSQL + Redis on 127.0.0.1; fails on any error
 	bash bench/load/run_load.sh
