@@ -261,7 +261,7 @@ def _changes(kind: str, model_id: str, store: DocumentStore | None) -> _Changes:
 def _ann_params() -> dict:
     from matching.services.matching import match_params
 
-    return {"min_rows": 200_000, "nprobe": 48, **(match_params().get("ann") or {})}
+    return {"min_rows": 50_000, "nprobe": 48, **(match_params().get("ann") or {})}
 
 
 def store_sync(kind: str, *, full: bool = False) -> str:
