@@ -829,9 +829,7 @@ def judged_queries(pairs: Iterable[tuple[int, int, int]]) -> list[dict]:
         for resume_id, label in sorted(by_job[job_id].items()):
             if resume_id not in position or resume_id not in resumes:
                 continue
-            side = _resume_side(
-                resumes[resume_id], pool, position[resume_id], skills[resume_id]
-            )
+            side = _resume_side(resumes[resume_id], pool, position[resume_id], skills[resume_id])
             parts = part_values(pair_signals(req, side, pair_evidence(req, side)))
             values.append([parts[name] for name in WEIGHT_NAMES])
             labels.append(label)

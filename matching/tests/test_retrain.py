@@ -222,7 +222,9 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
                 ["Python, Django", "Python, Django, Docker", "Go, Kubernetes", "Excel"]
             )
         ]
-    for person, stage in zip(people, ["interviewing", "shortlisted", "rejected", "rejected"]):
+    for person, stage in zip(
+        people, ["interviewing", "shortlisted", "rejected", "rejected"], strict=True
+    ):
         reason = {"reason": "skills"} if stage == "rejected" else {}
         pipeline.application_move(job=job, resume=person, actor=recruiter, stage=stage, **reason)
     before = matching.weights()

@@ -89,7 +89,9 @@ def weights_metrics() -> dict:
     if not (MODEL_DIR / "weights" / "manifest.json").exists():
         return {}
     metrics = dict(read_manifest(MODEL_DIR / "weights").metrics)
-    return {k: v for k, v in metrics.items() if k.startswith(("ranking_", "extracted_", "explicit_"))}
+    return {
+        k: v for k, v in metrics.items() if k.startswith(("ranking_", "extracted_", "explicit_"))
+    }
 
 
 def run(params: dict) -> dict:
