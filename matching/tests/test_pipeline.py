@@ -666,3 +666,14 @@ def test_a_time_filter_with_an_extreme_offset_is_read_in_utc_or_refused(
 ):
     key = "since" if "events" in url else "posted_after"
     assert api_client.get(url, {key: since}).status_code == status
+
+
+def test_the_admin_shows_which_stage_change_an_undo_takes_back(desk, recruiter, staff_client):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="offer")
+    app = pipeline.application_undo(job=job, resume=tara, actor=recruiter)
+    page = staff_client.get(f"/admin/matching/application/{app.pk}/change/")
+    assert page.status_code == 200
+    undone = ApplicationEvent.objects.get(to_stage="offer")
+    assert f"stage on application {app.pk}" in page.content.decode()
+    assert ApplicationEvent.objects.get(undoes=undone).to_stage == "sourced"
