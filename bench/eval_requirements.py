@@ -19,8 +19,8 @@ kind), share of must-haves whose evidence lies only in company-blurb, benefits o
 postings also show how many must-haves are named only under "Preferred qualifications".
 
 Hand check: ``data/labels/requirements_check.json`` labels every skill the baseline finds in 30
-LinkedIn postings; the precision of must-haves (share labelled "requirement") is printed for
-both. ``--sheet N`` prints the labelling sheet of N postings instead (skill, kind, evidence).
+LinkedIn postings; the precision of must-haves (share labelled "requirement") and the share of
+skills labelled "requirement" kept as must-haves ("req kept") are printed for both. ``--sheet N`` prints the labelling sheet of N postings instead (skill, kind, evidence).
 Writes ``reports/requirements.json``.
 """
 
