@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from mlcore.pipelines.ranking import taxonomy_from_fixture  # noqa: E402
 from mlcore.pipelines.requirements_eval import (  # noqa: E402
+    baseline_skills,
     count_posting,
     precision_on_labels,
     summarize,
@@ -116,7 +117,7 @@ def print_sheet(postings: list[dict], n: int, taxonomy) -> None:
     for p in check_sample(postings)[:n]:
         text = p["text"]
         print(f"\n===== {p['key']} | {text.splitlines()[0]} | {p['company']}")
-        for m in taxonomy.extract(text, contexts=p["contexts"]):
+        for m in baseline_skills(text, taxonomy, p["contexts"]):
             print(f"  * {m.name} [{m.kind}]")
             for a, b in m.spans[:3]:
                 line_start = text.rfind("\n", 0, a) + 1

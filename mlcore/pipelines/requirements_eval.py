@@ -6,18 +6,20 @@ Plain data in, plain data out: the caller reads the postings and converts them a
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from mlcore.jobtext import posting_requirements
-from mlcore.skills import SkillTaxonomy
+from mlcore.jobtext import posting_requirements, skill_contexts
+from mlcore.skills import SkillMatch, SkillTaxonomy
 from mlcore.text import split_sentences
 
 __all__ = [
     "NOISE_LABELS",
     "PostingCounts",
+    "baseline_skills",
     "blurb_paragraphs",
     "count_posting",
     "precision_on_labels",
@@ -71,6 +73,11 @@ _HIRING = re.compile(r"\b(?:seeking|looking for|hiring|seeks|searching for|recru
 _LONG_LINE = 1000
 
 
+# Postings that lost their line breaks glue items together ("Office SuiteProficiency in",
+# "scissor lift.Lean Manufacturing"): such a join starts a new paragraph.
+_GLUED = re.compile(r"(?<=[a-z][.)])(?=[A-Z])|(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+
+
 def _paragraphs(text: str) -> list[Span]:
     out: list[Span] = []
     start = 0
@@ -78,9 +85,12 @@ def _paragraphs(text: str) -> list[Span]:
         end = start + len(line)
         if line.strip():
             if len(line) > _LONG_LINE:
-                out.extend((start + a, start + b) for a, b in split_sentences(line))
+                pieces = [(start + a, start + b) for a, b in split_sentences(line)]
             else:
-                out.append((start, end))
+                pieces = [(start, end)]
+            for a, b in pieces:
+                cuts = [a, *(m.start() for m in _GLUED.finditer(text, a, b)), b]
+                out.extend((x, y) for x, y in itertools.pairwise(cuts) if x < y)
         start = end + 1
     return out
 
@@ -98,7 +108,8 @@ def _company_opening(company: str) -> re.Pattern[str] | None:
 def blurb_paragraphs(text: str, company: str = "") -> list[Span]:
     """Paragraphs of a posting about the company, its benefits or the law (EEO), not the job.
 
-    A paragraph is a line (or a sentence of a line over 1,000 characters). It is blurb when it
+    A paragraph is a line (or a sentence of a line over 1,000 characters), cut where the posting
+    glued two items together ("...Office SuiteProficiency in ..."). It is blurb when it
     sits under a blurb heading ("About us", "About Acme", "Who we are", "Company overview",
     "Benefits", "What we offer", "Equal opportunity", ...) up to the next heading about the job
     or the candidate, or when its first sentence opens with the company's name and a verb
@@ -160,6 +171,14 @@ def _inside(spans: Sequence[Span], regions: Sequence[Span]) -> bool:
     return bool(spans) and all(any(a <= s and e <= b for a, b in regions) for s, e in spans)
 
 
+def baseline_skills(
+    text: str, taxonomy: SkillTaxonomy, contexts: Sequence[Span] = ()
+) -> tuple[SkillMatch, ...]:
+    """Every skill found in a posting, read as the product reads it (the requirement sections
+    and ``contexts`` let ambiguous names such as "Excel" or "Go" count), before any split."""
+    return taxonomy.extract(text, contexts=[*skill_contexts(text), *contexts])
+
+
 def count_posting(
     key: str,
     text: str,
@@ -172,12 +191,12 @@ def count_posting(
 
     A must-have counts as blurb when every span of its evidence (the spans the product keeps)
     lies in a :func:`blurb_paragraphs` paragraph, and as soft when its taxonomy kind is "soft".
-    The baseline makes every skill ``SkillTaxonomy.extract`` finds (same contexts) a must-have.
+    The baseline makes every skill of :func:`baseline_skills` a must-have.
     """
     blurb = blurb_paragraphs(text, company)
     found = posting_requirements(text, taxonomy, contexts)
     must = [r for r in found if r.requirement == "required"]
-    baseline = taxonomy.extract(text, contexts=contexts)
+    baseline = baseline_skills(text, taxonomy, contexts)
     return PostingCounts(
         key=key,
         must=tuple(r.name for r in must),
