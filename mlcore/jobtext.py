@@ -193,6 +193,28 @@ def _blurb_spans(text: str) -> list[Span]:
     ]
 
 
+# Where two list items or sentences were glued together when a posting lost its line breaks:
+# "Office SuiteProficiency in ...", "scissor lift.Lean Manufacturing ...".
+_GLUED = re.compile(r"(?<=[a-z][.)])(?=[A-Z])|(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+
+
+def _unglued_part(text: str, sentence: Span, position: int, names: Sequence[Span]) -> str:
+    """The part of a sentence around ``position`` between glued joins, so that "preferred" in
+    the next, glued-on item does not make this one optional. A join inside a skill's name
+    ("JavaScript", "PowerPoint") is not one."""
+    start, end = sentence
+    for m in _GLUED.finditer(text, start, end):
+        cut = m.start()
+        if any(a < cut < b for a, b in names):
+            continue
+        if cut <= position:
+            start = cut
+        else:
+            end = cut
+            break
+    return text[start:end]
+
+
 def posting_requirements(
     text: str, taxonomy: SkillTaxonomy, extra_contexts: Sequence[Span] = ()
 ) -> list[PostingRequirement]:
@@ -213,9 +235,11 @@ def posting_requirements(
     nice_sections = nice_spans(text)
     blurb_sections = _blurb_spans(text)
     sentences = split_sentences(text)
+    matches = taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts])
+    names = [span for m in matches for span in m.spans]
     out: list[PostingRequirement] = []
     n_required = 0
-    for match in taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts]):
+    for match in matches:
         verdicts = []
         for start, _ in match.spans:
             if any(a <= start < b for a, b in blurb_sections):
@@ -225,7 +249,7 @@ def posting_requirements(
                 verdicts.append("nice")
                 continue
             sentence = _sentence_of(sentences, start)
-            chunk = text[sentence[0] : sentence[1]] if sentence else ""
+            chunk = _unglued_part(text, sentence, start, names) if sentence else ""
             if chunk and BLURB_CUE.search(chunk):
                 verdicts.append("blurb")
             elif chunk and NICE_CUE.search(chunk):

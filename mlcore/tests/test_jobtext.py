@@ -61,6 +61,8 @@ BLURB_TAXONOMY = SkillTaxonomy.from_entries(
         SkillEntry("Cold Calling", kind="domain"),
         SkillEntry("Recruiting", kind="domain"),
         SkillEntry("Salesforce", kind="tool"),
+        SkillEntry("Tableau", kind="tool"),
+        SkillEntry("JavaScript", kind="technical"),
     ]
 )
 
@@ -96,3 +98,20 @@ def test_equal_employment_opportunity_text_gives_no_must_haves():
         "It is the policy of the firm to ensure equal employment opportunity in Recruiting.\n"
     )
     assert required_of(text) == ["Salesforce"]
+
+
+def test_a_preferred_item_glued_onto_a_required_one_leaves_the_required_one_a_must_have():
+    text = (
+        "Analyst\n"
+        "You will build reports for the sales team.\n"
+        "QualificationsProficiency in Salesforce for 3 yearsExperience with Tableau is a plus\n"
+    )
+    required, nice = split_requirements(text, BLURB_TAXONOMY)
+    assert [m.name for m in required] == ["Salesforce"]
+    assert [m.name for m in nice] == ["Tableau"]
+
+
+def test_a_capital_inside_a_skill_name_is_not_a_glued_join():
+    text = "Analyst\nYou will build reports for the sales team.\nExperience with JavaScript is a plus.\n"
+    required, nice = split_requirements(text, BLURB_TAXONOMY)
+    assert required == [] and [m.name for m in nice] == ["JavaScript"]
