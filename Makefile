@@ -76,11 +76,12 @@ bench-match: venv ## Match API p50/p95 at 2k jobs, 100k resumes (SQLite, Postgre
 load: venv ## 60 s locust run against gunicorn + PostgreSQL + Redis on 127.0.0.1; fails on any error
 	bash bench/load/run_load.sh
 
-evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift and skill extraction against baselines
+evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift, skill extraction and requirement splitting against baselines
 	$(PY) bench/eval_classifiers.py --data-dir ../shared/data
 	$(PY) bench/eval_ranking.py --data-dir ../shared/data
 	$(PY) bench/eval_drift.py --data-dir ../shared/data --repeats 20
 	$(PY) bench/eval_skills.py --data-dir ../shared/data
+	$(PY) bench/eval_requirements.py --data-dir ../shared/data
 
 repro: venv ## Run the DVC pipeline (dvc repro) on the data that params.yaml names
 	DVC_NO_ANALYTICS=1 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/dvc repro
