@@ -90,7 +90,12 @@ def weights() -> MatchWeights:
     """The score's two weightings: the active model version's, refitted on recruiters'
     decisions (stage `weights`), else params.yaml's ``match.weights`` (fitted on the labelled
     sets; see bench/eval_ranking.py)."""
-    return active_weights() or MatchWeights.from_mapping(match_params().get("weights"))
+    return active_weights() or _params_weights()
+
+
+@functools.cache
+def _params_weights() -> MatchWeights:
+    return MatchWeights.from_mapping(match_params().get("weights"))
 
 
 # What a job asks for (from a Job row, or typed in by a recruiter): the job side of a pair.
