@@ -26,6 +26,8 @@ from mlcore.pipelines.common import (
 )
 
 VIEWS = tuple(b for b in EMBEDDING_BLOCKS if b != "document")  # title, role
+# Jobs have a held-out split too: postings labelled by hand, never trained on.
+SPLITS = {"resumes": ("train", "test"), "jobs": ("train", "test", "heldout")}
 
 
 def embedder_from(params: dict):
@@ -39,7 +41,7 @@ def run(params: dict, *, embedder=None) -> dict:
     batch = int(params.get("embed", {}).get("batch_size", 32))
     report = {"model_id": embedder.model_id, "dim": embedder.dim}
     for kind in KINDS:
-        for split in ("train", "test"):
+        for split in SPLITS[kind]:
             rows = list(read_jsonl(PREPARED_DIR / f"{kind}_{split}.jsonl"))
             docs = (
                 embedder.encode_documents([r["text"] for r in rows], batch_size=batch)
