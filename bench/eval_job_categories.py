@@ -27,23 +27,18 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 
-from mlcore.classifiers import CategoryClassifier, tfidf_svm_baseline, view_vectors  # noqa: E402
-from mlcore.classifiers.features import text_views  # noqa: E402
+from mlcore.classifiers import CategoryClassifier, tfidf_svm_baseline  # noqa: E402
 from mlcore.datasets import PROJECT_CATEGORIES  # noqa: E402
 from mlcore.job_labels import OTHER, load_linkedin_heldout  # noqa: E402
+from mlcore.pipelines.common import load_params  # noqa: E402
+from mlcore.pipelines.embed import embedder_from, embedding_blocks  # noqa: E402
 from mlcore.pipelines.export import job_training_rows, resume_rows  # noqa: E402
 
 LABELS_DIR = REPO_ROOT / "data" / "labels"
 
 
 def embed(embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
-    docs = embedder.encode_documents(list(texts))
-    views = text_views(list(texts))
-    return {
-        "document": np.vstack([d.vector for d in docs]).astype(np.float32),
-        "title": view_vectors(embedder, views["title"]),
-        "role": view_vectors(embedder, views["role"]),
-    }
+    return embedding_blocks(embedder, list(texts))
 
 
 def figures(truth: Sequence[str], answers: Sequence[str | None]) -> dict:
@@ -71,12 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
-    from mlcore.embeddings import get_embedder
-    from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
-
-    embedder = CachedEmbedder(
-        get_embedder(args.embedder), EmbeddingCache(REPO_ROOT / ".cache" / "embeddings")
-    )
+    params = load_params()
+    params["embed"]["model"] = args.embedder
+    embedder = embedder_from(params)  # the pipeline's cache: `make train` reuses every vector
     t0 = time.time()
     jobs = job_training_rows(args.data_dir, LABELS_DIR / "job_category_map.csv")
     resumes = resume_rows(args.data_dir)

@@ -79,7 +79,9 @@ def active_classifier(kind: str):
     key = f"{active.version}:{kind}"
     with _lock:
         if key not in _loaded:
-            _loaded.clear()  # a new active version: drop the old one's models
+            # A new active version: drop the old one's models (its other kind stays loaded).
+            for stale in [k for k in _loaded if not k.startswith(f"{active.version}:")]:
+                del _loaded[stale]
             path = Path(active.artifact_path) / f"{kind}_classifier"
             if not path.exists():
                 return None
