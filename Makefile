@@ -85,6 +85,7 @@ evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift and ski
 DATA ?= ../shared/data
 train: venv ## Train the category classifiers on the public labelled sets in DATA (../shared/data), evaluate them, register the model
 	DVC_NO_ANALYTICS=1 $(PY) -m mlcore.pipelines.run --source shared --shared-dir $(abspath $(DATA))
+	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) retrain --no-repro
 
 repro: venv ## Run the DVC pipeline (dvc repro) on the data that params.yaml names

@@ -65,12 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="jobs: the mapped job set only; joint: the job set and the livecareer resumes",
     )
     args = ap.parse_args(argv)
-
     params = load_params()
     params["embed"]["model"] = args.embedder
     embedder = embedder_from(params)  # the pipeline's cache: `make train` reuses every vector
+
     t0 = time.time()
-    jobs = job_training_rows(args.data_dir, LABELS_DIR / "job_category_map.csv")
+    data = params.get("data", {})
+    jobs = job_training_rows(
+        args.data_dir,
+        REPO_ROOT / data.get("job_map", "data/labels/job_category_map.csv"),
+        onet_titles_per_occupation=int(data.get("onet_titles_per_occupation", 20)),
+        djinni_per_category=int(data.get("djinni_per_category", 120)),
+    )
     resumes = resume_rows(args.data_dir)
     test = [
         d

@@ -79,8 +79,12 @@ def training_data(kind: str, splits: tuple[str, ...], params: dict) -> tuple[lis
     return join(*parts)
 
 
-def classifier_params(params: dict, labels: list[str]) -> dict:
-    p = dict(params.get("train", {}).get("classifier", {}))
+def classifier_params(params: dict, labels: list[str], kind: str = "resumes") -> dict:
+    """``train.classifier``, with ``train.job_classifier``'s keys on top for jobs."""
+    train = params.get("train", {})
+    p = dict(train.get("classifier", {}))
+    if kind == "jobs":
+        p.update(train.get("job_classifier") or {})
     smallest = min(Counter(labels).values())
     # Cross-validation needs every class in every fold; small data gets fewer folds.
     p["cv"] = max(2, min(int(p.get("cv", 5)), smallest))
@@ -93,7 +97,7 @@ def fit_classifier(rows: list[dict], blocks: dict, params: dict, kind: str) -> C
         raise PipelineError(
             f"{kind}: need at least two categories to train, got {sorted(set(labels))}."
         )
-    clf = CategoryClassifier(**classifier_params(params, labels))
+    clf = CategoryClassifier(**classifier_params(params, labels, kind))
     clf.fit([r["text"] for r in rows], labels, embeddings=blocks)
     clf.embedder_model_id_ = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
     return clf
