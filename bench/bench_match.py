@@ -263,10 +263,10 @@ def main() -> None:
 def run(args) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from matching.services.index import index_get
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from matching.services.index import index_get
     from recruiting.models import Job, JobEmbedding, Resume, ResumeEmbedding
     from recruiting.services.embedding import embedder_get
 
