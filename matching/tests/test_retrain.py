@@ -79,18 +79,19 @@ def test_the_shipped_classifiers_are_refitted_on_all_the_data_after_evaluation(
     from mlcore.classifiers import CategoryClassifier
 
     version = retrain(django_capture_on_commit_callbacks).model_version
+    joint = yaml.safe_load((pipeline_root / "params.yaml").read_text())["train"]["job_training"]
+
+    def prepared(kind: str, split: str) -> list[dict]:
+        path = pipeline_root / "data" / "prepared" / f"{kind}_{split}.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
     for kind, part in (("resumes", "resume_classifier"), ("jobs", "job_classifier")):
+        kinds = ("jobs", "resumes") if kind == "jobs" and joint == "joint" else (kind,)
         rows = {
-            split: [
-                json.loads(line)
-                for line in (pipeline_root / "data" / "prepared" / f"{kind}_{split}.jsonl")
-                .read_text()
-                .splitlines()
-            ]
-            for split in ("train", "test")
+            split: [r for k in kinds for r in prepared(k, split)] for split in ("train", "test")
         }
         assert rows["test"], "the demo data must leave a test split to evaluate on"
-        everything = rows["train"] + rows["test"]
+        everything = [r for k in kinds for split in ("train", "test") for r in prepared(k, split)]
         shipped = CategoryClassifier.load(Path(version.artifact_path) / part)
         evaluated = CategoryClassifier.load(pipeline_root / "data" / "model" / "eval" / part)
         assert shipped.data_hash_ == data_fingerprint(
