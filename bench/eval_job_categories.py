@@ -78,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         djinni_per_category=int(data.get("djinni_per_category", 120)),
     )
     resumes = resume_rows(args.data_dir)
+    # As `prepare` cleans them: stripped, and the one blank resume left out.
+    jobs, resumes = (
+        [{**r, "text": r["text"].strip()} for r in rows if r["text"].strip()]
+        for rows in (jobs, resumes)
+    )
     test = [
         d
         for d in load_linkedin_heldout(args.data_dir, LABELS_DIR / "linkedin_categories.csv")
