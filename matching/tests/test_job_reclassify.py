@@ -76,3 +76,17 @@ def test_clearing_a_chosen_category_lets_the_classifier_predict_it_again(
         job_category_update(job=jobs[0], actor=recruiter, category=None)
     jobs[0].refresh_from_db()
     assert jobs[0].category.slug == "sales" and not jobs[0].category_manual
+
+
+def test_a_recruiter_who_chooses_a_category_while_the_model_predicts_wins(
+    jobs, categories, recruiter, monkeypatch
+):
+    class ChosenMeanwhile(AlwaysSales):
+        def predict(self, texts, *, embeddings=None):
+            job_category_update(job=jobs[0], actor=recruiter, category=categories["healthcare"])
+            return super().predict(texts, embeddings=embeddings)
+
+    monkeypatch.setattr(documents, "active_classifier", lambda kind: ChosenMeanwhile())
+    documents.documents_classify(kind="job", ids=[jobs[0].pk])
+    jobs[0].refresh_from_db()
+    assert jobs[0].category == categories["healthcare"] and jobs[0].category_manual
