@@ -64,6 +64,22 @@ def documents_classify(*, kind: str, ids: list[int]) -> int:
     return len(docs)
 
 
+def jobs_reclassify(*, batch_size: int = 500) -> int:
+    """Classify again every job whose category the model set (or could not set) with the active
+    version: after an activation, old predictions follow the new model. Chosen and board
+    categories stay (see ``documents_classify``). Returns how many jobs were classified."""
+    ids = list(
+        Job.objects.filter(category_manual=False)
+        .filter(Q(category__isnull=True) | Q(category_confidence__isnull=False))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(
+        documents_classify(kind="job", ids=ids[i : i + batch_size])
+        for i in range(0, len(ids), batch_size)
+    )
+
+
 def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> None:
     try:
         documents_classify(kind=kind, ids=ids)

@@ -22,13 +22,19 @@ _loaded: dict[str, object] = {}
 
 
 def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
-    """Make ``version`` the active one; the previously active version is retired.
+    """Make ``version`` the active one; the previously active version is retired, and the jobs
+    whose category a model predicted are classified again with the new one.
 
     The artifact is verified first (outside the switch, so a refusal is recorded as "broken");
     a refused version changes nothing about which version is active.
     """
     _verify(version)
-    return _switch(version=version, user=user)
+    version = _switch(version=version, user=user)
+    from matching.tasks import jobs_reclassify_task
+
+    # Minutes for a large pool: predictions follow the new model after the request answers.
+    jobs_reclassify_task.delay_in_background()
+    return version
 
 
 @transaction.atomic

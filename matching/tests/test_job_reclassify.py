@@ -90,3 +90,25 @@ def test_a_recruiter_who_chooses_a_category_while_the_model_predicts_wins(
     documents.documents_classify(kind="job", ids=[jobs[0].pk])
     jobs[0].refresh_from_db()
     assert jobs[0].category == categories["healthcare"] and jobs[0].category_manual
+
+
+def test_after_an_activation_predicted_jobs_follow_the_new_model_and_chosen_ones_stay(
+    jobs, categories, recruiter, classifier, monkeypatch, django_capture_on_commit_callbacks
+):
+    from matching.models import ModelVersion
+    from matching.services import registry
+
+    Job.objects.filter(pk=jobs[1].pk).update(
+        category=categories["accountant"], category_confidence=0.4
+    )
+    job_category_update(job=jobs[2], actor=recruiter, category=categories["healthcare"])
+    monkeypatch.setattr(registry, "_verify", lambda version: None)  # no artifact on disk here
+    version = ModelVersion.objects.create(version="v-new", artifact_path="/nowhere")
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.model_version_activate(version=version)
+    slugs = {
+        j.pk: (j.category.slug if j.category else None)
+        for j in Job.objects.filter(pk__in=[j.pk for j in jobs])
+    }
+    assert slugs[jobs[0].pk] == slugs[jobs[1].pk] == "sales"
+    assert slugs[jobs[2].pk] == "healthcare"
