@@ -9,7 +9,7 @@ STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/re
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load evaluate repro dvc-remote clean
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load evaluate train repro dvc-remote clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -82,6 +82,12 @@ evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift, skill 
 	$(PY) bench/eval_drift.py --data-dir ../shared/data --repeats 20
 	$(PY) bench/eval_skills.py --data-dir ../shared/data
 	$(PY) bench/eval_requirements.py --data-dir ../shared/data
+
+DATA ?= ../shared/data
+train: venv ## Train the category classifiers on the public labelled sets in DATA (../shared/data), evaluate them, register the model
+	DVC_NO_ANALYTICS=1 $(PY) -m mlcore.pipelines.run --source shared --shared-dir $(abspath $(DATA))
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) retrain --no-repro
 
 repro: venv ## Run the DVC pipeline (dvc repro) on the data that params.yaml names
 	DVC_NO_ANALYTICS=1 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/dvc repro

@@ -26,7 +26,8 @@ _loaded: dict[str, object] = {}
 
 
 def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
-    """Make ``version`` the active one; the previously active version is retired.
+    """Make ``version`` the active one; the previously active version is retired, and the jobs
+    whose category a model predicted are classified again with the new one.
 
     The artifact is verified first (outside the switch, so a refusal is recorded as "broken");
     a refused version changes nothing about which version is active.
@@ -34,6 +35,10 @@ def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
     _verify(version)
     version = _switch(version=version, user=user)
     active_weights_forget()
+    from matching.tasks import jobs_reclassify_task
+
+    # Minutes for a large pool: predictions follow the new model after the request answers.
+    jobs_reclassify_task.delay_in_background()
     return version
 
 
@@ -85,7 +90,9 @@ def active_classifier(kind: str):
     key = f"{active.version}:{kind}"
     with _lock:
         if key not in _loaded:
-            _loaded.clear()  # a new active version: drop the old one's models
+            # A new active version: drop the old one's models (its other kind stays loaded).
+            for stale in [k for k in _loaded if not k.startswith(f"{active.version}:")]:
+                del _loaded[stale]
             path = Path(active.artifact_path) / f"{kind}_classifier"
             if not path.exists():
                 return None

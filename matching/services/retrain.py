@@ -188,12 +188,15 @@ def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     )
 
 
-def retrain_run(*, run_id: int) -> RetrainRun:
+def retrain_run(*, run_id: int, repro: bool = True) -> RetrainRun:
+    """Run the pipeline, then register its bundle and activate it if the gate passes. With
+    ``repro`` False the pipeline is not run: the bundle already in ``data/model`` (written by
+    `make train`, which trains on the shared data) goes through the same registry and gate."""
     run = RetrainRun.objects.get(pk=run_id)
     if not run_claim(run):
         return run
     with run_lease(run):
-        return _retrain(run)
+        return _retrain(run, repro=repro)
 
 
 FEEDBACK_FILE = Path("data") / "feedback" / "queries.jsonl"
@@ -209,19 +212,31 @@ def feedback_export(root: Path) -> int:
     return len(queries)
 
 
-def _retrain(run: RetrainRun) -> RetrainRun:
+def _retrain(run: RetrainRun, *, repro: bool = True) -> RetrainRun:
     root = pipeline_root()
     RetrainRun.objects.filter(pk=run.pk).update(stages_total=len(pipeline_stages(root)))
-    try:
-        feedback_export(root)
-        ok, log = _dvc_repro(root, run)
-    except Exception as exc:
-        logger.exception("retrain %s: dvc repro could not run", run.pk)
-        return _finish(
-            run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}"
-        )
+    if not repro:
+        ok, log = True, "The pipeline was run before (make train): registering its bundle.\n"
+    else:
+        ok, log = _run_repro(root, run)
+    if ok is None:
+        return run
     if not ok:
         return _finish(run, status=RetrainRun.Status.FAILED, message=_failure_reason(log), log=log)
+    return _register(run, root=root, log=log)
+
+
+def _run_repro(root: Path, run: RetrainRun) -> tuple[bool | None, str]:
+    try:
+        feedback_export(root)
+        return _dvc_repro(root, run)
+    except Exception as exc:
+        logger.exception("retrain %s: dvc repro could not run", run.pk)
+        _finish(run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}")
+        return None, ""
+
+
+def _register(run: RetrainRun, *, root: Path, log: str) -> RetrainRun:
     RetrainRun.objects.filter(pk=run.pk).update(stages_done=F("stages_total"))
     try:
         version = model_version_register(bundle_dir=root / "data" / "model")
