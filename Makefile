@@ -9,7 +9,7 @@ STACK_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/re
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load soak evaluate repro dvc-remote clean
+.PHONY: help venv run demo test test-fast lint format migrations-check up worker beat bench bench-ingest bench-match load soak evaluate train repro dvc-remote clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -67,11 +67,11 @@ bench: venv ## Benchmarks: embedding throughput, search and match latency (ratio
 bench-ingest: venv ## Ingestion throughput: 1,000 postings and 300 resumes, with time shares
 	$(PY) bench/bench_ingest.py
 
-bench-match: venv ## Match API p50/p95 and model/index/database shares at 10k jobs, 2k resumes (SQLite, PostgreSQL)
+bench-match: venv ## Match API p50/p95 at 2k jobs, 100k resumes (SQLite, PostgreSQL); BENCH_MATCH_ARGS="--synthetic 1000000" adds 1M
 	@mkdir -p bench/results
-	set -o pipefail; DATABASE_URL= $(PY) bench/bench_match.py | tee bench/results/bench_match_sqlite.txt
+	set -o pipefail; DATABASE_URL= $(PY) bench/bench_match.py $(BENCH_MATCH_ARGS) | tee bench/results/bench_match_sqlite.txt
 	set -o pipefail; DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rr_bench} \
-		$(PY) bench/bench_match.py | tee bench/results/bench_match_postgres.txt
+		$(PY) bench/bench_match.py $(BENCH_MATCH_ARGS) | tee bench/results/bench_match_postgres.txt
 
 load: venv ## 60 s locust run against gunicorn + PostgreSQL + Redis on 127.0.0.1; fails on any error
 	bash bench/load/run_load.sh
@@ -80,11 +80,18 @@ DURATION ?= 600
 soak: venv ## Soak for DURATION s (default 600): gunicorn + worker + beat on PostgreSQL (rr_soak) + Redis (dbs 6-7), uploads and ingestion, the worker SIGKILLed every 60 s; fails on any lost, duplicated or stuck row
 	$(PY) bench/soak.py --duration $(DURATION)
 
-evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift and skill extraction against baselines
+evaluate: venv ## Quality on ../shared/data: classifiers, ranking, drift, skill extraction and requirement splitting against baselines
 	$(PY) bench/eval_classifiers.py --data-dir ../shared/data
 	$(PY) bench/eval_ranking.py --data-dir ../shared/data
 	$(PY) bench/eval_drift.py --data-dir ../shared/data --repeats 20
 	$(PY) bench/eval_skills.py --data-dir ../shared/data
+	$(PY) bench/eval_requirements.py --data-dir ../shared/data
+
+DATA ?= ../shared/data
+train: venv ## Train the category classifiers on the public labelled sets in DATA (../shared/data), evaluate them, register the model
+	DVC_NO_ANALYTICS=1 $(PY) -m mlcore.pipelines.run --source shared --shared-dir $(abspath $(DATA))
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) retrain --no-repro
 
 repro: venv ## Run the DVC pipeline (dvc repro) on the data that params.yaml names
 	DVC_NO_ANALYTICS=1 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/dvc repro

@@ -183,10 +183,12 @@ def _fresh_process_state(request):
     from django.conf import settings
     from django.core.cache import cache
 
+    from matching.services.registry import active_weights_forget
     from matching.services.store import stores_reset
     from recruiting.services.embedding import embedder_reset
 
     stores_reset()
+    active_weights_forget()
     shutil.rmtree(settings.ARTIFACTS_DIR / "store", ignore_errors=True)
     embedder_reset()
     cache.clear()  # throttle counts (uploads, logins) belong to the test that made them

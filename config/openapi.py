@@ -18,7 +18,7 @@ ERROR_CODES = {
     "401": "Not authenticated.",
     "403": "Not allowed.",
     "404": "Not found, or not yours.",
-    "409": "Not ready yet, or no model trained yet.",
+    "409": "Conflicts with the current state: not ready yet, no model trained yet, or nothing to undo.",
     "429": "Too many requests.",
 }
 

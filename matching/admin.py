@@ -59,7 +59,16 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 class ApplicationEventInline(admin.TabularInline):
     model = models.ApplicationEvent
     extra = 0
-    fields = ["created_at", "actor", "kind", "from_stage", "to_stage", "rejection_reason", "note"]
+    fields = [
+        "created_at",
+        "actor",
+        "kind",
+        "from_stage",
+        "to_stage",
+        "rejection_reason",
+        "note",
+        "undoes",
+    ]
     readonly_fields = fields
     can_delete = False
 

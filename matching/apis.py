@@ -424,6 +424,16 @@ class ApplicationMoveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
+class ApplicationUndoSerializer(serializers.Serializer):
+    event = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The stage change to undo, as last read; if the candidate was moved since, "
+        "nothing is undone (409). Without it, the last stage change is undone.",
+    )
+
+
 class ApplicationNoteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000)
 
@@ -433,6 +443,9 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
     from_stage = _blank_or(Application.Stage.choices, help_text="Stage changes only.")
     to_stage = _blank_or(Application.Stage.choices, help_text="Stage changes only.")
     rejection_reason = _blank_or(Application.RejectionReason.choices)
+    undoes = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="An undo: the stage change it takes back."
+    )
     job = serializers.IntegerField(source="application.job_id", read_only=True)
     resume = serializers.IntegerField(source="application.resume_id", read_only=True)
 
@@ -448,6 +461,7 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
             "to_stage",
             "rejection_reason",
             "note",
+            "undoes",
             "actor",
             "created_at",
         ]
@@ -462,7 +476,8 @@ def team_applications(user):
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The team's hiring pipeline: one application per (job, candidate) with its stage. Add a
-    candidate, move them (`move`), write notes (`notes`) and read the timeline (`events`)."""
+    candidate, move them (`move`), take the last move back (`undo`), write notes (`notes`) and
+    read the timeline (`events`)."""
 
     lookup_value_regex = r"\d+"
     serializer_class = ApplicationSerializer
@@ -527,6 +542,27 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             resume=application.resume,
             actor=request.user,
             **data.validated_data,
+        )
+        return Response(ApplicationSerializer(application).data)
+
+    @extend_schema(
+        request=ApplicationUndoSerializer,
+        responses={200: ApplicationSerializer},
+        description="Take back the candidate's last stage change: back to the stage (and "
+        "rejection reason) before it, recorded on the timeline as a stage change that names "
+        "the one it undoes (`undoes`). An undo is not undone in turn; with nothing to undo, or "
+        "when `event` is no longer the last change, the answer is 409 and nothing changes.",
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request: Request, pk=None) -> Response:
+        application = self.get_object()
+        data = ApplicationUndoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = pipeline.application_undo(
+            job=application.job,
+            resume=application.resume,
+            actor=request.user,
+            event_id=data.validated_data.get("event"),
         )
         return Response(ApplicationSerializer(application).data)
 

@@ -23,3 +23,18 @@ class MatchingConfig(AppConfig):
         personal_data_removed.connect(
             documents.on_personal_data_removed, dispatch_uid="matching-personal-data"
         )
+        self._warm_up_runserver()
+
+    @staticmethod
+    def _warm_up_runserver() -> None:
+        """`runserver` serves from its reloader's child process: warm that one up in the
+        background (gunicorn workers warm up in config/gunicorn.conf.py's post_fork)."""
+        import os
+        import sys
+
+        from django.conf import settings
+
+        if settings.WARM_UP and os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
+            from matching.services.warmup import warm_up_in_background
+
+            warm_up_in_background()

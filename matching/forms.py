@@ -28,6 +28,11 @@ class StageMoveForm(forms.Form):
     note = forms.CharField(required=False, max_length=4000)
 
 
+class StageUndoForm(forms.Form):
+    # The stage change the page showed; without it, the last one is undone.
+    event = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class NoteForm(AccessibleErrorsMixin, forms.Form):
     text = forms.CharField(
         label="Add a note",

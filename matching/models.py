@@ -152,7 +152,8 @@ class Application(models.Model):
 
 class ApplicationEvent(models.Model):
     """One entry of an application's timeline: added, a stage change (from, to, reason) or a
-    note. Stage changes are the audit trail; they are never edited or deleted."""
+    note. Stage changes are the audit trail; they are never edited or deleted: an undo is a
+    stage change of its own that names the change it takes back (``undoes``)."""
 
     class Kind(models.TextChoices):
         CREATED = "created", "Added to the pipeline"
@@ -170,6 +171,11 @@ class ApplicationEvent(models.Model):
         max_length=20, choices=Application.RejectionReason.choices, blank=True
     )
     note = models.TextField(blank=True, max_length=4000)
+    # One undo per stage change; the undo itself cannot be undone (the move forward again is a
+    # plain move).
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="undone_by"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -182,6 +188,10 @@ class ApplicationEvent(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="stage") | ~Q(to_stage=""),
                 name="applicationevent_stage_has_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(undoes__isnull=True) | Q(kind="stage"),
+                name="applicationevent_undo_is_a_stage_change",
             ),
         ]
 

@@ -19,6 +19,15 @@ def retrain_task(run_id: int) -> str:
 
 
 @shared_task(**IDEMPOTENT)
+def jobs_reclassify_task() -> int:
+    """After a model version is activated: its job categories replace the old predictions
+    (running it twice predicts the same categories again)."""
+    from matching.services.documents import jobs_reclassify
+
+    return jobs_reclassify()
+
+
+@shared_task(**IDEMPOTENT)
 def retrain_scheduled() -> int:
     """Beat entry point: the weekly retrain."""
     from matching.services.retrain import retrain_enqueue

@@ -20,6 +20,11 @@ urlpatterns = [
         name="application_move",
     ),
     path(
+        "jobs/<int:job_pk>/candidates/<int:resume_pk>/stage/undo/",
+        views.application_undo,
+        name="application_undo",
+    ),
+    path(
         "jobs/<int:job_pk>/candidates/<int:resume_pk>/notes/",
         views.application_note,
         name="application_note",

@@ -31,14 +31,30 @@ SKILLS_HEADING = re.compile(
 # Any heading ends the section before it.
 OTHER_HEADING = re.compile(
     r"^[^\w\n]*(responsibilities|what you will do|what you'll do|about the role|about us|about the team|"
-    r"who we are|benefits|what we offer|perks|compensation|salary|how to apply|the role|your role)\b",
+    r"who we are|benefits|what we offer|perks|compensation|salary|how to apply|the role|your role|"
+    # The headings that open the job part after a company blurb ("About Acme").
+    r"(?:key|main|primary|essential|core) (?:responsibilities|duties)|job (?:description|summary|duties)|"
+    r"(?:role|position) (?:description|summary|overview)|about the (?:position|job|opportunity)|"
+    r"what you will be doing|what you'll be doing)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # Headings of the parts that describe the company or the offer, not the candidate. "[^\w\n]*" as
 # above: "\W*" crossed blank lines, and a long run of them took minutes.
 BLURB_HEADING = re.compile(
-    r"^[^\w\n]*(about us|about the company|about the team|who we are|our company|our mission|"
-    r"benefits|what we offer|perks|compensation|salary|how to apply|equal opportunity)\b",
+    r"^[^\w\n]*(?:(about us|about the (?:company|organi[sz]ation|firm)|about the team|who we are|"
+    r"our company|our mission|"
+    r"company (?:overview|description|profile)|benefits|what we offer|perks|compensation|salary|"
+    r"how to apply|equal (?:employment )?opportunit(?:y|ies))\b"
+    # "About Acme:" as a line of its own or a label before a colon, but not "About the role".
+    r"|about (?!\d|(?:the|this|our|you|your)\b)[^\n:.!?]{1,40}"
+    r"(?::|$))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Where the job part starts again after a blurb, also when the posting lost the line break after
+# its heading ("ResponsibilitiesWorking with ...", "Key Responsibilities:Build ...").
+_JOB_PART = re.compile(
+    r"^[^\w\n]*(?:[a-z]+ ){0,2}(?:responsibilities|qualifications|requirements|duties|"
+    r"(?:position|role|job) (?:summary|overview|description))(?=(?-i:[A-Z])|[:\s]|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 # A sentence that marks what it names as optional ("Tableau is a plus", "preferred: CPA").
@@ -50,8 +66,10 @@ NICE_CUE = re.compile(
 # A sentence about the company, the offer or the law rather than the candidate.
 BLURB_CUE = re.compile(
     r"\b(we are a|we're a|we are the|our (?:company|mission|team|clients|culture|customers|values)|"
-    r"founded in|leading provider|is a leading|is proud|equal opportunity|eeo\b|"
-    r"without regard to|benefits include|we offer|paid time off|401\s?\(?k|health insurance|"
+    r"founded in|leading provider|is a leading|is proud|equal (?:employment )?opportunit(?:y|ies)|"
+    r"eeo\b|without regard to|without discrimination|affirmative action|protected veteran|"
+    r"how to apply|to apply,|apply (?:online|here|today|now)\b|"
+    r"benefits include|we offer|paid time off|401\s?\(?k|health insurance|"
     r"dental (?:and|&) vision|dental insurance|vision insurance|employee discount|pay range|salary range|per hour|job type)",
     re.IGNORECASE,
 )
@@ -176,12 +194,36 @@ def _blurb_spans(text: str) -> list[Span]:
             for m in OTHER_HEADING.finditer(text)
             if not BLURB_HEADING.match(text, m.start())
         ]
+        + [(m.start(), "other") for m in _JOB_PART.finditer(text)]
     )
     return [
         (start, starts[i + 1][0] if i + 1 < len(starts) else len(text))
         for i, (start, kind) in enumerate(starts)
         if kind == "blurb"
     ]
+
+
+# Where two list items or sentences were glued together when a posting lost its line breaks:
+# "Office SuiteProficiency in ...", "scissor lift.Lean Manufacturing ...".
+_GLUED = re.compile(r"(?<=[a-z][.)])(?=[A-Z])|(?<=[a-z]{3})(?=[A-Z][a-z]{2})")
+
+
+def _glued_joins(text: str, sentence: Span, names: _Spans) -> list[int]:
+    """Where a sentence was glued to the next item or sentence, in order. A join inside a
+    skill's name ("JavaScript", "PowerPoint") is not one."""
+    joins = []
+    for m in _GLUED.finditer(text, *sentence):
+        inside = names.find(m.start())
+        if inside is None or inside[0] == m.start():
+            joins.append(m.start())
+    return joins
+
+
+def _unglued_part(sentence: Span, joins: list[int], position: int) -> Span:
+    """The part of a sentence around ``position`` between glued joins, so that "preferred" in
+    the next, glued-on item does not make this one optional."""
+    i = bisect_right(joins, position)
+    return (joins[i - 1] if i else sentence[0], joins[i] if i < len(joins) else sentence[1])
 
 
 def posting_requirements(
@@ -204,12 +246,16 @@ def posting_requirements(
     nice_sections = _Spans(nice_spans(text))
     blurb_sections = _Spans(_blurb_spans(text))
     sentences = _Spans(split_sentences(text))
-    # Each sentence is read for cues once, however many skills it names: a long list in one
-    # sentence was searched again for every skill in it, quadratic in its length.
-    sentence_cue: dict[Span, str] = {}
+    matches = taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts])
+    names = _Spans([span for m in matches for span in m.spans])
+    # Each sentence is split at its glued joins once, and each part read for cues once, however
+    # many skills it names: a long list in one sentence was searched again for every skill in
+    # it, quadratic in its length.
+    sentence_cuts: dict[Span, list[int]] = {}
+    part_cue: dict[Span, str] = {}
     out: list[PostingRequirement] = []
     n_required = 0
-    for match in taxonomy.extract(text, contexts=[*skill_contexts(text), *extra_contexts]):
+    for match in matches:
         verdicts = []
         for start, _ in match.spans:
             if blurb_sections.find(start):
@@ -222,16 +268,19 @@ def posting_requirements(
             if sentence is None:
                 verdicts.append("required")
                 continue
-            if sentence not in sentence_cue:
-                chunk = text[sentence[0] : sentence[1]]
-                sentence_cue[sentence] = (
+            if sentence not in sentence_cuts:
+                sentence_cuts[sentence] = _glued_joins(text, sentence, names)
+            part = _unglued_part(sentence, sentence_cuts[sentence], start)
+            if part not in part_cue:
+                chunk = text[part[0] : part[1]]
+                part_cue[part] = (
                     "blurb"
                     if BLURB_CUE.search(chunk)
                     else "nice"
                     if NICE_CUE.search(chunk)
                     else "required"
                 )
-            verdicts.append(sentence_cue[sentence])
+            verdicts.append(part_cue[part])
         kept = [
             span for span, verdict in zip(match.spans, verdicts, strict=True) if verdict != "blurb"
         ]

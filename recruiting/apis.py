@@ -334,6 +334,7 @@ class JobSerializer(serializers.ModelSerializer):
             "status",
             "category",
             "category_confidence",
+            "category_manual",
             "url",
             "posted_at",
             "closed_at",
@@ -368,6 +369,14 @@ class JobWriteSerializer(serializers.Serializer):
     must_have = term_list(required=False, default=list)
     nice_to_have = term_list(required=False, default=list)
     exclude = term_list(required=False, default=list)
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Category.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A category slug chosen by the recruiter: the classifier never replaces it. "
+        "null hands the job back to the classifier. Board postings accept this field alone.",
+    )
 
 
 class JobSkillsWriteSerializer(serializers.Serializer):
@@ -435,12 +444,16 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             )
         data = JobWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        category = fields.pop("category", None)
         if key is None:
-            job, created = job_services.job_create(owner=request.user, **data.validated_data), True
+            job, created = job_services.job_create(owner=request.user, **fields), True
         else:
             job, created = job_services.job_create_once(
-                owner=request.user, idempotency_key=key, **data.validated_data
+                owner=request.user, idempotency_key=key, **fields
             )
+        if created and category is not None:
+            job_services.job_category_update(job=job, actor=request.user, category=category)
         return Response(
             JobSerializer(self.get_queryset().get(pk=job.pk)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -451,7 +464,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = self.get_object()
         data = JobWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        job = job_services.job_update(job=job, actor=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        has_category = "category" in fields
+        category = fields.pop("category", None)
+        if fields or not has_category:
+            job = job_services.job_update(job=job, actor=request.user, **fields)
+        if has_category:
+            job = job_services.job_category_update(job=job, actor=request.user, category=category)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
     @extend_schema(request=None, responses={200: JobSerializer})

@@ -164,6 +164,20 @@ class RequirementsForm(AccessibleErrorsMixin, forms.Form):
         )
 
 
+class JobCategoryForm(AccessibleErrorsMixin, forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label="None: let the model predict it",
+        help_text="A category chosen here stays when the model classifies jobs again.",
+    )
+
+    @classmethod
+    def for_job(cls, job: Job) -> JobCategoryForm:
+        return cls(initial={"category": job.category.slug if job.category_id else None})
+
+
 class JobForm(AccessibleErrorsMixin, forms.Form):
     """A job a recruiter writes: requirements are read from the description unless given."""
 

@@ -466,6 +466,8 @@ class Job(TimeStampedModel):
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
     category_confidence = models.FloatField(null=True, blank=True)
+    # A recruiter chose the category: the classifier never changes it again.
+    category_manual = models.BooleanField(default=False)
     skills = models.ManyToManyField(Skill, through="JobSkill", related_name="jobs")
 
     objects = JobQuerySet.as_manager()
@@ -690,6 +692,7 @@ class AuditEvent(models.Model):
         FILE_DOWNLOADED = "resume.file_downloaded", "Original file downloaded"
         REVEALED = "resume.revealed", "Candidate revealed (blind review)"
         REQUIREMENTS_CHANGED = "job.requirements_changed", "Job requirements changed"
+        CATEGORY_CHANGED = "job.category_changed", "Job category changed"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/<int:pk>/close/", views.job_close, name="job_close"),
     path("jobs/<int:pk>/reopen/", views.job_reopen, name="job_reopen"),
     path("jobs/<int:pk>/requirements/", views.job_requirements, name="job_requirements"),
+    path("jobs/<int:pk>/category/", views.job_category, name="job_category"),
     path("resumes/", views.resume_list, name="resume_list"),
     path("resumes/upload/", views.resume_upload, name="resume_upload"),
     path("resumes/<int:pk>/", views.resume_detail, name="resume_detail"),

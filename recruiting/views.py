@@ -17,6 +17,7 @@ from config.exceptions import ApplicationError
 from config.throttling import throttled
 from recruiting import selectors
 from recruiting.forms import (
+    JobCategoryForm,
     JobFilterForm,
     JobForm,
     RequirementsForm,
@@ -92,6 +93,31 @@ def job_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     response = TemplateResponse(request, "recruiting/job_detail.html#requirements", context)
     response["HX-Trigger"] = "requirements-changed"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def job_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose a job's category in place (the team that owns the job). Saving answers the
+    category block; a category chosen here is never replaced by the classifier."""
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    job_edit_check(job=job, user=request.user)
+    template = "recruiting/job_detail.html"
+    partial = template + "#category" if request.htmx else template
+    form = (
+        JobCategoryForm(request.POST) if request.method == "POST" else JobCategoryForm.for_job(job)
+    )
+    if request.method == "GET" or not form.is_valid():
+        context = {**selectors.job_desk_context(job=job, user=request.user), "category_form": form}
+        return TemplateResponse(request, partial, context, status=400 if form.errors else 200)
+    job_services.job_category_update(
+        job=job, actor=request.user, category=form.cleaned_data["category"]
+    )
+    if not request.htmx:
+        messages.success(request, "Category saved.")
+        return redirect(job)
+    job = selectors.job_for_desk(user=request.user, pk=pk)
+    context = {**selectors.job_desk_context(job=job, user=request.user), "category_saved": True}
+    return TemplateResponse(request, partial, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,4 +14,4 @@ psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname=
 trap 'kill 0' EXIT
 .venv/bin/celery -A config worker -l info --concurrency 2 &
 .venv/bin/celery -A config beat -l info &
-.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 --timeout 120
+GUNICORN_BIND=127.0.0.1:8000 .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi

@@ -63,13 +63,15 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo >/dev/null
 $PY bench/load/prepare.py --out "$WORK" --jobs "${LOAD_JOBS:-0}" --resumes "${LOAD_RESUMES:-0}"
+# As a deployment does after loading data: the shared stores, before any web process starts.
+$PY manage.py rebuild_index >/dev/null
 
 PORT="$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 HOST="http://127.0.0.1:${PORT}"
 log "gunicorn on ${HOST} (2 workers, as in the Dockerfile)"
 # The health check reports the broker too; no worker is needed for read-only traffic.
-CELERY_BROKER_URL="$REDIS/13" .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" \
-  --workers 2 --timeout 120 --error-logfile "$WORK/gunicorn.log" &
+CELERY_BROKER_URL="$REDIS/13" GUNICORN_BIND="127.0.0.1:${PORT}" .venv/bin/gunicorn \
+  -c config/gunicorn.conf.py config.wsgi --error-logfile "$WORK/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 60); do
   curl -fsS "$HOST/health/" >/dev/null 2>&1 && break

@@ -36,3 +36,4 @@ INGEST_ALLOW_PRIVATE = True
 
 # Every call looks at the shared stores and the database, so tests see their own writes.
 STORE_CHECK_SECONDS = 0.0
+WARM_UP = False  # tests load what they use

@@ -10,7 +10,8 @@ def classify_texts(*, kind: str, texts: list[str]) -> list[dict]:
     classifier = active_classifier(kind)
     if classifier is None:
         raise ApplicationError(
-            "No trained category classifier is active yet (train one with `manage.py train_models`).",
+            "No trained category classifier is active yet: train one with `make train DATA=../shared/data` "
+            "(the public labelled sets) or `manage.py retrain` (the pipeline as params.yaml sets it).",
             code="no_model",
             status=409,
         )

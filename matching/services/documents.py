@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from django.db.models import Q
+from django.utils import timezone
 
 from matching.models import MatchFeedback
 from matching.services.registry import active_classifier
@@ -15,16 +17,23 @@ logger = logging.getLogger(__name__)
 
 
 def documents_classify(*, kind: str, ids: list[int]) -> int:
-    """Predict the category of documents that have none yet (human labels are kept)."""
+    """Predict the category of documents. A resume is classified once, when it has none; a
+    job's predicted category is predicted again (its text or the model changed). Human labels
+    are kept: a category a recruiter chose (``category_manual``) and one a job board gave (no
+    confidence) are never overwritten."""
     classifier = active_classifier(kind)
     if classifier is None:
         return 0
-    model, emb_model, owner = (
-        (Resume, ResumeEmbedding, "resume_id")
-        if kind == "resume"
-        else (Job, JobEmbedding, "job_id")
-    )
-    docs = list(model.objects.filter(pk__in=ids, category__isnull=True))
+    if kind == "resume":
+        emb_model, owner = ResumeEmbedding, "resume_id"
+        docs = list(Resume.objects.filter(pk__in=ids, category__isnull=True))
+    else:
+        emb_model, owner = JobEmbedding, "job_id"
+        docs = list(
+            Job.objects.filter(pk__in=ids, category_manual=False).filter(
+                Q(category__isnull=True) | Q(category_confidence__isnull=False)
+            )
+        )
     if not docs:
         return 0
     # The stored vectors are the classifier's embedding features: nothing is encoded again.
@@ -43,8 +52,32 @@ def documents_classify(*, kind: str, ids: list[int]) -> int:
     for doc, pred in zip(docs, predictions, strict=True):
         doc.category = by_slug.get(pred.label) if pred.label else None
         doc.category_confidence = round(float(pred.confidence), 4)
-        doc.save(update_fields=["category", "category_confidence", "updated_at"])
+        if kind == "resume":
+            doc.save(update_fields=["category", "category_confidence", "updated_at"])
+        else:
+            # Conditional: a recruiter who chose a category meanwhile wins.
+            Job.objects.filter(pk=doc.pk, category_manual=False).update(
+                category=doc.category,
+                category_confidence=doc.category_confidence,
+                updated_at=timezone.now(),
+            )
     return len(docs)
+
+
+def jobs_reclassify(*, batch_size: int = 500) -> int:
+    """Classify again every job whose category the model set (or could not set) with the active
+    version: after an activation, old predictions follow the new model. Chosen and board
+    categories stay (see ``documents_classify``). Returns how many jobs were classified."""
+    ids = list(
+        Job.objects.filter(category_manual=False)
+        .filter(Q(category__isnull=True) | Q(category_confidence__isnull=False))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(
+        documents_classify(kind="job", ids=ids[i : i + batch_size])
+        for i in range(0, len(ids), batch_size)
+    )
 
 
 def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> None:

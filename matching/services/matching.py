@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
+from matching.services.registry import active_weights
 from matching.services.store import (
     _job_rows,
     _resume_rows,
@@ -32,10 +33,11 @@ from mlcore.explain import Sentences
 from mlcore.explain import explain as mlcore_explain
 from mlcore.jobtext import looks_like_term_list, years_required_of
 from mlcore.retrieval.batch import PoolScores, score_jobs, score_pool
+from mlcore.retrieval.fit import WEIGHT_NAMES
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
 from mlcore.retrieval.keywords import KeywordVector, keyword_tokens
 from mlcore.retrieval.pairs import JobSide, ResumeSide, pair_evidence, pair_signals
-from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, score
+from mlcore.retrieval.scorer import MatchWeights, ScoreBreakdown, part_values, score
 from mlcore.retrieval.store import DocumentStore, PoolArrays
 from mlcore.skills import SkillMatch
 from mlcore.terms import find_terms
@@ -85,8 +87,14 @@ def match_params() -> dict:
 
 
 def weights() -> MatchWeights:
-    """The score's two weightings: params.yaml's ``match.weights`` (fitted on the labelled
+    """The score's two weightings: the active model version's, refitted on recruiters'
+    decisions (stage `weights`), else params.yaml's ``match.weights`` (fitted on the labelled
     sets; see bench/eval_ranking.py)."""
+    return active_weights() or _params_weights()
+
+
+@functools.cache
+def _params_weights() -> MatchWeights:
     return MatchWeights.from_mapping(match_params().get("weights"))
 
 
@@ -177,6 +185,11 @@ def _check_k(k: int) -> int:
     return k
 
 
+# What scoring reads of a stored embedding (the passages and sentences stay in the database
+# until an explanation asks for them).
+_SCORING_FIELDS = ("chunks", "chunk_spans", "sentences", "sentence_spans")
+
+
 def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
     if row is None:
         raise ApplicationError(
@@ -192,6 +205,16 @@ def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
             code="damaged_embedding",
             status=409,
         ) from exc
+
+
+def _vector(row, owner_field: str) -> np.ndarray:
+    """The document vector alone (409 as :func:`_vectors`)."""
+    if row is None:
+        return _vectors(row, owner_field)[0]
+    try:
+        return row.as_array()
+    except ValueError:
+        return _vectors(row, owner_field)[0]
 
 
 # -- the job side -----------------------------------------------------------------------------
@@ -243,7 +266,7 @@ def _requirements_of(
     job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=None
 ) -> Requirements:
     """A job's requirements; lists given by the caller replace the stored ones of that kind."""
-    vector, _ = _vectors(embedding, "job")
+    vector = _vector(embedding, "job")
     stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
     overridden = required is not None or nice is not None or excluded is not None
     explicit = overridden or requirements_explicit(
@@ -276,7 +299,11 @@ def _requirements_of(
 
 
 def job_requirements(job: Job, *, required=None, nice=None, excluded=None) -> Requirements:
-    embedding = JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id).first()
+    embedding = (
+        JobEmbedding.objects.filter(job=job, model_id=embedder_get().model_id)
+        .defer(*_SCORING_FIELDS)
+        .first()
+    )
     skills = list(JobSkill.objects.filter(job=job).for_matching())
     return _requirements_of(job, embedding, skills, required=required, nice=nice, excluded=excluded)
 
@@ -286,7 +313,9 @@ def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
     ids = [j.pk for j in jobs]
     embeddings = {
         e.job_id: e
-        for e in JobEmbedding.objects.filter(job_id__in=ids, model_id=embedder_get().model_id)
+        for e in JobEmbedding.objects.filter(
+            job_id__in=ids, model_id=embedder_get().model_id
+        ).defer(*_SCORING_FIELDS)
     }
     skills: dict[int, list[JobSkill]] = {pk: [] for pk in ids}
     for js in JobSkill.objects.filter(job_id__in=ids).for_matching():
@@ -429,11 +458,12 @@ def _order(scores: PoolScores, ids: np.ndarray) -> np.ndarray:
 # -- results ----------------------------------------------------------------------------------
 def _resume_skills(ids: Sequence[int]) -> dict[int, list[SkillMatch]]:
     out: dict[int, list[SkillMatch]] = {i: [] for i in ids}
-    for rs in ResumeSkill.objects.filter(resume_id__in=ids).select_related("skill"):
-        out[rs.resume_id].append(
-            SkillMatch(
-                name=rs.skill.name, kind=rs.skill.kind, spans=tuple(tuple(s) for s in rs.spans)
-            )
+    rows = ResumeSkill.objects.filter(resume_id__in=ids).values_list(
+        "resume_id", "skill__name", "skill__kind", "spans"
+    )
+    for resume_id, name, kind, spans in rows:
+        out[resume_id].append(
+            SkillMatch(name=name, kind=kind, spans=tuple(tuple(s) for s in spans))
         )
     return out
 
@@ -776,6 +806,43 @@ def _job_results(
         )
         for n, (b, s, job, req, ev) in enumerate(scored)
     ]
+
+
+def judged_queries(pairs: Iterable[tuple[int, int, int]]) -> list[dict]:
+    """Recruiters' decisions, ``(job_id, resume_id, label)``, as the `weights` stage reads them
+    (mlcore.pipelines.weights): one query per job with candidates of both labels, holding each
+    decided candidate's part values as the app scores the pair now (None where a part has no
+    evidence), the labels, and whether the job's requirements were written by a person.
+    Candidates no longer matchable (erased, anonymised) and jobs without a vector are left out."""
+    by_job: dict[int, dict[int, int]] = {}
+    for job_id, resume_id, label in pairs:
+        by_job.setdefault(job_id, {})[resume_id] = int(label)
+    wanted = [j for j, labels in by_job.items() if len(set(labels.values())) > 1]
+    jobs = Job.objects.in_bulk(wanted)
+    resume_ids = sorted({r for j in wanted for r in by_job[j]})
+    pool = _fresh_pool("resume", resume_ids)
+    resumes = Resume.objects.select_related("category").in_bulk([int(i) for i in pool.ids])
+    skills = _resume_skills(list(resumes))
+    position = {int(rid): i for i, rid in enumerate(pool.ids)}
+    out = []
+    for job_id in sorted(jobs):
+        try:
+            req = job_requirements(jobs[job_id])
+        except ApplicationError:
+            continue  # not embedded with the current model
+        values, labels = [], []
+        for resume_id, label in sorted(by_job[job_id].items()):
+            if resume_id not in position or resume_id not in resumes:
+                continue
+            side = _resume_side(resumes[resume_id], pool, position[resume_id], skills[resume_id])
+            parts = part_values(pair_signals(req, side, pair_evidence(req, side)))
+            values.append([parts[name] for name in WEIGHT_NAMES])
+            labels.append(label)
+        if len(set(labels)) > 1:
+            out.append(
+                {"job": job_id, "explicit": req.explicit, "values": values, "labels": labels}
+            )
+    return out
 
 
 def explain_pair(

@@ -1,7 +1,8 @@
 """The hiring pipeline: a candidate's application to a job moves through stages (sourced ->
 shortlisted -> contacted -> interviewing -> offer -> hired, or rejected with a reason), with
-notes and a timeline; every stage change is an event, and the stages candidates reached are the
-ranking's training labels (:func:`labelled_pairs`, the one place to read them)."""
+notes and a timeline; every stage change is an event (an undo too, naming the change it takes
+back), and the stages candidates reached are the ranking's training labels
+(:func:`labelled_pairs`, the one place to read them)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,18 @@ def application_move(
         if note.strip():
             application_note_add(job=job, resume=resume, actor=actor, text=note)
         return application
+    return _change_stage(application, actor=actor, stage=stage, reason=reason, note=note)
+
+
+def _change_stage(
+    application: Application,
+    *,
+    actor,
+    stage: str,
+    reason: str,
+    note: str = "",
+    undoes: ApplicationEvent | None = None,
+) -> Application:
     _event(
         application,
         actor=actor,
@@ -115,6 +128,7 @@ def application_move(
         to_stage=stage,
         rejection_reason=reason,
         note=note.strip()[:4000],
+        undoes=undoes,
     )
     application.stage = stage
     application.rejection_reason = reason
@@ -122,6 +136,63 @@ def application_move(
     application.full_clean()
     application.save()
     return application
+
+
+def _stage_changes(applications) -> QuerySet[ApplicationEvent]:
+    return ApplicationEvent.objects.filter(
+        application__in=applications, kind=ApplicationEvent.Kind.STAGE
+    ).order_by("-created_at", "-id")
+
+
+def undoable_change(application: Application) -> ApplicationEvent | None:
+    """The stage change "Undo" takes back: the application's last one, unless that was an
+    undo (or there is none)."""
+    last = _stage_changes([application.pk]).first()
+    if last is None or last.undoes_id is not None or not last.from_stage:
+        return None
+    return last
+
+
+def undoable_changes(applications: Iterable[Application]) -> dict[int, ApplicationEvent]:
+    """:func:`undoable_change` for many applications at once, by application id."""
+    last: dict[int, ApplicationEvent] = {}
+    for event in _stage_changes([a.pk for a in applications]):
+        last.setdefault(event.application_id, event)
+    return {app_id: e for app_id, e in last.items() if e.undoes_id is None and e.from_stage}
+
+
+@transaction.atomic
+def application_undo(
+    *, job: Job, resume: Resume, actor, event_id: int | None = None
+) -> Application:
+    """Take back the candidate's last stage change: back to the stage (and rejection reason)
+    before it, recorded as a stage change of its own that names the one it undoes. An undo is
+    not undone in turn. ``event_id`` is the change the recruiter saw: if the candidate was
+    moved since, nothing is undone (their colleague's move is not taken back by mistake)."""
+    _check_access(job=job, resume=resume, actor=actor)
+    application = Application.objects.select_for_update().filter(job=job, resume=resume).first()
+    last = undoable_change(application) if application is not None else None
+    if last is None:
+        raise ApplicationError(
+            "There is no stage change to undo.", code="nothing_to_undo", status=409
+        )
+    if event_id is not None and event_id != last.pk:
+        raise ApplicationError(
+            f"The candidate was moved since (now {application.get_stage_display().lower()}); "
+            "nothing was undone.",
+            code="moved_since",
+            status=409,
+        )
+    reason = ""
+    if last.from_stage == Stage.REJECTED:
+        # The reason they were rejected for: the one of the change that rejected them.
+        before = _stage_changes([application.pk]).filter(
+            to_stage=Stage.REJECTED, created_at__lte=last.created_at, id__lt=last.pk
+        )
+        reason = before.values_list("rejection_reason", flat=True).first() or Reason.OTHER
+    return _change_stage(
+        application, actor=actor, stage=last.from_stage, reason=reason, undoes=last
+    )
 
 
 @transaction.atomic
@@ -140,16 +211,6 @@ def application_note_add(*, job: Job, resume: Resume, actor, text: str) -> Appli
         )
     application, _ = application_get_or_create(job=job, resume=resume, actor=actor)
     return _event(application, actor=actor, kind=ApplicationEvent.Kind.NOTE, note=text)
-
-
-def previous_stage(application: Application) -> str | None:
-    """The stage before the last stage change (what "Undo" goes back to)."""
-    last = (
-        application.events.filter(kind=ApplicationEvent.Kind.STAGE)
-        .values_list("from_stage", flat=True)
-        .first()
-    )
-    return last or None
 
 
 def stage_counts(*, job: Job) -> dict[str, int]:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from matching.models import ModelVersion
+from mlcore.artifacts import ArtifactError
+from mlcore.pipelines.weights import load_weights
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +26,20 @@ _loaded: dict[str, object] = {}
 
 
 def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
-    """Make ``version`` the active one; the previously active version is retired.
+    """Make ``version`` the active one; the previously active version is retired, and the jobs
+    whose category a model predicted are classified again with the new one.
 
     The artifact is verified first (outside the switch, so a refusal is recorded as "broken");
     a refused version changes nothing about which version is active.
     """
     _verify(version)
-    return _switch(version=version, user=user)
+    version = _switch(version=version, user=user)
+    active_weights_forget()
+    from matching.tasks import jobs_reclassify_task
+
+    # Minutes for a large pool: predictions follow the new model after the request answers.
+    jobs_reclassify_task.delay_in_background()
+    return version
 
 
 @transaction.atomic
@@ -79,7 +90,9 @@ def active_classifier(kind: str):
     key = f"{active.version}:{kind}"
     with _lock:
         if key not in _loaded:
-            _loaded.clear()  # a new active version: drop the old one's models
+            # A new active version: drop the old one's models (its other kind stays loaded).
+            for stale in [k for k in _loaded if not k.startswith(f"{active.version}:")]:
+                del _loaded[stale]
             path = Path(active.artifact_path) / f"{kind}_classifier"
             if not path.exists():
                 return None
@@ -91,3 +104,37 @@ def active_classifier(kind: str):
                 )
                 return None
         return _loaded[key]
+
+
+# The scorer asks for the weights on every pair: the active version is looked up again at most
+# this often (seconds), so an activation reaches every process within that time.
+WEIGHTS_RECHECK = 5.0
+_weights: dict[str, object] = {"checked": float("-inf"), "version": None, "weights": None}
+
+
+def active_weights():
+    """The active version's fitted match weights (its ``weights`` part), or None when no
+    version is active or it was trained without one (the weights in params.yaml stand)."""
+    now = time.monotonic()
+    with _lock:
+        if now - _weights["checked"] < WEIGHTS_RECHECK:
+            return _weights["weights"]
+        active = ModelVersion.objects.active()
+        version = active.version if active else None
+        if version != _weights["version"]:
+            loaded = None
+            path = Path(active.artifact_path) / "weights" if active else None
+            if path is not None and path.exists():
+                try:
+                    loaded = load_weights(path)
+                except (ArtifactError, OSError) as exc:
+                    logger.error("model %s: match weights failed to load: %s", version, exc)
+            _weights.update(version=version, weights=loaded)
+        _weights["checked"] = now
+        return _weights["weights"]
+
+
+def active_weights_forget() -> None:
+    """Look the active version up again on the next call (after an activation here)."""
+    with _lock:
+        _weights.update(checked=float("-inf"), version=None, weights=None)

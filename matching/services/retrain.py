@@ -7,6 +7,7 @@ active model and its index untouched.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -21,7 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from matching.models import ModelVersion, RetrainRun
+from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
+from mlcore.pipelines.common import write_atomic
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)
@@ -185,26 +188,55 @@ def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     )
 
 
-def retrain_run(*, run_id: int) -> RetrainRun:
+def retrain_run(*, run_id: int, repro: bool = True) -> RetrainRun:
+    """Run the pipeline, then register its bundle and activate it if the gate passes. With
+    ``repro`` False the pipeline is not run: the bundle already in ``data/model`` (written by
+    `make train`, which trains on the shared data) goes through the same registry and gate."""
     run = RetrainRun.objects.get(pk=run_id)
     if not run_claim(run):
         return run
     with run_lease(run):
-        return _retrain(run)
+        return _retrain(run, repro=repro)
 
 
-def _retrain(run: RetrainRun) -> RetrainRun:
+FEEDBACK_FILE = Path("data") / "feedback" / "queries.jsonl"
+
+
+def feedback_export(root: Path) -> int:
+    """Recruiters' shortlist/reject decisions, with each pair's part values as the app scores
+    it, into the pipeline's ``data/feedback/queries.jsonl`` (atomically), where the `weights`
+    stage refits the score on them. Returns how many queries (jobs) were written."""
+    queries = matching.judged_queries(pipeline.labelled_pairs())
+    text = "".join(json.dumps(q, sort_keys=True) + "\n" for q in queries)
+    write_atomic(root / FEEDBACK_FILE, text.encode())
+    return len(queries)
+
+
+def _retrain(run: RetrainRun, *, repro: bool = True) -> RetrainRun:
     root = pipeline_root()
     RetrainRun.objects.filter(pk=run.pk).update(stages_total=len(pipeline_stages(root)))
-    try:
-        ok, log = _dvc_repro(root, run)
-    except Exception as exc:
-        logger.exception("retrain %s: dvc repro could not run", run.pk)
-        return _finish(
-            run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}"
-        )
+    if not repro:
+        ok, log = True, "The pipeline was run before (make train): registering its bundle.\n"
+    else:
+        ok, log = _run_repro(root, run)
+    if ok is None:
+        return run
     if not ok:
         return _finish(run, status=RetrainRun.Status.FAILED, message=_failure_reason(log), log=log)
+    return _register(run, root=root, log=log)
+
+
+def _run_repro(root: Path, run: RetrainRun) -> tuple[bool | None, str]:
+    try:
+        feedback_export(root)
+        return _dvc_repro(root, run)
+    except Exception as exc:
+        logger.exception("retrain %s: dvc repro could not run", run.pk)
+        _finish(run, status=RetrainRun.Status.FAILED, message=f"dvc repro could not run: {exc}")
+        return None, ""
+
+
+def _register(run: RetrainRun, *, root: Path, log: str) -> RetrainRun:
     RetrainRun.objects.filter(pk=run.pk).update(stages_done=F("stages_total"))
     try:
         version = model_version_register(bundle_dir=root / "data" / "model")

@@ -258,6 +258,12 @@ def _changes(kind: str, model_id: str, store: DocumentStore | None) -> _Changes:
 
 
 # -- writing ---------------------------------------------------------------------------------
+def _ann_params() -> dict:
+    from matching.services.matching import match_params
+
+    return {"min_rows": 50_000, "nprobe": 48, **(match_params().get("ann") or {})}
+
+
 def store_sync(kind: str, *, full: bool = False) -> str:
     """Bring the store of ``kind`` up to date with the database (a new version when anything
     changed) and return the version in use. ``full`` rebuilds it from every stored embedding."""
@@ -296,6 +302,8 @@ def store_sync(kind: str, *, full: bool = False) -> str:
         else:
             merged_terms = {**(current.meta.get("terms") or {}), **terms}
             store = current.updated(rows, changes.removed, **meta, terms=merged_terms)
+        ann = _ann_params()
+        store = store.indexed(min_rows=int(ann["min_rows"]), nprobe=int(ann["nprobe"]))
         version = _new_version("v")
         store.save(root / version)
         _point(root, CURRENT, version)
@@ -485,6 +493,9 @@ def store_summary(kind: str) -> dict:
         "rows": len(store),
         "active": int(np.sum(store.columns["active"])),
         "lexical": _pointer(root, LEXICAL),
+        "approximate": None
+        if store.ann is None
+        else {"rows": len(store.ann), "nprobe": store.ann.nprobe},
         "path": str(root),
     }
 

@@ -105,6 +105,69 @@ def test_moving_to_the_stage_a_candidate_is_in_records_nothing(desk, recruiter):
     assert ApplicationEvent.objects.filter(kind="stage").count() == 1
 
 
+def test_undo_takes_a_forward_move_back_as_an_event_of_its_own(desk, recruiter, teammate):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="shortlisted")
+    invited = pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="interviewing")
+    app = pipeline.application_undo(job=job, resume=tara, actor=teammate)
+    assert app.stage == "shortlisted"
+    undo = invited.events.filter(kind="stage").order_by("id").last()
+    assert (undo.from_stage, undo.to_stage, undo.actor, undo.undoes.to_stage) == (
+        "interviewing",
+        "shortlisted",
+        teammate,
+        "interviewing",
+    )
+    # An undo is not undone in turn: a move forward again is a plain move.
+    assert pipeline.undoable_change(app) is None
+    with pytest.raises(ApplicationError) as refused:
+        pipeline.application_undo(job=job, resume=tara, actor=recruiter)
+    assert (refused.value.status, refused.value.code) == (409, "nothing_to_undo")
+    assert stages(job) == {tara.pk: "shortlisted"}
+
+
+def test_undoing_a_move_out_of_rejected_restores_the_reason(desk, recruiter):
+    job, gus = desk["job"], desk["gus"]
+    pipeline.application_move(
+        job=job, resume=gus, actor=recruiter, stage="rejected", reason="experience"
+    )
+    pipeline.application_move(job=job, resume=gus, actor=recruiter, stage="offer")
+    app = pipeline.application_undo(job=job, resume=gus, actor=recruiter)
+    assert (app.stage, app.rejection_reason) == ("rejected", "experience")
+    assert pipeline.labelled_pairs() == [(job.pk, gus.pk, 0)]
+
+
+def test_undo_with_nothing_to_undo_is_refused(desk, recruiter):
+    job, tara = desk["job"], desk["tara"]
+    with pytest.raises(ApplicationError) as refused:
+        pipeline.application_undo(job=job, resume=tara, actor=recruiter)
+    assert refused.value.status == 409 and not Application.objects.exists()
+    pipeline.application_get_or_create(job=job, resume=tara, actor=recruiter)
+    with pytest.raises(ApplicationError):
+        pipeline.application_undo(job=job, resume=tara, actor=recruiter)
+    assert stages(job) == {tara.pk: "sourced"}
+
+
+def test_undo_refuses_when_a_colleague_moved_the_candidate_since(desk, recruiter, teammate):
+    job, tara = desk["job"], desk["tara"]
+    app = pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="shortlisted")
+    seen = pipeline.undoable_change(app)
+    pipeline.application_move(job=job, resume=tara, actor=teammate, stage="contacted")
+    with pytest.raises(ApplicationError) as refused:
+        pipeline.application_undo(job=job, resume=tara, actor=recruiter, event_id=seen.pk)
+    assert refused.value.code == "moved_since" and refused.value.status == 409
+    assert stages(job) == {tara.pk: "contacted"}
+
+
+def test_another_teams_recruiter_cannot_undo(desk, recruiter, other_recruiter):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="shortlisted")
+    with pytest.raises(ApplicationError) as refused:
+        pipeline.application_undo(job=job, resume=tara, actor=other_recruiter)
+    assert refused.value.status == 404
+    assert stages(job) == {tara.pk: "shortlisted"}
+
+
 def test_an_unknown_stage_is_refused(desk, recruiter):
     with pytest.raises(ApplicationError):
         pipeline.application_move(
@@ -238,9 +301,82 @@ def test_undo_moves_a_rejected_candidate_back_to_where_they_were(desk, recruiter
     page = recruiter_client.get(
         f"/jobs/{job.pk}/candidates/", {"stage": "rejected"}
     ).content.decode()
-    assert 'name="stage" value="contacted"' in page and ">Undo<" in page
-    recruiter_client.post(f"/jobs/{job.pk}/candidates/{tara.pk}/stage/", {"stage": "contacted"})
+    assert "back to contacted" in page and ">Undo<" in page
+    rejection = ApplicationEvent.objects.get(to_stage="rejected")
+    response = recruiter_client.post(
+        f"/jobs/{job.pk}/candidates/{tara.pk}/stage/undo/", {"event": rejection.pk}
+    )
+    assert response.status_code == 302
     assert stages(job) == {tara.pk: "contacted"}
+
+
+def test_a_mis_clicked_forward_move_is_undone_from_the_ranking(desk, recruiter_client):
+    job, tara = desk["job"], desk["tara"]
+    url = f"/jobs/{job.pk}/candidates/{tara.pk}/stage/"
+    recruiter_client.post(url, {"stage": "shortlisted"}, HTTP_HX_REQUEST="true")
+    moved = recruiter_client.post(
+        url, {"stage": "contacted", "place": "row"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # The next move keeps the focus (first in the control); Undo sits after it.
+    assert moved.index(f'id="next-{job.pk}-{tara.pk}"') < moved.index(
+        f'id="undo-{job.pk}-{tara.pk}"'
+    )
+    assert "Undo: move Tara Twin back to shortlisted" in moved
+    invite = ApplicationEvent.objects.filter(kind="stage").order_by("id").last()
+    assert f'name="event" value="{invite.pk}"' in moved
+    response = recruiter_client.post(
+        url + "undo/", {"event": invite.pk, "place": "row"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Shortlisted" in body and "Mark contacted" in body
+    assert f'id="undo-{job.pk}-{tara.pk}"' not in body  # nothing left to undo: focus goes on
+    assert 'Contacted <span class="count">0</span>' in body
+    assert stages(job) == {tara.pk: "shortlisted"}
+    undo = ApplicationEvent.objects.filter(kind="stage").order_by("id").last()
+    assert (undo.from_stage, undo.to_stage, undo.undoes_id) == (
+        "contacted",
+        "shortlisted",
+        invite.pk,
+    )
+
+
+def test_the_candidate_page_shows_an_undo_on_the_timeline(desk, recruiter, recruiter_client):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="interviewing")
+    response = recruiter_client.post(
+        f"/jobs/{job.pk}/candidates/{tara.pk}/stage/undo/",
+        {"place": "pair"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "Undid the move to interviewing: back to <strong>sourced</strong>" in body
+    assert 'id="timeline" hx-swap-oob="true"' in body
+
+
+def test_undo_with_nothing_to_undo_answers_409_in_place(desk, recruiter_client):
+    job, tara = desk["job"], desk["tara"]
+    url = f"/jobs/{job.pk}/candidates/{tara.pk}/stage/undo/"
+    response = recruiter_client.post(url, {"place": "row"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "There is no stage change to undo." in response.content.decode()
+    garbled = recruiter_client.post(url, {"event": "x"}, HTTP_HX_REQUEST="true")
+    assert garbled.status_code == 400
+    without_js = recruiter_client.post(url)
+    assert without_js.status_code == 302
+    assert not Application.objects.exists()
+
+
+def test_only_the_team_can_undo_and_another_teams_recruiter_gets_404(
+    desk, recruiter, teammate_client, other_client
+):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="contacted")
+    url = f"/jobs/{job.pk}/candidates/{tara.pk}/stage/undo/"
+    assert other_client.post(url, HTTP_HX_REQUEST="true").status_code == 404
+    assert stages(job) == {tara.pk: "contacted"}
+    assert teammate_client.post(url, HTTP_HX_REQUEST="true").status_code == 200
+    assert stages(job) == {tara.pk: "sourced"}
 
 
 def test_a_stage_tab_lists_its_candidates(desk, recruiter, recruiter_client):
@@ -371,9 +507,34 @@ def test_the_api_adds_moves_notes_and_lists_the_timeline(desk, api_client, recru
         "to_stage": "offer",
         "rejection_reason": "",
         "note": "",
+        "undoes": None,
         "actor": "rita",
         "created_at": "",
     }
+
+
+def test_the_api_undoes_the_last_move_as_the_pages_do(desk, api_client, other_api):
+    created = api_client.post(
+        "/api/v1/applications/", {"job": desk["job"].pk, "resume": desk["tara"].pk}, format="json"
+    )
+    app_id = created.json()["id"]
+    url = f"/api/v1/applications/{app_id}/undo/"
+    nothing = api_client.post(url, {}, format="json")
+    assert nothing.status_code == 409 and nothing.json()["code"] == "nothing_to_undo"
+    api_client.post(f"/api/v1/applications/{app_id}/move/", {"stage": "offer"}, format="json")
+    move = api_client.get(f"/api/v1/applications/{app_id}/events/").json()["results"][0]
+    assert other_api.post(url, {"event": move["id"]}, format="json").status_code == 404
+    stale = api_client.post(url, {"event": move["id"] + 1000}, format="json")
+    assert stale.status_code == 409 and stale.json()["code"] == "moved_since"
+    undone = api_client.post(url, {"event": move["id"]}, format="json")
+    assert undone.status_code == 200 and undone.json()["stage"] == "sourced"
+    events = api_client.get(f"/api/v1/applications/{app_id}/events/").json()["results"]
+    assert (events[0]["from_stage"], events[0]["to_stage"], events[0]["undoes"]) == (
+        "offer",
+        "sourced",
+        move["id"],
+    )
+    assert api_client.post(url, {}, format="json").status_code == 409
 
 
 def test_the_api_refuses_a_rejection_without_a_reason_naming_the_field(desk, api_client):
@@ -505,3 +666,14 @@ def test_a_time_filter_with_an_extreme_offset_is_read_in_utc_or_refused(
 ):
     key = "since" if "events" in url else "posted_after"
     assert api_client.get(url, {key: since}).status_code == status
+
+
+def test_the_admin_shows_which_stage_change_an_undo_takes_back(desk, recruiter, staff_client):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="offer")
+    app = pipeline.application_undo(job=job, resume=tara, actor=recruiter)
+    page = staff_client.get(f"/admin/matching/application/{app.pk}/change/")
+    assert page.status_code == 200
+    undone = ApplicationEvent.objects.get(to_stage="offer")
+    assert f"stage on application {app.pk}" in page.content.decode()
+    assert ApplicationEvent.objects.get(undoes=undone).to_stage == "sourced"

@@ -26,6 +26,7 @@ def make_pipeline_root(target: Path, *, embed_model: str = "hashing", demo_filte
         ROOT / "mlcore", target / "mlcore", ignore=shutil.ignore_patterns("__pycache__", "tests")
     )
     shutil.copytree(ROOT / "fixtures" / "demo", target / "fixtures" / "demo")
+    shutil.copytree(ROOT / "data" / "labels", target / "data" / "labels")
     shutil.copy(ROOT / "dvc.yaml", target / "dvc.yaml")
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
     params["embed"]["model"] = embed_model
@@ -67,6 +68,39 @@ def test_a_retrain_runs_the_pipeline_registers_a_version_and_activates_it(
     assert second.status == "succeeded", second.message + second.log_tail
     assert "didn't change, skipping" in second.log_tail
     assert ModelVersion.objects.filter(is_active=True).count() == 1
+
+
+def test_the_shipped_classifiers_are_refitted_on_all_the_data_after_evaluation(
+    pipeline_root, django_capture_on_commit_callbacks
+):
+    import json
+
+    from mlcore.artifacts import data_fingerprint
+    from mlcore.classifiers import CategoryClassifier
+
+    version = retrain(django_capture_on_commit_callbacks).model_version
+    joint = yaml.safe_load((pipeline_root / "params.yaml").read_text())["train"]["job_training"]
+
+    def prepared(kind: str, split: str) -> list[dict]:
+        path = pipeline_root / "data" / "prepared" / f"{kind}_{split}.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    for kind, part in (("resumes", "resume_classifier"), ("jobs", "job_classifier")):
+        kinds = ("jobs", "resumes") if kind == "jobs" and joint == "joint" else (kind,)
+        rows = {
+            split: [r for k in kinds for r in prepared(k, split)] for split in ("train", "test")
+        }
+        assert rows["test"], "the demo data must leave a test split to evaluate on"
+        everything = [r for k in kinds for split in ("train", "test") for r in prepared(k, split)]
+        shipped = CategoryClassifier.load(Path(version.artifact_path) / part)
+        evaluated = CategoryClassifier.load(pipeline_root / "data" / "model" / "eval" / part)
+        assert shipped.data_hash_ == data_fingerprint(
+            [r["text"] for r in everything], [r["label"] for r in everything]
+        )
+        assert evaluated.data_hash_ == data_fingerprint(
+            [r["text"] for r in rows["train"]], [r["label"] for r in rows["train"]]
+        )
+    assert "job_strict_accuracy" in version.metrics  # uncertain counted wrong, beside top guess
 
 
 def test_the_same_bundle_registered_twice_in_one_second_gets_two_versions(
@@ -195,3 +229,64 @@ def test_new_uploads_are_classified_by_the_active_model(
         resume, _ = resume_create_from_text(owner=recruiter, text=text.replace("Maria", "Marta"))
     resume.refresh_from_db()
     assert resume.category_confidence is not None
+
+
+def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_figure(
+    pipeline_root, django_capture_on_commit_callbacks, recruiter, skills, categories
+):
+    """Shortlists and rejections become the `weights` stage's training data: the new version
+    carries refitted weights that the scorer then uses, and its held-out nDCG@10 is a gate
+    metric (a version worse on it than the active one stays inactive)."""
+    import json
+
+    from matching.services import matching, pipeline
+    from recruiting.services.jobs import job_create
+    from recruiting.services.resumes import resume_create_from_text
+
+    body = "Summary\nBackend engineer with eight years of experience.\nSkills\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_create(
+            owner=recruiter,
+            title="Python Backend Engineer",
+            description="<p>Build Django services.</p><ul><li>Python</li><li>Django</li></ul>",
+        )
+        people = [
+            resume_create_from_text(owner=recruiter, text=f"Person {i}\n{body}{skills_line}\n")[0]
+            for i, skills_line in enumerate(
+                ["Python, Django", "Python, Django, Docker", "Go, Kubernetes", "Excel"]
+            )
+        ]
+    for person, stage in zip(
+        people, ["interviewing", "shortlisted", "rejected", "rejected"], strict=True
+    ):
+        reason = {"reason": "skills"} if stage == "rejected" else {}
+        pipeline.application_move(job=job, resume=person, actor=recruiter, stage=stage, **reason)
+    before = matching.weights()
+
+    run = retrain(django_capture_on_commit_callbacks)
+    assert run.status == "succeeded", run.message + run.log_tail
+    exported = [
+        json.loads(line)
+        for line in (pipeline_root / "data" / "feedback" / "queries.jsonl").read_text().splitlines()
+    ]
+    assert [(q["job"], q["labels"]) for q in exported] == [(job.pk, [1, 1, 0, 0])]
+    assert all(len(row) == len(before.extracted.as_dict()) for row in exported[0]["values"])
+    version = run.model_version
+    assert "weights" in version.manifest["parts"]
+    assert version.metrics["ranking_ndcg10"] is not None
+    assert (
+        version.metrics["explicit_feedback_queries"] + version.metrics["extracted_feedback_queries"]
+        == 1
+    )
+    fitted = matching.weights()
+    assert fitted.as_dict() != before.as_dict()
+    from mlcore.pipelines.weights import load_weights
+
+    assert fitted.as_dict() == load_weights(Path(version.artifact_path) / "weights").as_dict()
+
+    ModelVersion.objects.filter(pk=version.pk).update(
+        metrics={**version.metrics, "ranking_ndcg10": 1.5}
+    )
+    worse = retrain(django_capture_on_commit_callbacks)
+    assert worse.model_version.status == "rejected"
+    assert "ranking_ndcg10" in worse.model_version.reason

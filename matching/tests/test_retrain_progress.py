@@ -63,6 +63,7 @@ def test_the_projects_pipeline_has_its_stages_counted():
         "prepare",
         "embed",
         "train",
+        "weights",
         "evaluate",
         "index",
     ]

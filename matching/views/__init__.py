@@ -4,6 +4,7 @@ dashboard, jobs for a resume, blind review and the models page (pages), rank a p
 from matching.views.desk import (
     application_move,
     application_note,
+    application_undo,
     candidate_for_job,
     explanation,
     feedback_submit,
@@ -22,6 +23,7 @@ from matching.views.pile import pile_run, pile_run_csv, pile_run_explain, rank_p
 __all__ = [
     "application_move",
     "application_note",
+    "application_undo",
     "blind_review_toggle",
     "candidate_for_job",
     "candidate_reveal",

@@ -1,6 +1,7 @@
 """The job desk's candidates: the ranking (decided candidates left out unless asked for), the
-pipeline by stage, one-click stage moves, a candidate's page for a job (stage, notes, timeline,
-explanation), and the old shortlist/reject buttons. Thin: parse, call a service, render."""
+pipeline by stage, one-click stage moves and Undo, a candidate's page for a job (stage, notes,
+timeline, explanation), and the old shortlist/reject buttons. Thin: parse, call a service,
+render."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
-from matching.forms import FeedbackForm, NoteForm, StageMoveForm
+from matching.forms import FeedbackForm, NoteForm, StageMoveForm, StageUndoForm
 from matching.models import Application, ApplicationEvent
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
@@ -39,21 +40,6 @@ def _pair(request: HttpRequest, job_pk: int, resume_pk: int) -> tuple[Job, Resum
         Resume.objects.visible_to(request.user).filter(team_id=job.team_id), pk=resume_pk
     )
     return job, resume
-
-
-def _undo_stages(applications) -> dict[int, str]:
-    """For decided applications: the stage their last move came from ("Undo" goes back)."""
-    decided = [a.pk for a in applications if a.stage in pipeline.DECIDED]
-    out: dict[int, str] = {}
-    for app_id, from_stage in (
-        ApplicationEvent.objects.filter(
-            application_id__in=decided, kind=ApplicationEvent.Kind.STAGE
-        )
-        .order_by("application_id", "-created_at", "-id")
-        .values_list("application_id", "from_stage")
-    ):
-        out.setdefault(app_id, from_stage)
-    return out
 
 
 def _stage_tabs(job: Job) -> dict:
@@ -85,12 +71,12 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     }
     if stage:
         applications = list(pipeline.applications_in_stage(job=job, stage=stage))
-        undo = _undo_stages(applications)
+        undo = pipeline.undoable_changes(applications)
         context["rows"] = [
             {
                 "resume": resume_blind.resume_for_page(a.resume, request),
                 "application": a,
-                "undo_stage": undo.get(a.pk),
+                "undo": undo.get(a.pk),
             }
             for a in applications
         ]
@@ -112,7 +98,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
             applications = pipeline.applications_by_resume(
                 job=job, resume_ids=[r.resume.pk for r in page.results]
             )
-            undo = _undo_stages(applications.values())
+            undo = pipeline.undoable_changes(applications.values())
             page = blind_services.page_for_viewer(page, request)
             context |= {
                 "page": page,
@@ -122,7 +108,7 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
                         "result": r,
                         "resume": r.resume,
                         "application": applications.get(r.resume.pk),
-                        "undo_stage": undo.get(getattr(applications.get(r.resume.pk), "pk", 0)),
+                        "undo": undo.get(getattr(applications.get(r.resume.pk), "pk", 0)),
                     }
                     for r in page.results
                 ],
@@ -139,7 +125,7 @@ def _stage_context(request, job: Job, resume: Resume, place: str) -> dict:
         "job": job,
         "resume": resume_blind.resume_for_page(resume, request),
         "application": application,
-        "undo_stage": pipeline.previous_stage(application) if application else None,
+        "undo": pipeline.undoable_change(application) if application else None,
         "reasons": Application.RejectionReason.choices,
         "place": place,
     }
@@ -151,30 +137,55 @@ def application_move(request: HttpRequest, job_pk: int, resume_pk: int) -> HttpR
     control comes back in place (focus stays on it) with the stage counts."""
     job, resume = _pair(request, job_pk, resume_pk)
     form = StageMoveForm(request.POST)
-    place = request.POST.get("place", "row")
-    status = 200
-    context = {}
-    if form.is_valid():
-        try:
-            pipeline.application_move(
-                job=job,
-                resume=resume,
-                actor=request.user,
-                stage=form.cleaned_data["stage"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as exc:
-            context["move_error"], status = exc.message, exc.status
-    else:
-        context["move_error"], status = " ".join(form.errors.get("stage", ["Choose a stage."])), 400
+    if not form.is_valid():
+        error = " ".join(form.errors.get("stage", ["Choose a stage."]))
+        return _stage_response(request, job, resume, error=error, status=400)
+    try:
+        pipeline.application_move(
+            job=job,
+            resume=resume,
+            actor=request.user,
+            stage=form.cleaned_data["stage"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except ApplicationError as exc:
+        return _stage_response(request, job, resume, error=exc.message, status=exc.status)
+    return _stage_response(request, job, resume)
+
+
+@require_POST
+def application_undo(request: HttpRequest, job_pk: int, resume_pk: int) -> HttpResponse:
+    """Undo takes back the candidate's last stage change (the one the page showed, ``event``),
+    answered like a move: the stage control in place, the counts and the timeline."""
+    job, resume = _pair(request, job_pk, resume_pk)
+    form = StageUndoForm(request.POST)
+    if not form.is_valid():
+        return _stage_response(request, job, resume, error="Reload the page to undo.", status=400)
+    try:
+        pipeline.application_undo(
+            job=job, resume=resume, actor=request.user, event_id=form.cleaned_data["event"]
+        )
+    except ApplicationError as exc:
+        return _stage_response(request, job, resume, error=exc.message, status=exc.status)
+    return _stage_response(request, job, resume)
+
+
+def _stage_response(
+    request: HttpRequest, job: Job, resume: Resume, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """After a move or an undo: the stage control under HTMX (with the stage counts on the job
+    page, the timeline on the candidate's), else back to the page with the error as a message."""
     if not request.htmx:
-        if "move_error" in context:
-            messages.error(request, context["move_error"])
+        if error:
+            messages.error(request, error)
         return redirect(
             safe_next(request) or reverse("matching:candidate_for_job", args=[job.pk, resume.pk])
         )
-    context = {**_stage_context(request, job, resume, place), **context}
+    place = request.POST.get("place", "row")
+    context = _stage_context(request, job, resume, place)
+    if error:
+        context["move_error"] = error
     if place == "row":
         tab = request.POST.get("tab", "")
         context |= {**_stage_tabs(job), "oob_tabs": True, "stage": tab}

@@ -14,7 +14,12 @@ from pathlib import Path
 from mlcore.artifacts import ArtifactError, load_artifact, read_manifest, save_artifact
 
 BUNDLE_KIND = "model-bundle"
-PARTS = {"resume_classifier": None, "job_classifier": None, "pca": "pca"}
+PARTS = {
+    "resume_classifier": None,
+    "job_classifier": None,
+    "pca": "pca",
+    "weights": "match-weights",
+}
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,36 @@ from mlcore.pipelines.common import (
 )
 
 VIEWS = tuple(b for b in EMBEDDING_BLOCKS if b != "document")  # title, role
+# Jobs have a held-out split too: postings labelled by hand, never trained on.
+SPLITS = {"resumes": ("train", "test"), "jobs": ("train", "test", "heldout")}
 
 
 def embedder_from(params: dict):
     p = params.get("embed", {})
     base = get_embedder(p.get("model", "minilm"), precision=p.get("precision", "auto"))
-    return CachedEmbedder(base, EmbeddingCache(CACHE_DIR))
+    # Titles and role snippets are cached too: tens of thousands of job titles are re-read on
+    # every run.
+    return CachedEmbedder(base, EmbeddingCache(CACHE_DIR), cache_short_texts=True)
+
+
+def embedding_blocks(embedder, texts: list[str], *, batch_size: int = 32) -> dict[str, np.ndarray]:
+    """The document vector and the view vectors (title, role) of every text. A view that is
+    the whole text (a job title alone) reuses the document vector instead of encoding again."""
+    docs = embedder.encode_documents(texts, batch_size=batch_size) if texts else []
+    document = (
+        np.vstack([d.vector for d in docs]).astype(np.float32)
+        if docs
+        else np.zeros((0, embedder.dim), np.float32)
+    )
+    blocks = {"document": document}
+    views = text_views(texts)
+    for view in VIEWS:
+        same = [i for i, (v, t) in enumerate(zip(views[view], texts, strict=True)) if v == t]
+        todo = [v if v != t else "" for v, t in zip(views[view], texts, strict=True)]
+        vectors = view_vectors(embedder, todo, batch_size=batch_size)
+        vectors[same] = document[same]
+        blocks[view] = vectors
+    return blocks
 
 
 def run(params: dict, *, embedder=None) -> dict:
@@ -39,24 +63,13 @@ def run(params: dict, *, embedder=None) -> dict:
     batch = int(params.get("embed", {}).get("batch_size", 32))
     report = {"model_id": embedder.model_id, "dim": embedder.dim}
     for kind in KINDS:
-        for split in ("train", "test"):
+        for split in SPLITS[kind]:
             rows = list(read_jsonl(PREPARED_DIR / f"{kind}_{split}.jsonl"))
-            docs = (
-                embedder.encode_documents([r["text"] for r in rows], batch_size=batch)
-                if rows
-                else []
-            )
-            vectors = (
-                np.vstack([d.vector for d in docs]).astype(np.float32)
-                if docs
-                else np.zeros((0, embedder.dim), np.float32)
-            )
-            write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", _npy_bytes(vectors))
-            views = text_views([r["text"] for r in rows])
+            blocks = embedding_blocks(embedder, [r["text"] for r in rows], batch_size=batch)
+            write_atomic(EMBEDDINGS_DIR / f"{kind}_{split}.npy", _npy_bytes(blocks["document"]))
             for view in VIEWS:
                 write_atomic(
-                    EMBEDDINGS_DIR / f"{kind}_{split}_{view}.npy",
-                    _npy_bytes(view_vectors(embedder, views[view], batch_size=batch)),
+                    EMBEDDINGS_DIR / f"{kind}_{split}_{view}.npy", _npy_bytes(blocks[view])
                 )
             report[f"{kind}_{split}"] = len(rows)
     write_json(EMBEDDINGS_DIR / "meta.json", report)

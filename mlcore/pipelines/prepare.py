@@ -1,7 +1,9 @@
 """Stage `prepare`: clean, de-duplicate and split (stratified, grouped, fixed seed) each kind.
 
 Identical texts (after whitespace and case folding) and rows of one group always land on the
-same side of the split, so the test set never holds a copy of a training document.
+same side of the split, so the test set never holds a copy of a training document. The held-out
+jobs (exported only from the shared data) pass through unsplit, and no training or test text
+may equal one of them.
 """
 
 from __future__ import annotations
@@ -68,11 +70,27 @@ def split_rows(
     return sorted(train, key=lambda r: r["id"]), sorted(test, key=lambda r: r["id"]), stats
 
 
+def heldout_rows(rows: list[dict]) -> list[dict]:
+    """The held-out jobs as they are (labels included, OTHER too), minus empty texts."""
+    kept = [{**r, "text": (r.get("text") or "").strip()} for r in rows]
+    return sorted((r for r in kept if r["text"] and r.get("label")), key=lambda r: r["id"])
+
+
 def run(params: dict) -> dict:
     p = params.get("prepare", {})
     report = {}
+    heldout_path = RAW_DIR / "jobs_heldout.jsonl"
+    heldout = heldout_rows(list(read_jsonl(heldout_path))) if heldout_path.exists() else []
+    heldout_hashes = {text_hash(r["text"]) for r in heldout}
+    write_jsonl(PREPARED_DIR / "jobs_heldout.jsonl", heldout)
+    report["jobs_heldout"] = {"documents": len(heldout)}
     for kind in KINDS:
-        rows = list(read_jsonl(RAW_DIR / f"{kind}.jsonl"))
+        # A training text that is also a held-out posting would leak the test set.
+        rows = [
+            r
+            for r in read_jsonl(RAW_DIR / f"{kind}.jsonl")
+            if text_hash((r.get("text") or "").strip()) not in heldout_hashes
+        ]
         train, test, stats = split_rows(
             rows,
             test_size=float(p.get("test_size", 0.2)),
@@ -89,6 +107,9 @@ def run(params: dict) -> dict:
 def main(argv: list[str] | None = None) -> None:
     argparse.ArgumentParser(description=__doc__).parse_args(argv)
     for kind, stats in run(load_params()).items():
+        if "train" not in stats:
+            print(f"{kind}: {stats['documents']} documents")
+            continue
         print(
             f"{kind}: {stats['train']} train / {stats['test']} test in {stats['categories']} categories"
         )

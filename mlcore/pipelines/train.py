@@ -1,8 +1,16 @@
-"""Stage `train`: PCA over the document embeddings and the resume and job category classifiers."""
+"""Stage `train`: PCA over the document embeddings and the resume and job category classifiers.
+
+Each classifier is fitted twice: on the training split (``data/model/eval/``, what `evaluate`
+measures) and then on every labelled document, train and test splits together (what ships in
+the bundle). Jobs use the resumes' 24 categories; ``train.job_training`` picks their training
+data: ``jobs`` (the labelled job texts only) or ``joint`` (job texts and resumes, one model for
+both kinds of text).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections import Counter
 
 import numpy as np
@@ -21,6 +29,8 @@ from mlcore.pipelines.common import (
 from mlcore.pipelines.embed import VIEWS
 
 KIND_PART = {"resumes": "resume_classifier", "jobs": "job_classifier"}
+EVAL_DIR = MODEL_DIR / "eval"
+JOB_TRAINING = ("jobs", "joint")
 
 
 def load_split(kind: str, split: str) -> tuple[list[dict], np.ndarray]:
@@ -47,40 +57,69 @@ def load_blocks(kind: str, split: str) -> tuple[list[dict], dict[str, np.ndarray
     return rows, blocks
 
 
-def classifier_params(params: dict, labels: list[str]) -> dict:
-    p = dict(params.get("train", {}).get("classifier", {}))
+def join(*parts: tuple[list[dict], dict[str, np.ndarray]]) -> tuple[list[dict], dict]:
+    """Rows and embedding blocks of several splits, stacked in order."""
+    rows = [r for part_rows, _ in parts for r in part_rows]
+    blocks = {name: np.vstack([b[name] for _, b in parts]) for name in parts[0][1]}
+    return rows, blocks
+
+
+def job_training(params: dict) -> str:
+    choice = str(params.get("train", {}).get("job_training", "jobs"))
+    if choice not in JOB_TRAINING:
+        raise PipelineError(f"train.job_training must be one of {JOB_TRAINING}, got {choice!r}.")
+    return choice
+
+
+def training_data(kind: str, splits: tuple[str, ...], params: dict) -> tuple[list[dict], dict]:
+    """The rows and blocks a ``kind`` classifier learns from, over ``splits``."""
+    parts = [load_blocks(kind, split) for split in splits]
+    if kind == "jobs" and job_training(params) == "joint":
+        parts += [load_blocks("resumes", split) for split in splits]
+    return join(*parts)
+
+
+def classifier_params(params: dict, labels: list[str], kind: str = "resumes") -> dict:
+    """``train.classifier``, with ``train.job_classifier``'s keys on top for jobs."""
+    train = params.get("train", {})
+    p = dict(train.get("classifier", {}))
+    if kind == "jobs":
+        p.update(train.get("job_classifier") or {})
     smallest = min(Counter(labels).values())
     # Cross-validation needs every class in every fold; small data gets fewer folds.
     p["cv"] = max(2, min(int(p.get("cv", 5)), smallest))
     return p
 
 
-def run(params: dict) -> dict:
-    model_id = ""
-    all_train = []
-    summary = {}
-    for kind, part in KIND_PART.items():
-        rows, blocks = load_blocks(kind, "train")
-        vectors = blocks["document"]
-        labels = [r["label"] for r in rows]
-        if len(set(labels)) < 2:
-            raise PipelineError(
-                f"{kind}: need at least two categories to train, got {sorted(set(labels))}."
-            )
-        clf = CategoryClassifier(**classifier_params(params, labels))
-        clf.fit([r["text"] for r in rows], labels, embeddings=blocks)
-        import json
+def fit_classifier(rows: list[dict], blocks: dict, params: dict, kind: str) -> CategoryClassifier:
+    labels = [r["label"] for r in rows]
+    if len(set(labels)) < 2:
+        raise PipelineError(
+            f"{kind}: need at least two categories to train, got {sorted(set(labels))}."
+        )
+    clf = CategoryClassifier(**classifier_params(params, labels, kind))
+    clf.fit([r["text"] for r in rows], labels, embeddings=blocks)
+    clf.embedder_model_id_ = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
+    return clf
 
-        model_id = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
-        clf.embedder_model_id_ = model_id
+
+def run(params: dict) -> dict:
+    summary: dict = {}
+    for kind, part in KIND_PART.items():
+        rows, blocks = training_data(kind, ("train",), params)
+        fit_classifier(rows, blocks, params, kind).save(EVAL_DIR / part, overwrite=True)
+        # What ships: the same model refitted on every labelled document.
+        all_rows, all_blocks = training_data(kind, ("train", "test"), params)
+        clf = fit_classifier(all_rows, all_blocks, params, kind)
         clf.save(MODEL_DIR / part, overwrite=True)
-        all_train.append(vectors)
         summary[kind] = {
             "train": len(rows),
-            "categories": len(set(labels)),
+            "shipped_on": len(all_rows),
+            "categories": len({r["label"] for r in all_rows}),
             "cv_accuracy": clf.cv_accuracy_,
         }
-    stacked = np.vstack(all_train)
+    model_id = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
+    stacked = np.vstack([load_split(kind, "train")[1] for kind in KIND_PART])
     n_components = min(
         int(params.get("train", {}).get("pca_components", 128)), stacked.shape[0], stacked.shape[1]
     )
@@ -94,6 +133,7 @@ def run(params: dict) -> dict:
         overwrite=True,
     )
     summary["pca_components"] = n_components
+    summary["job_training"] = job_training(params)
     return summary
 
 

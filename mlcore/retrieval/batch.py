@@ -170,6 +170,74 @@ def totals_of(
     return np.floor(capped * 100.0 + 0.5) / 100.0
 
 
+def _flat_requirements(requirements: Sequence[np.ndarray]):
+    """All jobs' requirements as flat arrays: key, kind, owning job."""
+    reqs = [np.asarray(r, dtype=np.int64).reshape(-1, 2) for r in requirements]
+    flat = np.concatenate(reqs) if reqs else np.zeros((0, 2), np.int64)
+    owner = _segments([len(r) for r in reqs])
+    return flat[:, 0], flat[:, 1], owner
+
+
+def _unique_pairs(owner: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """(m, 2) unique (job, key) pairs."""
+    if not len(owner):
+        return np.zeros((0, 2), np.int64)
+    return np.unique(np.stack([owner, keys], axis=1), axis=0)
+
+
+def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each row of ``a``, whether ``b`` holds it."""
+    if not len(a) or not len(b):
+        return np.zeros(len(a), dtype=bool)
+    _, inverse = np.unique(np.concatenate([a, b]), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return np.isin(inverse[: len(a)], inverse[len(a) :])
+
+
+def _requirement_parts(values, col, requirements, requirement_vectors, passages, have) -> None:
+    """Fill the required, related and nice parts of every job of a pool at once: coverage of
+    unique keys (a key listed as required and nice counts as required), and each must-have's
+    closeness to the resume's closest passage, averaged per job."""
+    n = len(values)
+    keys, kinds, owner = _flat_requirements(requirements)
+    if not len(keys):
+        return
+    held = np.isin(keys, np.fromiter(have, dtype=np.int64, count=len(have)))
+    prior, prior_weight = REQUIRED_PRIOR
+    req = kinds == 0
+    required = _unique_pairs(owner[req], keys[req])
+    listed = np.bincount(required[:, 0], minlength=n).astype(np.float64)
+    matched = np.bincount(required[:, 0], weights=np.isin(required[:, 1], keys[held]), minlength=n)
+    has_required = listed > 0
+    values[has_required, col["required"]] = (matched[has_required] + prior * prior_weight) / (
+        listed[has_required] + prior_weight
+    )
+    if req.any():
+        vectors = np.concatenate(
+            [np.asarray(v, np.float32).reshape(-1, passages.shape[1]) for v in requirement_vectors]
+        )[req]
+        closest = _rescale((vectors @ passages.T).max(axis=1).astype(np.float64), RELATED_RANGE)
+        count = np.bincount(owner[req], minlength=n)
+        total = np.bincount(owner[req], weights=closest, minlength=n)
+        values[count > 0, col["related"]] = total[count > 0] / count[count > 0]
+    nice = _unique_pairs(owner[kinds == 1], keys[kinds == 1])
+    if len(nice):
+        # Drop nice keys the same job requires.
+        nice = nice[~_rows_in(nice, required)]
+        listed = np.bincount(nice[:, 0], minlength=n).astype(np.float64)
+        matched = np.bincount(nice[:, 0], weights=np.isin(nice[:, 1], keys[held]), minlength=n)
+        has_nice = listed > 0
+        values[has_nice, col["nice"]] = matched[has_nice] / listed[has_nice]
+
+
+def _excluded_hits(n: int, requirements: Sequence[np.ndarray], have: set) -> np.ndarray:
+    keys, kinds, owner = _flat_requirements(requirements)
+    hit = (kinds == 2) & np.isin(keys, np.fromiter(have, dtype=np.int64, count=len(have)))
+    out = np.zeros(n, dtype=bool)
+    out[owner[hit]] = True
+    return out
+
+
 def score_jobs(
     *,
     weights: Sequence[ScoreWeights],
@@ -208,32 +276,8 @@ def score_jobs(
         )
     passages = resume_chunks if len(resume_chunks) else np.asarray(resume_vector)[None, :]
     passages = np.asarray(passages, np.float32)
-    excluded_hit = np.zeros(n, dtype=bool)
-    prior, prior_weight = REQUIRED_PRIOR
-    for j in range(n):
-        reqs = np.asarray(requirements[j]).reshape(-1, 2)
-        if not len(reqs):
-            continue
-        kinds, keys = reqs[:, 1], reqs[:, 0].tolist()
-        required = list(dict.fromkeys(k for k, kind in zip(keys, kinds, strict=True) if kind == 0))
-        nice = [
-            k
-            for k in dict.fromkeys(k for k, kind in zip(keys, kinds, strict=True) if kind == 1)
-            if k not in set(required)
-        ]
-        if required:
-            matched = sum(k in have for k in required)
-            values[j, col["required"]] = (matched + prior * prior_weight) / (
-                len(required) + prior_weight
-            )
-            rows = np.flatnonzero(kinds == 0)
-            sims = np.asarray(requirement_vectors[j], np.float32)[rows] @ passages.T
-            values[j, col["related"]] = float(
-                _rescale(sims.max(axis=1).astype(np.float64), RELATED_RANGE).mean()
-            )
-        if nice:
-            values[j, col["nice"]] = sum(k in have for k in nice) / len(nice)
-        excluded_hit[j] = any(k in have for k, kind in zip(keys, kinds, strict=True) if kind == 2)
+    _requirement_parts(values, col, requirements, requirement_vectors, passages, have)
+    excluded_hit = _excluded_hits(n, requirements, have)
     known = (categories >= 0) & (resume_category >= 0)
     raw = (categories == resume_category).astype(np.float64)
     confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
@@ -248,8 +292,8 @@ def score_jobs(
         values[:, col["experience"]] = np.where(
             np.isnan(asked), 0.5, np.where(asked <= 0, 1.0, fit)
         )
-    w = np.array(
-        [[wt.as_dict()[name] for name in WEIGHT_NAMES] for wt in weights], dtype=np.float64
-    ).reshape(n, len(WEIGHT_NAMES))
+    # A pool has one or two distinct weightings (extracted, explicit): one row each.
+    distinct = {wt: [wt.as_dict()[name] for name in WEIGHT_NAMES] for wt in dict.fromkeys(weights)}
+    w = np.array([distinct[wt] for wt in weights], dtype=np.float64).reshape(n, len(WEIGHT_NAMES))
     totals = totals_of(values, w, excluded_hit, excluded_cap)
     return PoolScores(totals=totals, cosines=cosines, values=values)

@@ -6,6 +6,7 @@ coverage (exact and related), nice-to-have coverage, category agreement and expe
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Iterable, Mapping
@@ -251,7 +252,10 @@ def rescale_similarity(
     return min(max((similarity - low) / (high - low), 0.0), 1.0)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(name: str) -> str:
+    """Case- and spacing-insensitive key (asked thousands of times a request for the same few
+    hundred skill names: cached)."""
     return " ".join(name.casefold().split())
 
 

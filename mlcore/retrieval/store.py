@@ -9,6 +9,10 @@ matching; an open job) and, for jobs, the requirements (skill ids, or negative i
 terms, with their kind and a float16 vector each). Scoring a pool of rows needs nothing else, so
 it needs no database. Files are plain ``.npy`` (never pickles) listed with their sha256 in
 ``manifest.json``; a folder is immutable once written, and a new version is a new folder.
+
+A large store also carries an :class:`ApproximateIndex` (faiss IVF over 8-bit vectors, memory
+mapped too) that dense search uses when a query may return many rows; its candidates are
+re-scored exactly with the stored float32 vectors, so only recall is approximate.
 """
 
 from __future__ import annotations
@@ -22,15 +26,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from mlcore.artifacts import ArtifactError
 from mlcore.retrieval.keywords import KeywordVector
 
-__all__ = ["DocumentRow", "DocumentStore", "PoolArrays", "StoreError"]
+__all__ = ["ApproximateIndex", "DocumentRow", "DocumentStore", "PoolArrays", "StoreError"]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+ANN_FILE = "ann.faiss"
+# A search that may return at most this many rows scores them exactly, approximate index or
+# not: scoring a few thousand gathered rows costs less than probing the index and is exact.
+EXACT_SUBSET = 20_000
 REQUIRED, NICE, EXCLUDED = 0, 1, 2
 
 # Columns with one value per row, and their dtypes ("vectors" is (n, dim)).
@@ -163,11 +172,132 @@ def _columns_of(rows: Sequence[DocumentRow], dim: int) -> dict[str, np.ndarray]:
     return out
 
 
+def concatenate_columns(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict:
+    """The rows of column sets ``a`` then ``b`` (not sorted, ids not checked)."""
+    merged: dict[str, np.ndarray] = {}
+    for name in _FIXED:
+        merged[name] = np.concatenate([a[name], b[name]])
+    for group, values in _RAGGED.items():
+        a_off, b_off = a[f"{group}_offsets"], b[f"{group}_offsets"]
+        merged[f"{group}_offsets"] = np.concatenate([a_off, b_off[1:] + a_off[-1]])
+        for name in values:
+            merged[name] = np.concatenate([a[name], b[name]])
+    return merged
+
+
 def _column_names() -> list[str]:
     names = list(_FIXED)
     for group, values in _RAGGED.items():
         names += [f"{group}_offsets", *values]
     return names
+
+
+class ApproximateIndex:
+    """Approximate inner-product search over a store's vectors, labelled with document ids:
+    faiss ``IndexIVFScalarQuantizer`` (8-bit codes, a quarter of float32) whose inverted lists
+    are memory-mapped when loaded. ``nprobe`` lists are scanned per query; filters are id
+    bitmaps (``IDSelectorBitmap``), so no id list is built per request.
+
+    Kept up to date with its store row by row (:meth:`updated`); trained again when the store
+    has grown ``RETRAIN_GROWTH`` times past the size it was trained on.
+    """
+
+    RETRAIN_GROWTH = 4
+
+    def __init__(self, index, *, trained_rows: int, nprobe: int, path: Path | None = None):
+        self.index = index
+        self.trained_rows = int(trained_rows)
+        self.nprobe = int(nprobe)
+        self.path = path
+
+    @staticmethod
+    def lists_for(n: int) -> int:
+        """Inverted lists for ``n`` vectors: about 2 sqrt(n), so a probe scans ~sqrt(n)/2."""
+        return int(max(16, min(65_536, 2 * np.sqrt(max(n, 1)))))
+
+    @classmethod
+    def build(
+        cls,
+        vectors: np.ndarray,
+        ids: np.ndarray | None = None,
+        *,
+        nprobe: int = 48,
+        seed: int = 0,
+    ) -> ApproximateIndex:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        n, dim = vectors.shape
+        ids = np.arange(n, dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
+        nlist = cls.lists_for(n)
+        if n < nlist:
+            raise ValueError(f"{n} vectors are too few to train {nlist} lists")
+        index = faiss.IndexIVFScalarQuantizer(
+            faiss.IndexFlatIP(dim),
+            dim,
+            nlist,
+            faiss.ScalarQuantizer.QT_8bit,
+            faiss.METRIC_INNER_PRODUCT,
+        )
+        rng = np.random.default_rng(seed)
+        sample = min(n, 40 * nlist)
+        index.cp.seed = seed
+        index.train(vectors[np.sort(rng.choice(n, sample, replace=False))])
+        for start in range(0, n, 65_536):
+            index.add_with_ids(vectors[start : start + 65_536], ids[start : start + 65_536])
+        return cls(index, trained_rows=n, nprobe=nprobe)
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def _writable(self):
+        """The index in memory (a mapped one is read again from its file: faiss cannot change
+        or copy mapped lists)."""
+        if self.path is None:
+            return faiss.clone_index(self.index)
+        return faiss.read_index(str(self.path))
+
+    def updated(
+        self, ids: np.ndarray, vectors: np.ndarray, removed: Iterable[int] = ()
+    ) -> ApproximateIndex:
+        """A new index: the given ids (re)placed with their vectors, ``removed`` gone."""
+        index = self._writable()
+        ids = np.asarray(ids, dtype=np.int64)
+        drop = np.union1d(np.fromiter((int(i) for i in removed), dtype=np.int64), ids)
+        if len(drop):
+            index.remove_ids(faiss.IDSelectorBatch(drop))
+        if len(ids):
+            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        return ApproximateIndex(index, trained_rows=self.trained_rows, nprobe=self.nprobe)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+        """Ids of up to ``k`` vectors with the largest inner product with ``query`` (approx.),
+        among ``allowed`` ids (None: all)."""
+        params = faiss.SearchParametersIVF(nprobe=self.nprobe)
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+            if not len(allowed):
+                return np.zeros(0, dtype=np.int64)
+            bits = np.zeros(int(allowed.max()) + 1, dtype=bool)
+            bits[allowed] = True
+            bitmap = np.packbits(bits, bitorder="little")
+            # The selector points into ``bitmap``: both must live through the search.
+            params.sel = selector = faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))
+        q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        _, labels = self.index.search(q, int(k), params=params)
+        if allowed is not None:
+            del selector
+        found = labels[0]
+        return found[found >= 0].astype(np.int64)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, *, trained_rows: int, nprobe: int) -> ApproximateIndex:
+        try:
+            index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        except RuntimeError as exc:
+            raise StoreError(f"{path} is not a readable faiss index: {exc}") from exc
+        return cls(index, trained_rows=trained_rows, nprobe=nprobe, path=Path(path))
 
 
 class DocumentStore:
@@ -180,12 +310,18 @@ class DocumentStore:
     meta : dict
         ``model_id``, ``dim``, the keyword model's fingerprint, the writer's sync points and
         ``terms`` (free-text requirement names by their negative id).
+    ann : ApproximateIndex or None
+        Present on large stores (see :meth:`indexed`); kept in step by :meth:`updated`.
     """
 
-    def __init__(self, columns: dict[str, np.ndarray], meta: dict) -> None:
+    exact_subset = EXACT_SUBSET
+
+    def __init__(
+        self, columns: dict[str, np.ndarray], meta: dict, ann: ApproximateIndex | None = None
+    ) -> None:
         self.columns = columns
         self.meta = dict(meta)
-        self._position: dict[int, int] | None = None
+        self.ann = ann
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -217,20 +353,30 @@ class DocumentStore:
         dim = int(self.meta["dim"])
         drop = np.fromiter({int(i) for i in removed} | {r.id for r in upserts}, dtype=np.int64)
         keep = np.flatnonzero(~np.isin(self.columns["ids"], drop))
-        old, new = self._take(keep), _columns_of(upserts, dim)
-        merged: dict[str, np.ndarray] = {}
-        for name in _FIXED:
-            merged[name] = np.concatenate([old[name], new[name]])
-        for group, values in _RAGGED.items():
-            o_off, n_off = old[f"{group}_offsets"], new[f"{group}_offsets"]
-            merged[f"{group}_offsets"] = np.concatenate([o_off, n_off[1:] + o_off[-1]])
-            for name in values:
-                merged[name] = np.concatenate([old[name], new[name]])
-        combined = DocumentStore(merged, {**self.meta, **meta})
+        new = _columns_of(upserts, dim)
+        merged = concatenate_columns(self._take(keep), new)
+        ann = None
+        if self.ann is not None:
+            ann = self.ann.updated(new["ids"], new["vectors"], drop)
+        combined = DocumentStore(merged, {**self.meta, **meta}, ann)
         order = np.argsort(merged["ids"], kind="stable")
         if len(order) and np.any(np.diff(order) < 0):
-            combined = DocumentStore(combined._take(order), combined.meta)
+            combined = DocumentStore(combined._take(order), combined.meta, ann)
         return combined
+
+    def indexed(self, *, min_rows: int, nprobe: int) -> DocumentStore:
+        """This store with an approximate index when it holds at least ``min_rows`` rows (built,
+        or trained again when the store outgrew it), without one below that."""
+        if len(self) < min_rows:
+            return self if self.ann is None else DocumentStore(self.columns, self.meta)
+        ann = self.ann
+        if ann is None or len(self) > ann.trained_rows * ApproximateIndex.RETRAIN_GROWTH:
+            ann = ApproximateIndex.build(
+                self.columns["vectors"], self.columns["ids"], nprobe=nprobe
+            )
+        else:
+            ann.nprobe = nprobe
+        return DocumentStore(self.columns, self.meta, ann)
 
     # -- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -311,45 +457,71 @@ class DocumentStore:
 
     def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Row positions of the ``k`` rows closest to ``query`` (cosine), best first; ties go
-        to the smaller id. Exact: one pass over the vectors."""
+        to the smaller id. Exact over the allowed rows when there are few of them or no
+        approximate index; else the index's candidates (2k) re-scored exactly."""
         if k <= 0 or not len(self):
             return np.zeros(0, dtype=np.int64)
-        scores = np.asarray(self.columns["vectors"] @ np.asarray(query, np.float32))
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        k = min(k, int(np.sum(np.isfinite(scores))))
+        query = np.asarray(query, np.float32)
+        vectors = self.columns["vectors"]
+        allowed = len(self) if mask is None else int(np.count_nonzero(mask))
+        if self.ann is not None and allowed > self.exact_subset:
+            ids = self.columns["ids"]
+            found = self.ann.search(query, 2 * k, None if mask is None else ids[mask])
+            rows = self.positions(found)
+            if mask is not None:
+                rows = rows[np.asarray(mask)[rows]]
+            rows = np.sort(rows)
+            scores = np.asarray(vectors[rows]) @ query
+        elif mask is not None and allowed < len(self) // 4:
+            rows = np.flatnonzero(mask)
+            scores = np.asarray(vectors[rows]) @ query
+        else:
+            rows = np.arange(len(self))
+            scores = np.asarray(vectors @ query)
+            if mask is not None:
+                scores = np.where(mask, scores, -np.inf)
+        keep = np.isfinite(scores)
+        rows, scores = rows[keep], scores[keep]
+        k = min(k, len(rows))
         if k <= 0:
             return np.zeros(0, dtype=np.int64)
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.isfinite(scores[top])]
-        order = np.lexsort((self.columns["ids"][top], -scores[top]))
-        return top[order].astype(np.int64)
+        order = np.lexsort((self.columns["ids"][rows[top]], -scores[top]))
+        return rows[top][order].astype(np.int64)
 
     def gather(self, positions: np.ndarray) -> PoolArrays:
+        """The given rows, copied out of the mapped columns with one fancy index per column (a
+        per-row slice of a memory map costs microseconds each, which a pool multiplies)."""
         c = self.columns
         positions = np.asarray(positions, dtype=np.int64)
-
-        def segments(group: str, name: str, dtype=None):
-            offsets = c[f"{group}_offsets"]
-            return [np.array(c[name][offsets[p] : offsets[p + 1]], dtype=dtype) for p in positions]
-
-        req_ids, req_kind = segments("req", "req_ids"), segments("req", "req_kind")
+        segments: dict[str, list[np.ndarray]] = {}
+        for group, values in _RAGGED.items():
+            elements, offsets = _segment_index(c[f"{group}_offsets"], positions)
+            for name in values:
+                column = np.asarray(c[name][elements])
+                if name in _WIDE:
+                    column = column.astype(np.float32)
+                segments[name] = np.split(column, offsets[1:-1]) if len(positions) else []
+        kinds = [k.astype(np.int64) for k in segments["req_kind"]]
         return PoolArrays(
             rows=positions,
             ids=np.array(c["ids"][positions]),
             vectors=np.array(c["vectors"][positions], dtype=np.float32),
-            chunks=segments("chunks", "chunks_vectors", np.float32),
-            keywords=[self.keyword_vector(int(p)) for p in positions],
-            skill_ids=segments("skills", "skills_ids"),
+            chunks=segments["chunks_vectors"],
+            keywords=[
+                KeywordVector(i, w)
+                for i, w in zip(segments["kw_ids"], segments["kw_weights"], strict=True)
+            ],
+            skill_ids=segments["skills_ids"],
             category=np.array(c["category"][positions]),
             category_confidence=np.array(c["category_confidence"][positions]),
             years=np.array(c["years"][positions]),
             explicit=np.array(c["explicit"][positions]),
             requirements=[
-                np.stack([i, k.astype(np.int64)], axis=1) if len(i) else np.zeros((0, 2), np.int64)
-                for i, k in zip(req_ids, req_kind, strict=True)
+                np.stack([i, k], axis=1) if len(i) else np.zeros((0, 2), np.int64)
+                for i, k in zip(segments["req_ids"], kinds, strict=True)
             ],
-            requirement_vectors=segments("req", "req_vectors", np.float32),
+            requirement_vectors=segments["req_vectors"],
         )
 
     # -- files -----------------------------------------------------------------------------------
@@ -377,6 +549,17 @@ class DocumentStore:
                 "meta": self.meta,
                 "files": files,
             }
+            if self.ann is not None:
+                self.ann.save(tmp / ANN_FILE)
+                files[ANN_FILE] = {
+                    "sha256": _sha256(tmp / ANN_FILE),
+                    "size": (tmp / ANN_FILE).stat().st_size,
+                }
+                manifest["ann"] = {
+                    "trained_rows": self.ann.trained_rows,
+                    "nprobe": self.ann.nprobe,
+                    "count": len(self.ann),
+                }
             with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
                 json.dump(manifest, fh, indent=1, sort_keys=True)
                 fh.flush()
@@ -420,4 +603,17 @@ class DocumentStore:
             raise StoreError(
                 f"{folder} holds {len(columns['ids'])} rows, the manifest says otherwise"
             )
-        return cls(columns, manifest.get("meta") or {})
+        ann = None
+        if manifest.get("ann"):
+            entry, path = (manifest.get("files") or {}).get(ANN_FILE), folder / ANN_FILE
+            if entry is None or not path.is_file() or path.stat().st_size != entry["size"]:
+                raise StoreError(f"{path} is missing or truncated")
+            if verify and _sha256(path) != entry["sha256"]:
+                raise StoreError(f"{path} fails its sha256 check (corrupt or altered)")
+            info = manifest["ann"]
+            ann = ApproximateIndex.load(
+                path, trained_rows=int(info["trained_rows"]), nprobe=int(info["nprobe"])
+            )
+            if len(ann) != len(columns["ids"]):
+                raise StoreError(f"{path} indexes {len(ann)} rows, the store holds otherwise")
+        return cls(columns, manifest.get("meta") or {}, ann)

@@ -53,3 +53,65 @@ def test_ambiguous_names_count_only_in_the_skill_sections_and_nice_ones_are_spli
     go = next(m for m in required if m.name == "Go")
     assert all(JD[a:b] == "Go" for a, b in go.spans)
     assert [m.name for m in nice] == ["Kubernetes", "Terraform", "R"]
+
+
+BLURB_TAXONOMY = SkillTaxonomy.from_entries(
+    [
+        SkillEntry("Logistics", kind="domain"),
+        SkillEntry("Cold Calling", kind="domain"),
+        SkillEntry("Recruiting", kind="domain"),
+        SkillEntry("Salesforce", kind="tool"),
+        SkillEntry("Tableau", kind="tool"),
+        SkillEntry("JavaScript", kind="technical"),
+    ]
+)
+
+
+def required_of(text: str) -> list[str]:
+    required, _ = split_requirements(text, BLURB_TAXONOMY)
+    return [m.name for m in required]
+
+
+def test_an_about_the_company_part_ends_where_the_job_part_starts_even_without_a_line_break():
+    text = (
+        "Sales Executive\n"
+        "About Dimerco:Dimerco is an international Logistics provider.\n"
+        "It has 3,000 staff.\n"
+        "Job Description:Make 25 Cold Calling rounds a week.\n"
+    )
+    assert required_of(text) == ["Cold Calling"]
+    glued = text.replace("Job Description:", "Key ResponsibilitiesMake ")
+    assert required_of(glued) == ["Cold Calling"]
+
+
+def test_an_about_heading_that_names_the_role_is_not_company_blurb():
+    prose = "You will run projects for clients. You will use Salesforce every day.\n"
+    assert required_of(f"Project Manager\nAbout the Project Manager:\n{prose}") == ["Salesforce"]
+    assert required_of(f"Analyst\nAbout 20% travel.\n{prose}") == ["Salesforce"]
+
+
+def test_equal_employment_opportunity_text_gives_no_must_haves():
+    text = (
+        "Recruiter\n"
+        "Requirements\n"
+        "- Salesforce\n"
+        "It is the policy of the firm to ensure equal employment opportunity in Recruiting.\n"
+    )
+    assert required_of(text) == ["Salesforce"]
+
+
+def test_a_preferred_item_glued_onto_a_required_one_leaves_the_required_one_a_must_have():
+    text = (
+        "Analyst\n"
+        "You will build reports for the sales team.\n"
+        "QualificationsProficiency in Salesforce for 3 yearsExperience with Tableau is a plus\n"
+    )
+    required, nice = split_requirements(text, BLURB_TAXONOMY)
+    assert [m.name for m in required] == ["Salesforce"]
+    assert [m.name for m in nice] == ["Tableau"]
+
+
+def test_a_capital_inside_a_skill_name_is_not_a_glued_join():
+    text = "Analyst\nYou will build reports for the sales team.\nExperience with JavaScript is a plus.\n"
+    required, nice = split_requirements(text, BLURB_TAXONOMY)
+    assert required == [] and [m.name for m in nice] == ["JavaScript"]

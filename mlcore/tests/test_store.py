@@ -119,3 +119,92 @@ def test_job_rows_keep_their_requirements_and_masks_filter_by_category_skill_and
     assert pool.requirement_vectors[0].shape == (2, DIM) and len(pool.requirements[1]) == 0
     mask = store.mask(active_only=False, category=2, skill=7, exclude=[5])
     assert store.ids_of(np.flatnonzero(mask)) == [2]
+
+
+# -- the approximate index ----------------------------------------------------------------------
+def clustered(n: int, seed: int, dim: int = 32) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(40, dim))
+    v = centres[rng.integers(0, 40, n)] + rng.normal(0, 0.5, (n, dim))
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def big_store(n: int = 4000, dim: int = 32) -> DocumentStore:
+    vectors = clustered(n, 1, dim)
+    rows = [
+        DocumentRow(
+            id=3 * i + 1,  # ids are not positions
+            vector=vectors[i],
+            chunks=np.zeros((0, dim), np.float32),
+            keywords=KW.vector("python"),
+            group=i % 2,
+        )
+        for i in range(n)
+    ]
+    return DocumentStore.build(rows, dim=dim, meta={"model_id": "m"})
+
+
+def recall_at_10(store: DocumentStore, queries, mask=None) -> float:
+    exact = DocumentStore(store.columns, store.meta)  # the same rows, no index
+    hits = []
+    for q in queries:
+        want = set(exact.search(q, 10, mask).tolist())
+        got = store.search(q, 10, mask).tolist()
+        assert mask is None or np.asarray(mask)[got].all()
+        hits.append(len(want & set(got)) / 10)
+    return float(np.mean(hits))
+
+
+def test_a_large_store_searches_its_approximate_index_with_recall_and_filters(monkeypatch):
+    monkeypatch.setattr(DocumentStore, "exact_subset", 100)
+    store = big_store().indexed(min_rows=1000, nprobe=16)
+    assert store.ann is not None and len(store.ann) == len(store)
+    queries = clustered(40, 2, 32)
+    assert recall_at_10(store, queries) >= 0.95
+    odd = store.mask(groups=[1])
+    assert recall_at_10(store, queries, odd) >= 0.95
+    # Below the threshold of allowed rows the search is exact, index or not.
+    few = np.zeros(len(store), bool)
+    few[:50] = True
+    exact = DocumentStore(store.columns, store.meta)
+    assert store.search(queries[0], 10, few).tolist() == exact.search(queries[0], 10, few).tolist()
+    # A small store carries no index.
+    assert big_store(500).indexed(min_rows=1000, nprobe=16).ann is None
+
+
+def test_the_index_is_saved_mapped_and_kept_in_step_with_updates(monkeypatch, tmp_path):
+    monkeypatch.setattr(DocumentStore, "exact_subset", 100)
+    store = big_store().indexed(min_rows=1000, nprobe=16)
+    queries = clustered(10, 3, 32)
+    before = [store.search(q, 10).tolist() for q in queries]
+    store.save(tmp_path / "v1")
+    loaded = DocumentStore.load(tmp_path / "v1")
+    assert loaded.ann is not None and loaded.ann.path == tmp_path / "v1" / "ann.faiss"
+    assert [loaded.search(q, 10).tolist() for q in queries] == before
+    # An update of a mapped store: a new document lands exactly on the query, one leaves.
+    target = queries[0]
+    gone = loaded.ids_of(loaded.search(target, 1))[0]
+    new = DocumentRow(
+        id=10**6, vector=target, chunks=np.zeros((0, 32)), keywords=KW.vector("sql"), group=1
+    )
+    moved = loaded.updated([new], removed=[gone])
+    assert len(moved.ann) == len(moved) == len(loaded)
+    top = moved.ids_of(moved.search(target, 10))
+    assert top[0] == 10**6 and gone not in top
+    moved.save(tmp_path / "v2")
+    again = DocumentStore.load(tmp_path / "v2")
+    assert again.ids_of(again.search(target, 1)) == [10**6]
+    assert again.indexed(min_rows=1000, nprobe=16).ann is again.ann  # not retrained
+
+
+def test_a_damaged_index_file_is_refused(tmp_path):
+    big_store().indexed(min_rows=1000, nprobe=16).save(tmp_path / "v")
+    path = tmp_path / "v" / "ann.faiss"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="sha256"):
+        DocumentStore.load(tmp_path / "v")
+    path.write_bytes(bytes(data[:100]))
+    with pytest.raises(StoreError, match="missing or truncated"):
+        DocumentStore.load(tmp_path / "v", verify=False)

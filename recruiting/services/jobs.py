@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
-from recruiting.models import AuditEvent, Job, JobEmbedding, JobSource, user_team_id
+from recruiting.models import AuditEvent, Category, Job, JobEmbedding, JobSource, user_team_id
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.requirements import (
     EXCLUDED,
@@ -68,8 +68,6 @@ def job_upsert(
     job.content_hash = posting.content_hash
     job.years_required = years_required_of(posting.description_text)
     if category_slug and job.category_id is None:
-        from recruiting.models import Category
-
         job.category = Category.objects.filter(slug=category_slug).first()
     with transaction.atomic():
         job.full_clean(validate_unique=False, validate_constraints=False)
@@ -252,6 +250,41 @@ def job_requirements_update(
             details={"before": before, "after": after},
         )
     return terms
+
+
+@transaction.atomic
+def job_category_update(*, job: Job, actor, category: Category | None) -> Job:
+    """A recruiter sets a job's category; the classifier never changes a chosen category again.
+    ``None`` hands the job back to the classifier, which predicts it again after commit.
+
+    Only the owning team (or staff) may (``actor`` None is the system); board postings too,
+    since the category is the team's reading of the job, as its requirements are. A change is
+    recorded in the audit log with who, when, before and after.
+    """
+    if actor is not None:
+        job_edit_check(job=job, user=actor)
+    job = Job.objects.select_for_update(of=("self",)).select_related("category").get(pk=job.pk)
+    before = job.category.slug if job.category_id else None
+    after = category.slug if category is not None else None
+    manual = category is not None
+    if before == after and job.category_manual == manual:
+        return job
+    job.category = category
+    job.category_manual = manual
+    job.category_confidence = None
+    job.full_clean(validate_unique=False, validate_constraints=False)
+    job.save(update_fields=["category", "category_manual", "category_confidence", "updated_at"])
+    AuditEvent.objects.create(
+        actor=actor,
+        action=AuditEvent.Action.CATEGORY_CHANGED,
+        object_type="job",
+        object_id=job.pk,
+        details={"before": before, "after": after},
+    )
+    if not manual:
+        ids = [job.pk]
+        transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))
+    return job
 
 
 def jobs_embed(jobs: list[Job]) -> None:

@@ -22,4 +22,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{k}: {summary['rows']} documents ({summary['active']} active) -> "
                 f"{summary['path']} ({summary['version']}, {summary['lexical']})"
+                + (
+                    f"; approximate index of {summary['approximate']['rows']} vectors"
+                    if summary["approximate"]
+                    else ""
+                )
             )
