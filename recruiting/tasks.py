@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from recruiting.services.runs import run_held_for
 from recruiting.sources import TransientSourceError
 
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
@@ -56,7 +57,7 @@ def ingest_source_task(self, run_id: int) -> str:
     retryable = not self.request.is_eager and self.request.retries < self.max_retries
     countdown = 30 * 2**self.request.retries
     try:
-        return ingestion_run(run_id=run_id, retryable=retryable, retry_in=countdown).status
+        run = ingestion_run(run_id=run_id, retryable=retryable, retry_in=countdown)
     except TransientSourceError as exc:
         raise self.retry(exc=exc, countdown=exc.retry_after or countdown) from exc
     except DATABASE_CONNECTION_ERRORS as exc:
@@ -64,6 +65,12 @@ def ingest_source_task(self, run_id: int) -> str:
             raise  # the run is failed with the reason
         # The run is back in the queue; a dropped connection usually heals within seconds.
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+    held = run_held_for(run)
+    if held is not None and retryable:
+        # Another worker holds the run: alive, the retry finds it finished and changes
+        # nothing; killed (this message was redelivered), the retry takes it over.
+        raise self.retry(countdown=held + 1)
+    return run.status
 
 
 @shared_task(**IDEMPOTENT)

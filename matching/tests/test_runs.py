@@ -144,3 +144,41 @@ def test_the_lease_is_renewed_from_a_thread_while_the_work_runs(make, monkeypatc
     with run_lease(run):
         assert renewed.wait(timeout=10)
     assert not any(t.name == f"lease-IngestionRun-{run.pk}" for t in threading.enumerate())
+
+
+def test_a_redelivered_ingestion_task_waits_out_a_held_lease_instead_of_dropping_the_run(
+    make, monkeypatch
+):
+    """A worker killed mid-run leaves its run "running" under a lease; the broker redelivers
+    the message within seconds. That delivery must come back once the lease passes (and take
+    the run over), not end: nothing else would run it until the next recovery sweep."""
+    from recruiting.tasks import ingest_source_task
+
+    run = make("ingestion")
+    run_claim(run)
+    type(run).objects.filter(pk=run.pk).update(lease_expires_at=later(40))
+
+    class Retried(Exception):
+        pass
+
+    def retry(**kwargs):
+        raise Retried(kwargs["countdown"])
+
+    monkeypatch.setattr(ingest_source_task, "retry", retry)
+    ingest_source_task.push_request(is_eager=False, retries=0)
+    try:
+        with pytest.raises(Retried) as info:
+            ingest_source_task.run(run.pk)
+    finally:
+        ingest_source_task.pop_request()
+    assert 39 <= info.value.args[0] <= 42
+    run.refresh_from_db()
+    assert run.status == "running"  # untouched: the live holder may still finish it
+
+    # Finished meanwhile by the holder: the retry changes nothing and ends.
+    run_finish(type(run).objects.get(pk=run.pk), status="succeeded", message="done")
+    ingest_source_task.push_request(is_eager=False, retries=1)
+    try:
+        assert ingest_source_task.run(run.pk) == "succeeded"
+    finally:
+        ingest_source_task.pop_request()

@@ -41,6 +41,15 @@ def lease_seconds() -> int:
     return settings.RUN_LEASE_SECONDS
 
 
+def run_held_for(run: Run, *, now=None) -> float | None:
+    """Seconds until the lease of ``run`` passes when another worker holds it (status
+    running), else None. A message redelivered after its worker was killed finds its run held
+    like this: waiting that long lets it take the run over instead of dropping it."""
+    if run.status != Status.RUNNING or run.lease_expires_at is None:
+        return None
+    return max(0.0, (run.lease_expires_at - (now or timezone.now())).total_seconds())
+
+
 def _lapsed(now) -> Q:
     """Running runs whose worker is gone (rows from before leases have none)."""
     return Q(status=Status.RUNNING) & (
