@@ -1,5 +1,6 @@
-"""gunicorn settings: each worker warms up (model, reference models, shared stores) right after
-it forks, before it takes a request. `gunicorn -c config/gunicorn.conf.py config.wsgi`."""
+"""gunicorn settings: each worker warms up (model, reference models, shared stores) once it has
+loaded the application (so Django is set up), before it takes a request.
+`gunicorn -c config/gunicorn.conf.py config.wsgi`."""
 
 import os
 
@@ -8,7 +9,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 
 
-def post_fork(server, worker):
+def post_worker_init(worker):
+    """After the worker imported config.wsgi (which configures Django): post_fork would run
+    before that, with no settings yet."""
     from django.conf import settings
 
     if settings.WARM_UP:

@@ -28,7 +28,7 @@ class MatchingConfig(AppConfig):
     @staticmethod
     def _warm_up_runserver() -> None:
         """`runserver` serves from its reloader's child process: warm that one up in the
-        background (gunicorn workers warm up in config/gunicorn.conf.py's post_fork)."""
+        background (gunicorn workers warm up in config/gunicorn.conf.py's post_worker_init)."""
         import os
         import sys
 

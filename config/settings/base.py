@@ -260,7 +260,7 @@ SENTENCE_CODEC_DIR = BASE_DIR / env.str("SENTENCE_CODEC_DIR", default="data/refe
 # rebuilds its BM25 index when documents changed, at most this often.
 MATCH_LEXICAL_CHANNEL = env.bool("MATCH_LEXICAL_CHANNEL", default=True)
 MATCH_LEXICAL_REFRESH_SECONDS = env.int("MATCH_LEXICAL_REFRESH_SECONDS", default=60)
-# Load the model and map the stores when a web process starts (gunicorn's post_fork, runserver's
+# Load the model and map the stores when a web process starts (gunicorn's post_worker_init, runserver's
 # app loading), not on the first request.
 WARM_UP = env.bool("WARM_UP", default=True)
 # How often a process looks for a newer shared store, and whether it checks each file's sha256

@@ -32,14 +32,76 @@ def test_a_failing_step_is_logged_and_skipped(monkeypatch, caplog):
     assert "keywords" in seconds and "warm-up step keywords failed" in caplog.text
 
 
-def test_gunicorn_workers_warm_up_after_forking(settings, monkeypatch):
+def test_gunicorn_workers_warm_up_once_the_application_is_loaded(settings, monkeypatch):
     import runpy
 
     calls = []
     monkeypatch.setattr("matching.services.warmup.warm_up", lambda: calls.append(1))
     config = runpy.run_path("config/gunicorn.conf.py")
     settings.WARM_UP = True
-    config["post_fork"](None, None)
+    config["post_worker_init"](None)
     settings.WARM_UP = False
-    config["post_fork"](None, None)
+    config["post_worker_init"](None)
     assert calls == [1]
+
+
+def test_gunicorn_boots_its_workers_with_the_projects_config(tmp_path):
+    """The real server, started as the Dockerfile starts it, in an environment that names no
+    settings module: every worker boots and answers (a hook that reads Django's settings
+    before the application is loaded kills each worker at boot)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST")) and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        DJANGO_DEBUG="true",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        WARM_UP="false",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        CELERY_BROKER_URL="",
+    )
+    root = Path(__file__).resolve().parents[2]
+    log = tmp_path / "gunicorn.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=root,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        status = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5) as r:
+                    status = r.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code  # 503 on an unmigrated database is still an answer
+            except OSError:
+                time.sleep(0.5)
+                continue
+            break
+        text = log.read_text(errors="replace")
+        assert status in (200, 503), text[-3000:]
+        assert "Exception in worker process" not in text, text[-3000:]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
