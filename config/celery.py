@@ -80,3 +80,12 @@ class Task(DjangoTask):
 app = Celery("resumerecommender", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_named(name: str) -> Task:
+    """The task called ``name``, for a service that queues it. Tasks call services, so services
+    never import a tasks module (an import-linter contract): they name the task, as the beat
+    schedule does. The first look-up in a process that has not loaded its tasks loads them."""
+    if name not in app.tasks:
+        app.autodiscover_tasks(force=True)
+    return app.tasks[name]

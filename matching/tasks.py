@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from matching.services.documents import jobs_reclassify
+from matching.services.drift import drift_check_all
+from matching.services.pile import pile_requeue_stale, pile_run_execute
+from matching.services.retrain import retrain_enqueue, retrain_requeue_stale, retrain_run
+from matching.services.store import lexical_rebuild, stores_refresh
+
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(**IDEMPOTENT)
 def retrain_task(run_id: int) -> str:
-    from matching.services.retrain import retrain_run
-
     return retrain_run(run_id=run_id).status
 
 
@@ -22,47 +26,35 @@ def retrain_task(run_id: int) -> str:
 def jobs_reclassify_task() -> int:
     """After a model version is activated: its job categories replace the old predictions
     (running it twice predicts the same categories again)."""
-    from matching.services.documents import jobs_reclassify
-
     return jobs_reclassify()
 
 
 @shared_task(**IDEMPOTENT)
 def retrain_scheduled() -> int:
     """Beat entry point: the weekly retrain."""
-    from matching.services.retrain import retrain_enqueue
-
     return retrain_enqueue(trigger="schedule").pk
 
 
 @shared_task
 def retrain_requeue_stale_task() -> list[int]:
     """Beat entry point: re-send retrain runs whose message was lost."""
-    from matching.services.retrain import retrain_requeue_stale
-
     return retrain_requeue_stale()
 
 
 @shared_task(**IDEMPOTENT)
 def drift_check_scheduled() -> list[int]:
     """Beat entry point: the daily drift checks (a drifted check queues a retrain)."""
-    from matching.services.drift import drift_check_all
-
     return [r.pk for r in drift_check_all(trigger_retrain=True)]
 
 
 @shared_task(**IDEMPOTENT)
 def pile_run_task(run_id: int) -> str:
-    from matching.services.pile import pile_run_execute
-
     return pile_run_execute(run_id=run_id).status
 
 
 @shared_task
 def pile_requeue_stale_task() -> list[int]:
     """Beat entry point: re-send pile runs whose message was lost."""
-    from matching.services.pile import pile_requeue_stale
-
     return pile_requeue_stale()
 
 
@@ -70,14 +62,10 @@ def pile_requeue_stale_task() -> list[int]:
 def stores_refresh_task() -> dict:
     """Beat entry point (every minute), and what a web process sends when its store is behind:
     sync both document stores and rebuild a stale BM25 index (one writer at a time: a lock)."""
-    from matching.services.store import stores_refresh
-
     return stores_refresh()
 
 
 @shared_task
 def lexical_rebuild_task(kind: str) -> str | None:
     """After an erasure: rebuild the BM25 index of ``kind`` without the erased texts."""
-    from matching.services.store import lexical_rebuild
-
     return lexical_rebuild(kind)

@@ -11,6 +11,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from recruiting.models import JobSource
+from recruiting.services.files import orphan_files_sweep
+from recruiting.services.ingestion import (
+    DATABASE_CONNECTION_ERRORS,
+    ingestion_run,
+    ingestion_run_now,
+)
+from recruiting.services.jobs import job_process
+from recruiting.services.recovery import documents_requeue_stale
+from recruiting.services.resumes import resume_process
 from recruiting.services.runs import run_held_for
 from recruiting.sources import TransientSourceError
 
@@ -19,22 +29,16 @@ IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 
 @shared_task(**IDEMPOTENT)
 def resume_process_task(resume_id: int) -> None:
-    from recruiting.services.resumes import resume_process
-
     resume_process(resume_id=resume_id)
 
 
 @shared_task(**IDEMPOTENT)
 def job_process_task(job_id: int) -> None:
-    from recruiting.services.jobs import job_process
-
     job_process(job_id=job_id)
 
 
 @shared_task(**IDEMPOTENT)
 def documents_requeue_stale_task() -> dict:
-    from recruiting.services.recovery import documents_requeue_stale
-
     done = documents_requeue_stale()
     return {"resumes": done.resumes, "jobs": done.jobs, "runs": done.runs}
 
@@ -42,15 +46,11 @@ def documents_requeue_stale_task() -> dict:
 @shared_task(**IDEMPOTENT)
 def orphan_files_sweep_task() -> int:
     """Beat entry point: delete resume files that no resume owns (a killed upload's)."""
-    from recruiting.services.files import orphan_files_sweep
-
     return len(orphan_files_sweep())
 
 
 @shared_task(bind=True, max_retries=3, **IDEMPOTENT)
 def ingest_source_task(self, run_id: int) -> str:
-    from recruiting.services.ingestion import DATABASE_CONNECTION_ERRORS, ingestion_run
-
     # In-process (eager) tasks cannot wait for a retry: the request that sent them would carry
     # Celery's Retry out as an error. A transient failure there ends the run as failed, with its
     # reason (the fetch layer has retried with backoff already).
@@ -75,13 +75,8 @@ def ingest_source_task(self, run_id: int) -> str:
 
 @shared_task(**IDEMPOTENT)
 def ingest_source_scheduled(source_id: int) -> int | None:
-    """Beat entry point: record a run for the source and carry it out."""
-    from recruiting.models import IngestionRun, JobSource
-    from recruiting.services.ingestion import ingestion_run
-
+    """Beat entry point: carry out a run of the source, unless it was disabled or deleted."""
     source = JobSource.objects.filter(pk=source_id, enabled=True).first()
     if source is None:
         return None
-    run = IngestionRun.objects.create(source=source, trigger="schedule")
-    ingestion_run(run_id=run.pk)
-    return run.pk
+    return ingestion_run_now(source=source, trigger="schedule").pk

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from config.celery import task_named
 from config.exceptions import ApplicationError
 from matching.models import PileRun
 from matching.services import matching as match_services
@@ -101,9 +102,7 @@ def pile_run_start(
     )
     run.full_clean()
     run.save()
-    from matching.tasks import pile_run_task
-
-    pile_run_task.delay_in_background(run.pk)
+    task_named("matching.tasks.pile_run_task").delay_in_background(run.pk)
     return run
 
 
@@ -219,6 +218,4 @@ def pile_requeue_stale(*, now=None) -> list[int]:
     """Send again the runs whose task was lost or whose worker died (the runs' shared recovery,
     ``recruiting.services.runs.runs_recover``); a run claims itself, so one that arrives after
     all runs once."""
-    from matching.tasks import pile_run_task
-
-    return runs_recover(PileRun, send=pile_run_task.delay, now=now)
+    return runs_recover(PileRun, send=task_named("matching.tasks.pile_run_task").delay, now=now)

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import task_named
 from config.exceptions import ApplicationError
 from matching.models import ModelVersion
 from mlcore.artifacts import ArtifactError
@@ -35,10 +36,9 @@ def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
     _verify(version)
     version = _switch(version=version, user=user)
     active_weights_forget()
-    from matching.tasks import jobs_reclassify_task
 
     # Minutes for a large pool: predictions follow the new model after the request answers.
-    jobs_reclassify_task.delay_in_background()
+    task_named("matching.tasks.jobs_reclassify_task").delay_in_background()
     return version
 
 

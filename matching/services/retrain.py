@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from config.celery import task_named
 from matching.models import ModelVersion, RetrainRun
 from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
@@ -37,11 +38,9 @@ def pipeline_root() -> Path:
 
 
 def retrain_enqueue(*, trigger: str = "manual") -> RetrainRun:
-    from matching.tasks import retrain_task
-
     run = RetrainRun.objects.create(trigger=trigger)
     # Minutes of work: the admin's "Retrain now" answers at once, the run list shows progress.
-    retrain_task.delay_in_background(run.pk)
+    task_named("matching.tasks.retrain_task").delay_in_background(run.pk)
     return run
 
 
@@ -50,9 +49,7 @@ def retrain_requeue_stale(*, now=None) -> list[int]:
     worker that died mid-run): see ``recruiting.services.runs.runs_recover``. A run claims
     itself and one run at a time is allowed, so a message that arrives after all, or a second
     stale run, changes nothing."""
-    from matching.tasks import retrain_task
-
-    return runs_recover(RetrainRun, send=retrain_task.delay, now=now)
+    return runs_recover(RetrainRun, send=task_named("matching.tasks.retrain_task").delay, now=now)
 
 
 def _finish(

@@ -31,6 +31,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max
 
+from config.celery import task_named
 from mlcore.retrieval.keywords import KeywordVector, hash_word
 from mlcore.retrieval.lexical import BM25Index, IndexFormatError
 from mlcore.retrieval.store import DocumentRow, DocumentStore, StoreError
@@ -401,9 +402,7 @@ def _catch_up(kind: str) -> str | None:
     store as it is. Returns the new version when synced here."""
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
         return store_sync(kind)
-    from matching.tasks import stores_refresh_task
-
-    stores_refresh_task.delay()
+    task_named("matching.tasks.stores_refresh_task").delay()
     return None
 
 
@@ -522,9 +521,7 @@ def store_forget(kind: str) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
         lexical_rebuild(kind)
     else:
-        from matching.tasks import lexical_rebuild_task
-
-        lexical_rebuild_task.delay(kind)
+        task_named("matching.tasks.lexical_rebuild_task").delay(kind)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
+from config.celery import task_named
 from recruiting.models import IngestionRun, Job, JobSource
 from recruiting.services import jobs as job_services
 from recruiting.services.runs import run_claim, run_finish, run_lease, run_requeue
@@ -51,10 +52,8 @@ def source_config(source: JobSource) -> SourceConfig:
 
 def ingestion_enqueue(*, source: JobSource, trigger: str = "manual") -> IngestionRun:
     """Record a queued run and hand it to a worker once the transaction commits."""
-    from recruiting.tasks import ingest_source_task
-
     run = IngestionRun.objects.create(source=source, trigger=trigger)
-    ingest_source_task.delay_on_commit(run.pk)
+    task_named("recruiting.tasks.ingest_source_task").delay_on_commit(run.pk)
     return run
 
 

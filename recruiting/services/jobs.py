@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.celery import task_named
 from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
 from recruiting.models import AuditEvent, Category, Job, JobEmbedding, JobSource, user_team_id
@@ -129,9 +130,7 @@ def job_create(
                 nice=nice_to_have or read[NICE],
                 excluded=exclude or read[EXCLUDED],
             )
-    from recruiting.tasks import job_process_task
-
-    job_process_task.delay_on_commit(job.pk)
+    task_named("recruiting.tasks.job_process_task").delay_on_commit(job.pk)
     return job
 
 
@@ -207,9 +206,7 @@ def job_update(
                 nice=nice_to_have or (),
                 excluded=exclude or (),
             )
-    from recruiting.tasks import job_process_task
-
-    job_process_task.delay_on_commit(job.pk)
+    task_named("recruiting.tasks.job_process_task").delay_on_commit(job.pk)
     return job
 
 

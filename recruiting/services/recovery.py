@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from config.celery import task_named
 from recruiting.models import IngestionRun, Job, JobEmbedding, Resume
 from recruiting.services.embedding import embedder_get
 from recruiting.services.runs import runs_recover
@@ -36,8 +37,6 @@ class Requeued:
 def documents_requeue_stale(*, now=None) -> Requeued:
     """Queue again the resumes, jobs and ingestion runs whose processing should have finished
     (or started) by now."""
-    from recruiting.tasks import ingest_source_task, job_process_task, resume_process_task
-
     now = now or timezone.now()
     pending_cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
     # A resume still "processing" past the run lease lost its worker (processing takes seconds).
@@ -66,8 +65,10 @@ def documents_requeue_stale(*, now=None) -> Requeued:
         .values_list("id", flat=True)[:BATCH]
     )
     for pk in resume_ids:
-        resume_process_task.delay(pk)
+        task_named("recruiting.tasks.resume_process_task").delay(pk)
     for pk in job_ids:
-        job_process_task.delay(pk)
-    run_ids = runs_recover(IngestionRun, send=ingest_source_task.delay, now=now)
+        task_named("recruiting.tasks.job_process_task").delay(pk)
+    run_ids = runs_recover(
+        IngestionRun, send=task_named("recruiting.tasks.ingest_source_task").delay, now=now
+    )
     return Requeued(resumes=len(resume_ids), jobs=len(job_ids), runs=len(run_ids))

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.celery import task_named
 from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill, user_team_id
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
@@ -68,9 +69,7 @@ def resume_create(
             # The client sends it again: its processing task may have been lost, or its worker
             # killed; send it again too (processing claims the row, so a task that was not lost
             # does nothing twice).
-            from recruiting.tasks import resume_process_task
-
-            resume_process_task.delay_on_commit(existing.pk)
+            task_named("recruiting.tasks.resume_process_task").delay_on_commit(existing.pk)
             existing.refresh_from_db()
         return existing, False
     try:
@@ -192,9 +191,7 @@ def _resume_store(
         _delete_stored_file(resume)  # the row was rolled back: its file must not stay behind
         raise
     if process and resume.status != Resume.Status.NEEDS_OCR:
-        from recruiting.tasks import resume_process_task
-
-        resume_process_task.delay_on_commit(resume.pk)
+        task_named("recruiting.tasks.resume_process_task").delay_on_commit(resume.pk)
         resume.refresh_from_db()  # in-process tasks may have processed it already
     return resume, True
 
