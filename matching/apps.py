@@ -1,6 +1,11 @@
-"""App configuration for matching."""
+"""App configuration for matching: it listens to recruiting's erasure signals, and warms up
+runserver's process."""
+
+import os
+import sys
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class MatchingConfig(AppConfig):
@@ -9,16 +14,10 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
+        # Imported here: services import models, which only exist once the app registry is ready.
         from matching.services import documents
-        from recruiting.signals import (
-            documents_embedded,
-            documents_removed,
-            personal_data_removed,
-        )
+        from recruiting.signals import documents_removed, personal_data_removed
 
-        documents_embedded.connect(
-            documents.on_documents_embedded, dispatch_uid="matching-embedded"
-        )
         documents_removed.connect(documents.on_documents_removed, dispatch_uid="matching-removed")
         personal_data_removed.connect(
             documents.on_personal_data_removed, dispatch_uid="matching-personal-data"
@@ -29,11 +28,6 @@ class MatchingConfig(AppConfig):
     def _warm_up_runserver() -> None:
         """`runserver` serves from its reloader's child process: warm that one up in the
         background (gunicorn workers warm up in config/gunicorn.conf.py's post_worker_init)."""
-        import os
-        import sys
-
-        from django.conf import settings
-
         if settings.WARM_UP and os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
             from matching.services.warmup import warm_up_in_background
 

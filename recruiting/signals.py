@@ -1,9 +1,9 @@
-"""Events the recruiting app announces; the matching app listens (dependencies point one way)."""
+"""Events the recruiting app announces; the matching app listens (dependencies point one way).
+Classification is no event: recruiting calls the classifier the settings name
+(``recruiting.services.classification``)."""
 
 from django.dispatch import Signal
 
-# Sent after documents were embedded, on commit. kwargs: kind ("resume" | "job"), ids (list[int]).
-documents_embedded = Signal()
 # Sent after documents were deleted or closed. kwargs: kind, ids.
 documents_removed = Signal()
 # Sent inside the transaction that erases or anonymises resumes, before their rows change, so

@@ -252,6 +252,10 @@ STORAGES = {
 EMBEDDER = env.str("EMBEDDER", default="minilm")  # "hashing" is for fast unit tests only
 EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")  # auto | fp32 | bf16
 PARAMS_FILE = BASE_DIR / "params.yaml"
+# What classifies documents once recruiting has embedded them: the matching app's classifier.
+# Recruiting never imports matching, so it calls the function named here
+# (recruiting.services.classification).
+DOCUMENTS_CLASSIFIER = "matching.services.documents.documents_classify"
 # Word weights of the score's keyword part (scripts/build_keyword_model.py writes them).
 KEYWORD_MODEL_DIR = BASE_DIR / env.str("KEYWORD_MODEL_DIR", default="data/reference/keywords")
 # Compact sentence vectors for explanations (scripts/build_sentence_codec.py writes them).

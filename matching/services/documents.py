@@ -1,4 +1,6 @@
-"""What the matching app does when recruiting announces new or removed documents."""
+"""Categories of embedded documents (recruiting calls ``documents_classify`` through
+``settings.DOCUMENTS_CLASSIFIER``), and what the matching app does when recruiting announces
+removed documents or personal data."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from matching.models import MatchFeedback
+from matching.models import ApplicationEvent, MatchFeedback
 from matching.services.registry import active_classifier
 from matching.services.store import store_forget
 from recruiting.models import Category, Job, JobEmbedding, Resume, ResumeEmbedding
@@ -80,13 +82,6 @@ def jobs_reclassify(*, batch_size: int = 500) -> int:
     )
 
 
-def on_documents_embedded(sender, *, kind: str, ids: list[int], **kwargs) -> None:
-    try:
-        documents_classify(kind=kind, ids=ids)
-    except Exception:  # classification is an enrichment: a failure must not undo ingestion
-        logger.exception("classifying %s %s failed", kind, ids[:5])
-
-
 def on_documents_removed(sender, *, kind: str, ids: list[int], **kwargs) -> None:
     """Erasure: the stores forget the documents at once, and their BM25 index their texts."""
     store_forget(kind)
@@ -97,8 +92,6 @@ def on_personal_data_removed(sender, *, kind: str, ids: list[int], **kwargs) -> 
     (anonymised candidates keep them for statistics), and so do the pipeline's stage changes."""
     if kind == "resume":
         MatchFeedback.objects.filter(resume_id__in=ids).exclude(note="").update(note="")
-        from matching.models import ApplicationEvent
-
         events = ApplicationEvent.objects.filter(application__resume_id__in=ids)
         events.filter(kind=ApplicationEvent.Kind.NOTE).delete()
         events.exclude(note="").update(note="")

@@ -15,6 +15,7 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from mlcore.jobtext import years_required_of
 from recruiting.models import AuditEvent, Category, Job, JobEmbedding, JobSource, user_team_id
+from recruiting.services.classification import documents_classify
 from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.requirements import (
     EXCLUDED,
@@ -28,7 +29,6 @@ from recruiting.services.requirements import (
     jobs_requirements_encode,
 )
 from recruiting.services.teams import job_edit_check
-from recruiting.signals import documents_embedded
 from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
 
@@ -279,8 +279,7 @@ def job_category_update(*, job: Job, actor, category: Category | None) -> Job:
         details={"before": before, "after": after},
     )
     if not manual:
-        ids = [job.pk]
-        transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))
+        documents_classify(kind="job", ids=[job.pk])
     return job
 
 
@@ -302,8 +301,7 @@ def jobs_embed(jobs: list[Job]) -> None:
             keyword_texts=[job_keyword_text(j) for j in todo],
         )
         jobs_requirements_encode(todo)
-    ids = [j.pk for j in jobs]
-    transaction.on_commit(lambda: documents_embedded.send(sender=Job, kind="job", ids=ids))
+    documents_classify(kind="job", ids=[j.pk for j in jobs])
 
 
 def job_process(*, job_id: int) -> Job | None:

@@ -1,4 +1,5 @@
-"""Resume workflow: validate and parse the upload, store it once, then skills and embedding.
+"""Resume workflow: validate and parse the upload, store it once, then skills, embedding and
+category (the classifier the settings name, see ``recruiting.services.classification``).
 
 Parsing runs before anything is stored, so a bad file leaves no row and no file behind. The slow
 part (embedding) runs as a task after commit; each step records its status on the row.
@@ -24,9 +25,9 @@ from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill, user_team_id
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
 from recruiting.services.blind import resume_blind_text
-from recruiting.services.embedding import embeddings_store
+from recruiting.services.classification import documents_classify
+from recruiting.services.embedding import embedder_get, embeddings_store
 from recruiting.services.taxonomy import skill_ids_by_name, taxonomy_get
-from recruiting.signals import documents_embedded
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,8 @@ def _resume_extract_skills(resume: Resume) -> None:
 
 
 def resume_process(*, resume_id: int) -> Resume | None:
-    """Embed a parsed resume and mark it ready; safe to run twice (skips an unchanged embedding).
+    """Embed a parsed resume, mark it ready and classify it (after commit); safe to run twice
+    (skips an unchanged embedding).
 
     The claim holds for the run lease: a second task while the first works does nothing; once
     the lease has passed with the row still "processing", its worker is gone and a task (the
@@ -248,6 +250,7 @@ def resume_process(*, resume_id: int) -> Resume | None:
             error=f"Processing failed: {type(exc).__name__}: {exc}"[:2000],
         )
         raise
+    documents_classify(kind="resume", ids=[resume_id])
     resume.refresh_from_db()
     return resume
 
@@ -259,18 +262,14 @@ def resumes_embed(resumes: list[Resume]) -> None:
         embeddings_store(
             model=ResumeEmbedding, owner_field="resume", objects=todo, texts=[r.text for r in todo]
         )
-    ids = [r.pk for r in resumes]
     for r in resumes:
         r.steps = {**r.steps, "embedding": "ok"}
         r.status = Resume.Status.READY
         r.error = ""
         r.save(update_fields=["steps", "status", "error", "updated_at"])
-    transaction.on_commit(lambda: documents_embedded.send(sender=Resume, kind="resume", ids=ids))
 
 
 def _has_current_embedding(resume: Resume) -> bool:
-    from recruiting.services.embedding import embedder_get
-
     return ResumeEmbedding.objects.filter(
         resume=resume, model_id=embedder_get().model_id, content_hash=resume.content_hash
     ).exists()
