@@ -7,11 +7,44 @@ from datetime import datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from matching.models import DriftReport, ModelVersion
+
+Series = dict[str, list[tuple[datetime, float]]]
+
 COLOURS = ["#2456c7", "#c2410c", "#15803d", "#7c3aed", "#be123c"]
 
 
+def metric_series(versions: list[ModelVersion], *, most: int = 4) -> Series:
+    """The first ``most`` numeric metrics (by name) of the versions, oldest version first
+    (``versions`` come newest first); a version without a metric has no point for it."""
+    keys = sorted(
+        {k for v in versions for k, x in v.metrics.items() if isinstance(x, int | float)}
+    )[:most]
+    return {
+        key: [
+            (v.created_at, v.metrics[key])
+            for v in reversed(versions)
+            if isinstance(v.metrics.get(key), int | float)
+        ]
+        for key in keys
+    }
+
+
+def drift_series(reports: list[DriftReport]) -> Series:
+    """Each kind of drift check's scores over time, oldest first (``reports`` come newest
+    first); a check without a score has no point."""
+    return {
+        kind: [
+            (d.created_at, d.score)
+            for d in reversed(reports)
+            if d.kind == kind and d.score is not None
+        ]
+        for kind in DriftReport.Kind.values
+    }
+
+
 def line_chart_svg(
-    series: dict[str, list[tuple[datetime, float]]],
+    series: Series,
     *,
     title: str,
     width: int = 640,

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from matching.charts import drift_series, metric_series
 from matching.models import DriftReport, ModelVersion, PileRun
 from matching.services.pipeline import waiting_by_stage
+from mlcore.retrieval.scorer import DEFAULT_EXCLUDED_CAP
 from recruiting.models import IngestionRun, Job, Resume
 
 RECENT_FAILURES = timedelta(days=14)
@@ -169,3 +171,19 @@ def match_weights() -> list[tuple[str, float, float]]:
     written, read = shares("explicit"), shares("extracted")
     rows = [(PART_LABELS.get(k, k), written.get(k, 0.0), read.get(k, 0.0)) for k in written]
     return sorted(rows, key=lambda row: -(row[1] + row[2]))
+
+
+def models_overview() -> dict:
+    """The models page: the active version and drift in words, the score's weights, the latest
+    versions and drift checks, and the series their charts draw."""
+    versions = list(ModelVersion.objects.all()[:50])
+    reports = list(DriftReport.objects.all()[:200])
+    return {
+        **dashboard_summary(),
+        "weights": match_weights(),
+        "excluded_cap": DEFAULT_EXCLUDED_CAP,
+        "versions": versions,
+        "reports": reports[:30],
+        "metric_series": metric_series(versions),
+        "drift_series": drift_series(reports),
+    }

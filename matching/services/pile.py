@@ -3,11 +3,14 @@ a saved job (its requirements, or lists given for this ranking only) or a pasted
 
 Starting a run checks every input before anything is stored, stores the files, records a
 ``PileRun`` and queues it; the run reads the new resumes one by one (progress on the row), then
-ranks and stores the results, which pages poll and the CSV export reads.
+ranks and stores the results, which pages poll and the CSV export reads (each candidate as
+the viewer may see them under blind review).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from collections.abc import Sequence
 
@@ -18,6 +21,7 @@ from config.exceptions import ApplicationError
 from matching.models import PileRun
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume, user_team_id
+from recruiting.services.blind import resume_for_page
 from recruiting.services.requirements import terms_resolve
 from recruiting.services.resumes import resume_process, resumes_upload
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
@@ -198,6 +202,60 @@ def _rank(run: PileRun) -> None:
         if r.pk not in ranked
     ]
     _progress(run, results=results, skipped=skipped, model_version=page.model_version)
+
+
+def pile_results(*, run: PileRun, viewer) -> dict:
+    """The run's ranked rows and skipped candidates, each with its resume as ``viewer`` (a
+    request or a session) may see it under blind review. An erased candidate leaves them."""
+    ids = [r["resume_id"] for r in run.results] + [s["resume_id"] for s in run.skipped]
+    resumes = {
+        r.pk: resume_for_page(r, viewer)
+        for r in Resume.objects.filter(pk__in=ids, team_id=run.team_id).select_related("category")
+    }
+    return {
+        "rows": [
+            {"resume": resumes[r["resume_id"]], **r}
+            for r in run.results
+            if r["resume_id"] in resumes
+        ],
+        "skipped": [
+            {"resume": resumes[s["resume_id"]], "reason": s["reason"]}
+            for s in run.skipped
+            if s["resume_id"] in resumes
+        ],
+    }
+
+
+def pile_results_csv(*, run: PileRun, viewer) -> str:
+    """The ranked table as CSV, for a saved job or a pasted description alike; names as
+    ``viewer`` may see them. ``ApplicationError`` (409) while the run has no results."""
+    if run.status != PileRun.Status.SUCCEEDED:
+        raise ApplicationError("This ranking has no results yet.", code="not_ready", status=409)
+    rows = pile_results(run=run, viewer=viewer)["rows"]
+    parts = list(rows[0]["parts"]) if rows else []
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
+    )
+    for i, row in enumerate(rows, start=1):
+        writer.writerow(
+            [
+                i,
+                row["resume_id"],
+                _csv_safe(row["resume"].display_name),
+                row["score"],
+                *[row["parts"].get(p, "") for p in parts],
+                "; ".join(row["matched_required"]),
+                "; ".join(row["missing_required"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def pile_explain(*, run: PileRun, resume: Resume) -> match_services.MatchResult:

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from matching.models import PileRun
-from matching.services.pile import pile_requeue_stale, pile_run_execute, pile_run_start
+from matching.services.pile import (
+    pile_requeue_stale,
+    pile_results,
+    pile_results_csv,
+    pile_run_execute,
+    pile_run_start,
+)
 from recruiting.models import Job, JobSkill, Resume
 from recruiting.services.jobs import job_create
 from recruiting.services.resumes import resume_create_from_text
@@ -274,6 +280,32 @@ def test_csv_export_and_explanations_work_for_a_pasted_description(
         f"/rank/runs/{run.pk}/candidates/{pool['ada'].pk}/explanation/", HTTP_HX_REQUEST="true"
     )
     assert explained.status_code == 200 and "Why this score?" in explained.content.decode()
+
+
+def test_a_run_without_results_yet_has_no_csv_and_says_so(pool, recruiter, recruiter_client):
+    with mock.patch("matching.tasks.pile_run_task.delay_in_background"):
+        run = pile_run_start(user=recruiter, description=JD, resumes=[pool["ada"]])
+    with pytest.raises(ApplicationError) as refused:
+        pile_results_csv(run=run, viewer=recruiter_client.session)
+    assert refused.value.status == 409
+    assert recruiter_client.get(f"/rank/runs/{run.pk}/export.csv").status_code == 409
+
+
+def test_an_erased_candidate_leaves_the_results_and_the_csv(
+    pool, recruiter, recruiter_client, django_capture_on_commit_callbacks
+):
+    run = start(
+        recruiter,
+        django_capture_on_commit_callbacks,
+        description=JD,
+        files=[("gus.txt", cv("Gus Pile", "Go"))],
+        resumes=[pool["ada"]],
+    )
+    Resume.objects.filter(candidate_name="Gus Pile").delete()
+    results = pile_results(run=run, viewer=recruiter_client.session)
+    assert [row["resume"].pk for row in results["rows"]] == [pool["ada"].pk]
+    lines = pile_results_csv(run=run, viewer=recruiter_client.session).splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"1,{pool['ada'].pk},Ada Pool,")
 
 
 def test_blind_review_hides_names_in_the_results_and_the_csv(

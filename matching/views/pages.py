@@ -7,15 +7,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config.accounts import PREVIOUS_LOGIN
 from config.exceptions import ApplicationError
-from matching.models import DriftReport, ModelVersion
+from matching.charts import line_chart_svg
+from matching.models import DriftReport
+from matching.selectors import models_overview, recruiter_dashboard
 from matching.services import blind as blind_services
 from matching.services import matching as match_services
 from recruiting.models import Job, Resume
@@ -25,11 +30,6 @@ from recruiting.services import blind as resume_blind
 def dashboard(request: HttpRequest) -> TemplateResponse:
     """A recruiter's day: the jobs they work on, what is new in the team's pool since their
     last visit, candidates waiting in each stage, and what failed."""
-    from django.utils.dateparse import parse_datetime
-
-    from config.accounts import PREVIOUS_LOGIN
-    from matching.selectors import recruiter_dashboard
-
     since = parse_datetime(request.session.get(PREVIOUS_LOGIN) or "")
     context = recruiter_dashboard(user=request.user, since=since)
     context["new_latest"] = [
@@ -104,40 +104,10 @@ def blind_review_toggle(request: HttpRequest) -> HttpResponse:
 
 
 def models_and_drift(request: HttpRequest) -> TemplateResponse:
-    from matching.charts import line_chart_svg
-
-    versions = list(ModelVersion.objects.all()[:50])
-    metric_keys = sorted(
-        {k for v in versions for k, x in v.metrics.items() if isinstance(x, int | float)}
-    )[:4]
-    metric_series = {
-        key: [
-            (v.created_at, v.metrics[key])
-            for v in reversed(versions)
-            if isinstance(v.metrics.get(key), int | float)
-        ]
-        for key in metric_keys
-    }
-    reports = list(DriftReport.objects.all()[:200])
-    drift_series = {
-        kind: [
-            (d.created_at, d.score)
-            for d in reversed(reports)
-            if d.kind == kind and d.score is not None
-        ]
-        for kind in DriftReport.Kind.values
-    }
-    from matching.selectors import dashboard_summary, match_weights
-    from mlcore.retrieval.scorer import DEFAULT_EXCLUDED_CAP
-
-    context = {
-        **dashboard_summary(),
-        "weights": match_weights(),
-        "excluded_cap": DEFAULT_EXCLUDED_CAP,
-        "versions": versions,
-        "reports": reports[:30],
-        "metrics_chart": line_chart_svg(metric_series, title="Metrics by model version"),
-        "drift_chart": line_chart_svg(drift_series, title="Drift scores over time"),
+    context = models_overview()
+    context |= {
+        "metrics_chart": line_chart_svg(context["metric_series"], title="Metrics by model version"),
+        "drift_chart": line_chart_svg(context["drift_series"], title="Drift scores over time"),
     }
     return TemplateResponse(request, "matching/models.html", context)
 
@@ -145,9 +115,6 @@ def models_and_drift(request: HttpRequest) -> TemplateResponse:
 def drift_report_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The Evidently HTML report of a data-drift check, for staff, as a download (it carries
     its own scripts, which must not run on this site's origin)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import FileResponse, Http404
-
     if not request.user.is_staff:
         raise PermissionDenied
     report = get_object_or_404(DriftReport, pk=pk)

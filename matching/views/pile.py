@@ -3,8 +3,6 @@ the run's progress (polled until done), its results, explanations and the CSV ex
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,7 +13,7 @@ from config.throttling import throttled
 from matching.forms import RankPileForm
 from matching.models import PileRun
 from matching.services import blind as blind_services
-from matching.services.pile import pile_explain, pile_run_start
+from matching.services.pile import pile_explain, pile_results, pile_results_csv, pile_run_start
 from recruiting.models import Resume, user_team_id
 from recruiting.services import blind as resume_blind
 
@@ -69,23 +67,9 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
 
 
 def _run_context(request: HttpRequest, run: PileRun) -> dict:
-    ids = [r["resume_id"] for r in run.results] + [s["resume_id"] for s in run.skipped]
-    resumes = {
-        r.pk: resume_blind.resume_for_page(r, request)
-        for r in Resume.objects.filter(pk__in=ids, team_id=run.team_id).select_related("category")
-    }
     return {
         "run": run,
-        "rows": [
-            {"resume": resumes[r["resume_id"]], **r}
-            for r in run.results
-            if r["resume_id"] in resumes  # an erased candidate leaves the results
-        ],
-        "skipped": [
-            {"resume": resumes[s["resume_id"]], "reason": s["reason"]}
-            for s in run.skipped
-            if s["resume_id"] in resumes
-        ],
+        **pile_results(run=run, viewer=request),
         **resume_blind.blind_context(request),
     }
 
@@ -125,31 +109,6 @@ def pile_run_explain(request: HttpRequest, pk: int, resume_pk: int) -> TemplateR
 def pile_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranked table as CSV, for a saved job or a pasted description alike."""
     run = get_object_or_404(_runs(request), pk=pk)
-    if run.status != PileRun.Status.SUCCEEDED:
-        raise ApplicationError("This ranking has no results yet.", code="not_ready", status=409)
-    rows = _run_context(request, run)["rows"]
-    parts = list(rows[0]["parts"]) if rows else []
-    response = HttpResponse(content_type="text/csv")
+    response = HttpResponse(pile_results_csv(run=run, viewer=request), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ranking-{run.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["rank", "resume_id", "candidate", "score", *parts, "matched_required", "missing_required"]
-    )
-    for i, row in enumerate(rows, start=1):
-        writer.writerow(
-            [
-                i,
-                row["resume_id"],
-                _csv_safe(row["resume"].display_name),
-                row["score"],
-                *[row["parts"].get(p, "") for p in parts],
-                "; ".join(row["matched_required"]),
-                "; ".join(row["missing_required"]),
-            ]
-        )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
