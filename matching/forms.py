@@ -13,6 +13,7 @@ from recruiting.forms import (
     TermListField,
 )
 from recruiting.models import Job, Resume, user_team_id
+from recruiting.services.blind import resume_for_page
 
 
 class FeedbackForm(forms.Form):
@@ -66,8 +67,6 @@ class PoolField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj) -> str:
-        from recruiting.services.blind import resume_for_page
-
         shown = resume_for_page(obj, self.viewer)
         category = f" · {obj.category}" if obj.category_id else ""
         return f"{shown.display_name}{category}"

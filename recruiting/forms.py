@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 
 from config.exceptions import ApplicationError
 from recruiting.models import Category, Job, JobSkill, JobSource, Resume
+from recruiting.services.scheduling import parse_crontab, source_check_folder
 
 
 class AccessibleErrorsMixin:
@@ -105,8 +106,6 @@ class JobSourceAdminForm(forms.ModelForm):
         fields = ["name", "team", "kind", "url", "board_token", "field_map", "schedule", "enabled"]
 
     def clean(self):
-        from recruiting.services.scheduling import parse_crontab, source_check_folder
-
         data = super().clean()
         try:
             parse_crontab(data.get("schedule") or "")

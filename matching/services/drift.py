@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from matching.models import DriftReport
 from matching.services.matching import load_params
+from matching.services.retrain import retrain_enqueue
+from mlcore.drift import DriftInputError, centroid_drift, data_drift, skill_drift
 from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
 from recruiting.services.embedding import embedder_get
 
@@ -72,8 +74,6 @@ def _sample(subject: str, queryset, limit: int) -> Sample:
 
 def drift_check(*, subject: str = DriftReport.Subject.JOBS, now=None) -> list[DriftReport]:
     """Run the three checks for one subject and store a report for each."""
-    from mlcore.drift import DriftInputError, centroid_drift, data_drift, skill_drift
-
     p = drift_params()
     now = now or timezone.now()
     start = now - timedelta(days=int(p.get("window_days", 7)))
@@ -157,7 +157,5 @@ def drift_check(*, subject: str = DriftReport.Subject.JOBS, now=None) -> list[Dr
 def drift_check_all(*, trigger_retrain: bool = False) -> list[DriftReport]:
     reports = [r for subject in SUBJECTS for r in drift_check(subject=subject)]
     if trigger_retrain and any(r.drifted for r in reports):
-        from matching.services.retrain import retrain_enqueue
-
         retrain_enqueue(trigger="drift")
     return reports

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from config.exceptions import ApplicationError
 from matching.models import Application, MatchFeedback
-from matching.services import pipeline
+from matching.services import matching, pipeline
 from recruiting.models import Job, Resume
 
 # A shortlist never moves a candidate back from a later stage (already contacted, say).
@@ -27,9 +28,6 @@ def feedback_record(
     """Record (or change) a decision, with the score and model version the recruiter saw, and
     move the application: shortlist -> shortlisted (unless it is further already), reject ->
     rejected as "not a fit"."""
-    from config.exceptions import ApplicationError
-    from matching.services import matching
-
     if decision not in MatchFeedback.Decision.values:
         raise ApplicationError(
             f"decision must be one of {', '.join(MatchFeedback.Decision.values)}."

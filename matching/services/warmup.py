@@ -10,29 +10,30 @@ import time
 import numpy as np
 from django.conf import settings
 
+from matching.services import store
+from recruiting.services import embedding, taxonomy
+
 logger = logging.getLogger(__name__)
 
 
 def warm_up() -> dict[str, float]:
     """Load everything a match needs; returns the seconds each step took. A step that fails
-    is logged and skipped: the request that needs it will load it (and say why it cannot)."""
-    from matching.services.store import KINDS, lexical_get, store_get
-    from recruiting.services.embedding import embedder_get, keyword_model_get, sentence_codec_get
-    from recruiting.services.taxonomy import taxonomy_get
-
+    is logged and skipped: the request that needs it will load it (and say why it cannot).
+    Each step looks its loader up when it runs (``embedding.keyword_model_get``), so a loader
+    replaced in a test is the one called."""
     steps = {
-        "model": lambda: embedder_get().encode(["warm up"]),
-        "keywords": keyword_model_get,
-        "sentences": sentence_codec_get,
-        "taxonomy": taxonomy_get,
+        "model": lambda: embedding.embedder_get().encode(["warm up"]),
+        "keywords": lambda: embedding.keyword_model_get(),
+        "sentences": lambda: embedding.sentence_codec_get(),
+        "taxonomy": lambda: taxonomy.taxonomy_get(),
     }
-    for kind in KINDS:
+    for kind in store.KINDS:
         # Reading the vectors once brings their pages into memory (shared between processes).
         steps[f"{kind} store"] = lambda kind=kind: float(
-            np.asarray(store_get(kind).columns["vectors"]).sum()
+            np.asarray(store.store_get(kind).columns["vectors"]).sum()
         )
         if settings.MATCH_LEXICAL_CHANNEL:
-            steps[f"{kind} bm25"] = lambda kind=kind: lexical_get(kind)
+            steps[f"{kind} bm25"] = lambda kind=kind: store.lexical_get(kind)
     seconds = {}
     for name, step in steps.items():
         start = time.perf_counter()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from mlcore.embeddings import DocumentEmbedding, Embedder, get_embedder
-from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
+from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache, text_sha256
 from mlcore.embeddings.codec import EncodedSentences, SentenceCodec
 from mlcore.explain import Sentences, sentences_of
 from mlcore.retrieval.keywords import KeywordModel
@@ -203,8 +203,6 @@ def embeddings_store(
 def embedding_cache_forget(text: str) -> None:
     """Drop a document's cached vectors (every model) from the on-disk cache, and its sentences
     from this process's memo."""
-    from mlcore.embeddings.cache import text_sha256
-
     with _lock:
         if isinstance(_embedder, SentenceMemo):
             _embedder.forget_within(text)

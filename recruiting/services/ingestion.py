@@ -16,6 +16,7 @@ from config.celery import task_named
 from recruiting.models import IngestionRun, Job, JobSource
 from recruiting.services import jobs as job_services
 from recruiting.services.runs import run_claim, run_finish, run_lease, run_requeue
+from recruiting.services.snapshots import snapshot_append
 from recruiting.sources import (
     FetchPolicy,
     SourceConfig,
@@ -161,8 +162,6 @@ def _ingest(run: IngestionRun, *, progress, retryable: bool, retry_in: float) ->
     IngestionRun.objects.filter(pk=run.pk).update(closed=closed, errors=errors[:200], **counts)
     run.refresh_from_db()
     if counts["created"] or counts["updated"] or closed:
-        from recruiting.services.snapshots import snapshot_append
-
         snapshot_append(
             run=run, jobs=Job.objects.filter(source=source, updated_at__gte=run.started_at)
         )

@@ -11,7 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from config.celery import app
 from recruiting.models import Job, JobSource, Team
+from recruiting.sources.base import SourceError
+from recruiting.sources.filedrop import drop_folder
 
 TASK_NAME = "recruiting.tasks.ingest_source_scheduled"
 
@@ -40,9 +43,6 @@ def source_check_folder(*, kind: str, url: str) -> None:
     """A file-drop source reads FILE_DROP_DIR or a folder in it, nothing else."""
     if kind != JobSource.Kind.FILEDROP:
         return
-    from recruiting.sources.base import SourceError
-    from recruiting.sources.filedrop import drop_folder
-
     try:
         drop_folder(url, str(settings.FILE_DROP_DIR))
     except SourceError as exc:
@@ -117,8 +117,6 @@ def beat_schedule_mirror() -> list[str]:
     them (and can pause them) on an installation where beat has never run. Idempotent: the
     rows are matched by name; a pause set in the admin stays. Returns the entry names."""
     from django_celery_beat.schedulers import ModelEntry
-
-    from config.celery import app
 
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         ModelEntry.from_entry(name, app=app, **entry)
