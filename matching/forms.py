@@ -76,7 +76,7 @@ class RankPileForm(AccessibleErrorsMixin, forms.Form):
     """The inputs of a pile ranking; which combinations make sense is the service's to say."""
 
     job = forms.ModelChoiceField(
-        queryset=Job.objects.none(),
+        Job.objects.none(),  # the user's team's open jobs (__init__)
         required=False,
         label="Rank against a job",
         empty_label="— paste a job description instead —",

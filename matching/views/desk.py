@@ -141,14 +141,8 @@ def application_move(request: HttpRequest, job_pk: int, resume_pk: int) -> HttpR
         error = " ".join(form.errors.get("stage", ["Choose a stage."]))
         return _stage_response(request, job, resume, error=error, status=400)
     try:
-        pipeline.application_move(
-            job=job,
-            resume=resume,
-            actor=request.user,
-            stage=form.cleaned_data["stage"],
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
+        # The form's fields are the move's: stage, reason, note.
+        pipeline.application_move(job=job, resume=resume, actor=request.user, **form.cleaned_data)
     except ApplicationError as exc:
         return _stage_response(request, job, resume, error=exc.message, status=exc.status)
     return _stage_response(request, job, resume)

@@ -33,6 +33,8 @@ from recruiting.sources import NormalizedPosting
 from recruiting.sources.sanitize import description_to_html, html_to_text
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# A job's fields that ``job_update`` takes as they are; with its text they make its content hash.
+EDITABLE = ("title", "company", "location", "remote", "url")
 
 
 def content_hash_of(
@@ -179,7 +181,7 @@ def job_update(
     if actor is not None:
         job_edit_check(job=job, user=actor)
     _board_posting_check(job, "edited")
-    for name in ("title", "company", "location", "remote", "url"):
+    for name in EDITABLE:
         if name in fields:
             setattr(job, name, fields[name])
     if description is not None:
@@ -187,12 +189,7 @@ def job_update(
         job.description_text = html_to_text(job.description_html)
         job.years_required = years_required_of(job.description_text)
     job.content_hash = content_hash_of(
-        title=job.title,
-        company=job.company,
-        location=job.location,
-        remote=job.remote,
-        text=job.description_text,
-        url=job.url,
+        **{name: getattr(job, name) for name in EDITABLE}, text=job.description_text
     )
     with transaction.atomic():
         job.full_clean()
