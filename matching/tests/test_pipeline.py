@@ -8,6 +8,7 @@ import pytest
 from config.exceptions import ApplicationError
 from matching.models import Application, ApplicationEvent, MatchFeedback
 from matching.services import pipeline
+from matching.services.desk import desk_ranking, desk_stage_rows, desk_stage_tabs
 from recruiting.services.jobs import job_create
 from recruiting.services.resumes import resume_create_from_text
 
@@ -290,6 +291,33 @@ def test_a_hired_candidate_leaves_the_ranking_too(desk, recruiter):
     client = Client()
     client.force_login(recruiter)
     assert ranked_names(client, desk["job"]) == ["Tara Twin"]
+
+
+def test_the_desk_ranking_leaves_decided_candidates_out_unless_asked_for(
+    desk, recruiter, recruiter_client
+):
+    job, tara, gus = desk["job"], desk["tara"], desk["gus"]
+    pipeline.application_move(job=job, resume=gus, actor=recruiter, stage="hired")
+    viewer = recruiter_client.session
+    ranked = desk_ranking(job=job, user=recruiter, viewer=viewer)
+    assert [row["resume"].pk for row in ranked["rows"]] == [tara.pk]
+    everyone = desk_ranking(job=job, user=recruiter, viewer=viewer, show_decided=True)
+    applications = {row["resume"].pk: row["application"] for row in everyone["rows"]}
+    assert applications.keys() == {tara.pk, gus.pk}
+    assert applications[gus.pk].stage == "hired" and applications[tara.pk] is None
+
+
+def test_the_desk_lists_the_candidates_of_a_stage_and_counts_each_stage(
+    desk, recruiter, recruiter_client
+):
+    job, tara = desk["job"], desk["tara"]
+    pipeline.application_move(job=job, resume=tara, actor=recruiter, stage="shortlisted")
+    rows = desk_stage_rows(job=job, stage="shortlisted", viewer=recruiter_client.session)
+    assert [row["resume"].pk for row in rows] == [tara.pk]
+    assert rows[0]["undo"] is not None  # the move just made can be taken back
+    tabs = desk_stage_tabs(job=job)
+    assert ("shortlisted", Application.Stage.SHORTLISTED.label, 1) in tabs["stage_tabs"]
+    assert tabs["decided_count"] == 0
 
 
 def test_undo_moves_a_rejected_candidate_back_to_where_they_were(desk, recruiter, recruiter_client):

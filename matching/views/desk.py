@@ -19,15 +19,11 @@ from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from matching.services import pipeline
-from matching.services.desk import weak_pool_message
+from matching.services.desk import desk_ranking, desk_stage_rows, desk_stage_tabs
 from matching.views.pages import safe_next
 from recruiting import selectors as recruiting_selectors
 from recruiting.models import Job, Resume
 from recruiting.services import blind as resume_blind
-
-# The first results are explained up front; the others load when a recruiter opens them.
-PAGE_EXPLAIN_TOP = 5
-RANKED = 20
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
@@ -42,16 +38,6 @@ def _pair(request: HttpRequest, job_pk: int, resume_pk: int) -> tuple[Job, Resum
     return job, resume
 
 
-def _stage_tabs(job: Job) -> dict:
-    counts = pipeline.stage_counts(job=job)
-    return {
-        "stage_tabs": [
-            (stage.value, stage.label, counts[stage.value]) for stage in Application.Stage
-        ],
-        "decided_count": sum(counts[s] for s in pipeline.DECIDED),
-    }
-
-
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     """The job page's candidates: ranked (rejected and hired ones left out unless
     ``?show=decided``), or the candidates in one pipeline stage (``?stage=``). A partial under
@@ -63,56 +49,21 @@ def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     context = {
         **recruiting_selectors.job_desk_context(job=job, user=request.user),
         **resume_blind.blind_context(request),
-        **_stage_tabs(job),
+        **desk_stage_tabs(job=job),
         "stage": stage,
         "stage_label": Application.Stage(stage).label if stage else "",
         "show_decided": show_decided,
         "reasons": Application.RejectionReason.choices,
     }
     if stage:
-        applications = list(pipeline.applications_in_stage(job=job, stage=stage))
-        undo = pipeline.undoable_changes(applications)
-        context["rows"] = [
-            {
-                "resume": resume_blind.resume_for_page(a.resume, request),
-                "application": a,
-                "undo": undo.get(a.pk),
-            }
-            for a in applications
-        ]
+        context["rows"] = desk_stage_rows(job=job, stage=stage, viewer=request)
     else:
-        scope = match_services.resume_scope(
-            viewer=request.user,
-            team_id=job.team_id,
-            exclude=()
-            if show_decided
-            else pipeline.decided_resume_ids(job=job).values_list("resume_id", flat=True),
-        )
         try:
-            page = match_services.candidates_for_job(
-                job=job, scope=scope, k=RANKED, explain_top=PAGE_EXPLAIN_TOP
+            context |= desk_ranking(
+                job=job, user=request.user, viewer=request, show_decided=show_decided
             )
         except ApplicationError as exc:
             context["error"] = exc.message
-        else:
-            applications = pipeline.applications_by_resume(
-                job=job, resume_ids=[r.resume.pk for r in page.results]
-            )
-            undo = pipeline.undoable_changes(applications.values())
-            page = blind_services.page_for_viewer(page, request)
-            context |= {
-                "page": page,
-                "weak_pool": weak_pool_message(page),
-                "rows": [
-                    {
-                        "result": r,
-                        "resume": r.resume,
-                        "application": applications.get(r.resume.pk),
-                        "undo": undo.get(getattr(applications.get(r.resume.pk), "pk", 0)),
-                    }
-                    for r in page.results
-                ],
-            }
     template = "matching/job_candidates.html"
     return TemplateResponse(
         request, template + "#candidates" if request.htmx else template, context
@@ -182,7 +133,7 @@ def _stage_response(
         context["move_error"] = error
     if place == "row":
         tab = request.POST.get("tab", "")
-        context |= {**_stage_tabs(job), "oob_tabs": True, "stage": tab}
+        context |= {**desk_stage_tabs(job=job), "oob_tabs": True, "stage": tab}
     if place == "pair":
         context["events"] = _timeline(job, resume)
     return TemplateResponse(request, "matching/_stage.html", context, status=status)
