@@ -24,6 +24,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import faiss
@@ -497,11 +498,13 @@ class DocumentStore:
         segments: dict[str, list[np.ndarray]] = {}
         for group, values in _RAGGED.items():
             elements, offsets = _segment_index(c[f"{group}_offsets"], positions)
+            bounds = list(pairwise(offsets.tolist()))
             for name in values:
                 column = np.asarray(c[name][elements])
                 if name in _WIDE:
                     column = column.astype(np.float32)
-                segments[name] = np.split(column, offsets[1:-1]) if len(positions) else []
+                # Slices, not np.split: split pays a swapaxes per piece, which a pool multiplies.
+                segments[name] = [column[a:b] for a, b in bounds]
         kinds = [k.astype(np.int64) for k in segments["req_kind"]]
         return PoolArrays(
             rows=positions,
