@@ -11,39 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
 from mlcore.pipelines.common import RAW_DIR, ROOT, PipelineError, load_params, write_jsonl
-
-_BLOCK_TAGS = {"p", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr"}
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+from mlcore.text import html_to_text
 
 
 def demo_rows(demo_dir: Path) -> tuple[list[dict], list[dict]]:
     jobs = [
         {
             "id": f"demo-job:{j['id']}",
-            "text": f"{j['title']}\n{html_text(j['description_html'])}",
+            "text": f"{j['title']}\n{html_to_text(j['description_html'])}",
             "label": j.get("category", ""),
             "source": "demo",
         }
