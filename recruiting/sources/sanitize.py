@@ -40,7 +40,7 @@ from mlcore.text import html_to_text, strip_controls
 __all__ = [
     "ALLOWED_TAGS",
     "LINK_REL",
-    "clean_text",
+    "clean_field",
     "description_to_html",
     "html_to_text",
     "looks_like_html",
@@ -148,10 +148,11 @@ _BR_RUN_RE = re.compile(r"(<br>\s*){3,}")
 _ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
 
-def clean_text(value: object, *, max_len: int = 300) -> str:
-    """Normalise a one-line text field (title, company, location...).
+def clean_field(value: object, *, max_len: int = 300) -> str:
+    """Normalise a one-line text field (title, company, location...) from any JSON scalar.
 
-    Markup is reduced to its text, whitespace collapsed to single spaces, length capped.
+    Markup is reduced to its text, whitespace collapsed to single spaces, length capped. (A
+    whole document keeps its lines: that is ``recruiting.parsing.clean.clean_text``.)
     """
     if value is None:
         return ""
@@ -343,31 +344,27 @@ def _sanitize_once(value: str, *, base_url: str) -> str:
     else:
         url_relative = "deny"
     try:
-        final = nh3.clean(
-            stage2,
-            tags=set(ALLOWED_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={"a": {"href"}},
-            url_schemes=set(ALLOWED_URL_SCHEMES),
-            link_rel=LINK_REL,
-            strip_comments=True,
-            url_relative=url_relative,
-        )
+        final = _pass2(stage2, url_relative)
     except (ValueError, TypeError):  # e.g. a base URL nh3 cannot parse
-        final = nh3.clean(
-            stage2,
-            tags=set(ALLOWED_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={"a": {"href"}},
-            url_schemes=set(ALLOWED_URL_SCHEMES),
-            link_rel=LINK_REL,
-            strip_comments=True,
-            url_relative="deny",
-        )
+        final = _pass2(stage2, "deny")
     final = _EMPTY_INLINE_RE.sub("", final)
     final = _EMPTY_P_RE.sub("", final)
     final = _BR_RUN_RE.sub("<br><br>", final)
     return final.strip()
+
+
+def _pass2(value: str, url_relative: object) -> str:
+    """The security boundary: the strict allowlist, whatever the passes before produced."""
+    return nh3.clean(
+        value,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+        attributes={"a": {"href"}},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+        url_relative=url_relative,
+    )
 
 
 def text_to_html(value: str) -> str:
