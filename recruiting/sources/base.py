@@ -357,30 +357,22 @@ def build_posting(
     title_s = clean_field(title, max_len=MAX_TITLE)
     if not title_s:
         raise PostingInvalid("missing title")
-    company_s = clean_field(company, max_len=MAX_COMPANY)
     location_s = clean_field(location, max_len=MAX_LOCATION)
-    url_s = safe_http_url(url)
-    text = html_to_text(description_html)
-    remote_b = detect_remote(remote, location_s, title_s)
+    matched: dict[str, Any] = {  # the fields that matter for matching, hashed
+        "title": title_s,
+        "company": clean_field(company, max_len=MAX_COMPANY),
+        "location": location_s,
+        "remote": detect_remote(remote, location_s, title_s),
+        "description_text": html_to_text(description_html),
+        "url": safe_http_url(url),
+    }
     return NormalizedPosting(
         external_id=ext_id,
-        title=title_s,
-        company=company_s,
-        location=location_s,
-        remote=remote_b,
         description_html=description_html,
-        description_text=text,
-        url=url_s,
         posted_at=parse_datetime(posted_at),
         raw_category=clean_field(raw_category, max_len=MAX_CATEGORY),
-        content_hash=content_hash(
-            title=title_s,
-            company=company_s,
-            location=location_s,
-            remote=remote_b,
-            description_text=text,
-            url=url_s,
-        ),
+        content_hash=content_hash(**matched),
+        **matched,
     )
 
 

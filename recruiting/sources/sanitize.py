@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 
@@ -122,14 +123,14 @@ _HEADING_RENAME = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "
 
 _PASS1_TAGS = (ALLOWED_TAGS | _BLOCK_TAGS | _CELL_TAGS | set(_HEADING_RENAME)) - _CLEAN_CONTENT_TAGS
 
-_PASS1 = nh3.Cleaner(
-    tags=set(_PASS1_TAGS),
-    clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-    attributes={"a": {"href"}},
-    url_schemes=set(ALLOWED_URL_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
-)
+# What both nh3 passes share: no attribute but a[href], dropped content, no comments.
+_NH3_COMMON: dict[str, Any] = {
+    "clean_content_tags": set(_CLEAN_CONTENT_TAGS),
+    "attributes": {"a": {"href"}},
+    "url_schemes": set(ALLOWED_URL_SCHEMES),
+    "strip_comments": True,
+}
+_PASS1 = nh3.Cleaner(tags=set(_PASS1_TAGS), link_rel=None, **_NH3_COMMON)
 
 MAX_DESCRIPTION_CHARS = 500_000
 # html5ever (inside nh3) walks the open elements for many tags: tag soup costs time in the
@@ -356,14 +357,7 @@ def _sanitize_once(value: str, *, base_url: str) -> str:
 def _pass2(value: str, url_relative: object) -> str:
     """The security boundary: the strict allowlist, whatever the passes before produced."""
     return nh3.clean(
-        value,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel=LINK_REL,
-        strip_comments=True,
-        url_relative=url_relative,
+        value, tags=set(ALLOWED_TAGS), link_rel=LINK_REL, url_relative=url_relative, **_NH3_COMMON
     )
 
 
