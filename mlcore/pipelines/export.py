@@ -13,6 +13,13 @@ import argparse
 import json
 from pathlib import Path
 
+from mlcore.datasets import GOOGLE_TO_PROJECT, load_google_jobs, load_livecareer_resumes
+from mlcore.job_labels import (
+    load_category_map,
+    load_djinni_titles,
+    load_linkedin_heldout,
+    load_onet_jobs,
+)
 from mlcore.pipelines.common import RAW_DIR, ROOT, PipelineError, load_params, write_jsonl
 from mlcore.text import html_to_text
 
@@ -42,8 +49,6 @@ def demo_rows(demo_dir: Path) -> tuple[list[dict], list[dict]]:
 
 def resume_rows(data_dir: Path) -> list[dict]:
     """The livecareer resumes with their 24 categories."""
-    from mlcore.datasets import load_livecareer_resumes
-
     return [
         {
             "id": f"livecareer:{d.source_id}",
@@ -65,9 +70,6 @@ def job_training_rows(
 ) -> list[dict]:
     """The mapped job set: Google postings, O*NET occupations and titles, djinni titles, each in
     the project's 24 categories (see ``mlcore.job_labels``)."""
-    from mlcore.datasets import GOOGLE_TO_PROJECT, load_google_jobs
-    from mlcore.job_labels import load_category_map, load_djinni_titles, load_onet_jobs
-
     mapping = load_category_map(map_path)
     google = [(d, "google", GOOGLE_TO_PROJECT[d.label]) for d in load_google_jobs(data_dir)]
     onet = [
@@ -95,8 +97,6 @@ def job_training_rows(
 def heldout_rows(data_dir: Path, labels_path: Path) -> list[dict]:
     """The annotated LinkedIn postings: the job classifier's held-out test set (OTHER kept;
     evaluation leaves it out)."""
-    from mlcore.job_labels import load_linkedin_heldout
-
     return [
         {
             "id": f"linkedin:{d.source_id}",
