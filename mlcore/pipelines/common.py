@@ -1,16 +1,17 @@
-"""Shared helpers of the pipeline stages: parameters, paths, JSON-lines files, atomic writes."""
+"""Shared helpers of the pipeline stages: parameters, paths, JSON and JSON-lines files."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from mlcore.artifacts import write_atomic
 
 ROOT = Path(os.environ.get("RR_PIPELINE_ROOT", Path(__file__).resolve().parents[2]))
 PARAMS_FILE = ROOT / "params.yaml"
@@ -32,20 +33,6 @@ class PipelineError(RuntimeError):
 def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> int:

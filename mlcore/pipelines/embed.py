@@ -10,6 +10,7 @@ import argparse
 
 import numpy as np
 
+from mlcore.artifacts import write_atomic
 from mlcore.classifiers.features import text_views
 from mlcore.classifiers.model import EMBEDDING_BLOCKS, view_vectors
 from mlcore.embeddings import get_embedder
@@ -21,7 +22,6 @@ from mlcore.pipelines.common import (
     PREPARED_DIR,
     load_params,
     read_jsonl,
-    write_atomic,
     write_json,
 )
 

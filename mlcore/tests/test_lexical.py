@@ -8,8 +8,9 @@ import logging
 import numpy as np
 import pytest
 
+from mlcore.artifacts import ArtifactError
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
-from mlcore.retrieval.lexical import BM25Index, IndexFormatError, tokenize
+from mlcore.retrieval.lexical import BM25Index, tokenize
 
 JOBS = {
     101: "Senior C++ developer for trading systems: low latency, Boost, Linux.",
@@ -90,7 +91,7 @@ def test_save_and_load_round_trip_without_pickle(index, tmp_path):
     for q in ["c++ linux", "developer", "nurse icu"]:
         assert loaded.search(q, 5) == index.search(q, 5)
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["count"] == len(JOBS)
+    assert manifest["params"]["count"] == len(JOBS)
     for name in manifest["files"]:
         if name.endswith(".npy"):
             np.load(path / name, allow_pickle=False)
@@ -99,7 +100,7 @@ def test_save_and_load_round_trip_without_pickle(index, tmp_path):
 def test_a_corrupt_saved_index_is_refused(index, tmp_path):
     path = index.save(tmp_path / "bm25")
     (path / "ids.npy").write_bytes(b"garbage")
-    with pytest.raises(IndexFormatError, match="corrupt"):
+    with pytest.raises(ArtifactError, match="corrupt"):
         BM25Index.load(path)
 
 
