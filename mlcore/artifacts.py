@@ -60,7 +60,7 @@ class Manifest:
     format_version : int
         The layout version of the artifact folder (``FORMAT_VERSION`` when written).
     kind : str
-        What the artifact is ("category-classifier", "pca", ...); loaders ask for one kind.
+        What the artifact is ("category-classifier", "match-weights", ...); loaders ask for one kind.
     created_at : str
         ISO-8601 UTC time of writing.
     libraries : dict

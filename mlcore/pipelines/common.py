@@ -20,7 +20,6 @@ RAW_DIR = ROOT / "data" / "raw" / "export"
 PREPARED_DIR = ROOT / "data" / "prepared"
 EMBEDDINGS_DIR = ROOT / "data" / "embeddings"
 MODEL_DIR = ROOT / "data" / "model"
-INDEX_DIR = ROOT / "data" / "index"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = ROOT / ".cache" / "embeddings"
 KINDS = ("resumes", "jobs")
