@@ -13,6 +13,9 @@ import yaml
 
 from matching.models import ModelVersion, RetrainRun
 from matching.services.retrain import retrain_enqueue
+from mlcore.artifacts import data_fingerprint
+from mlcore.classifiers import CategoryClassifier
+from mlcore.pipelines.weights import load_weights
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +77,6 @@ def test_the_shipped_classifiers_are_refitted_on_all_the_data_after_evaluation(
     pipeline_root, django_capture_on_commit_callbacks
 ):
     import json
-
-    from mlcore.artifacts import data_fingerprint
-    from mlcore.classifiers import CategoryClassifier
 
     version = retrain(django_capture_on_commit_callbacks).model_version
     joint = yaml.safe_load((pipeline_root / "params.yaml").read_text())["train"]["job_training"]
@@ -280,7 +280,6 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
     )
     fitted = matching.weights()
     assert fitted.as_dict() != before.as_dict()
-    from mlcore.pipelines.weights import load_weights
 
     assert fitted.as_dict() == load_weights(Path(version.artifact_path) / "weights").as_dict()
 

