@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ class PipelineError(RuntimeError):
 def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
+
+
+def run_stage(doc: str | None, run: Callable[[dict], Any], argv: list[str] | None) -> Any:
+    """A stage's ``main()`` before it prints: the command line takes no arguments (``--help``
+    prints ``doc``), and the stage runs on params.yaml."""
+    argparse.ArgumentParser(description=doc).parse_args(argv)
+    return run(load_params())
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> int:

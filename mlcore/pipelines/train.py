@@ -9,7 +9,6 @@ both kinds of text).
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 
@@ -21,8 +20,8 @@ from mlcore.pipelines.common import (
     MODEL_DIR,
     PREPARED_DIR,
     PipelineError,
-    load_params,
     read_jsonl,
+    run_stage,
 )
 from mlcore.pipelines.embed import VIEWS
 
@@ -121,9 +120,7 @@ def run(params: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    summary = run(load_params())
-    print(f"trained: {summary}")
+    print(f"trained: {run_stage(__doc__, run, argv)}")
 
 
 if __name__ == "__main__":
