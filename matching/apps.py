@@ -5,7 +5,6 @@ import os
 import sys
 
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class MatchingConfig(AppConfig):
@@ -28,7 +27,7 @@ class MatchingConfig(AppConfig):
     def _warm_up_runserver() -> None:
         """`runserver` serves from its reloader's child process: warm that one up in the
         background (gunicorn workers warm up in config/gunicorn.conf.py's post_worker_init)."""
-        if settings.WARM_UP and os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
-            from matching.services.warmup import warm_up_in_background
+        if os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
+            from matching.services.warmup import web_process_ready
 
-            warm_up_in_background()
+            web_process_ready(background=True)

@@ -25,7 +25,7 @@ from config.celery import task_named
 from matching.models import ModelVersion, RetrainRun
 from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
-from mlcore.pipelines.common import write_atomic
+from mlcore.artifacts import write_atomic
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,9 @@ import yaml
 
 from matching.models import ModelVersion, RetrainRun
 from matching.services.retrain import retrain_enqueue
+from mlcore.artifacts import data_fingerprint
+from mlcore.classifiers import CategoryClassifier
+from mlcore.pipelines.weights import load_weights
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def test_a_retrain_runs_the_pipeline_registers_a_version_and_activates_it(
     version = run.model_version
     assert version.is_active and version.status == "active"
     assert version.metrics["resume_macro_f1"] >= 0
-    assert {"resume_classifier", "job_classifier", "pca"} <= set(version.manifest["parts"])
+    assert {"resume_classifier", "job_classifier"} <= set(version.manifest["parts"])
     assert Path(version.artifact_path, "bundle", "manifest.json").is_file()
     assert (pipeline_root / "reports" / "metrics.json").is_file()
     # Nothing changed: a second `dvc repro` reuses every stage.
@@ -74,9 +77,6 @@ def test_the_shipped_classifiers_are_refitted_on_all_the_data_after_evaluation(
     pipeline_root, django_capture_on_commit_callbacks
 ):
     import json
-
-    from mlcore.artifacts import data_fingerprint
-    from mlcore.classifiers import CategoryClassifier
 
     version = retrain(django_capture_on_commit_callbacks).model_version
     joint = yaml.safe_load((pipeline_root / "params.yaml").read_text())["train"]["job_training"]
@@ -280,7 +280,6 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
     )
     fitted = matching.weights()
     assert fitted.as_dict() != before.as_dict()
-    from mlcore.pipelines.weights import load_weights
 
     assert fitted.as_dict() == load_weights(Path(version.artifact_path) / "weights").as_dict()
 
