@@ -3,7 +3,10 @@ every name the beat schedule uses, is a registered task."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,16 @@ def test_a_task_name_nobody_registered_is_an_error():
 
 def test_a_named_task_is_the_task_its_module_defines():
     assert task_named("matching.tasks.pile_run_task") is pile_run_task._get_current_object()
+
+
+def test_a_process_that_never_imported_a_tasks_module_finds_the_task_by_name():
+    code = (
+        "import sys, django; django.setup(); from config.celery import task_named; "
+        "assert 'matching.tasks' not in sys.modules; "
+        "print(task_named('matching.tasks.pile_run_task').name)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().endswith("matching.tasks.pile_run_task")
