@@ -19,8 +19,12 @@ from recruiting.models import (
 
 
 class ModelVersionQuerySet(models.QuerySet):
-    def active(self) -> ModelVersion | None:
-        return self.filter(is_active=True).first()
+    def active(self) -> ModelVersionQuerySet:
+        return self.filter(is_active=True)
+
+    def current(self) -> ModelVersion | None:
+        """The version that serves requests, if any (the database allows one at most)."""
+        return self.active().first()
 
 
 class ModelVersion(models.Model):

@@ -167,7 +167,7 @@ def resume_scope(
 def model_version_label() -> str:
     from matching.models import ModelVersion
 
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     embedder = embedder_get()
     return f"{active.version if active else 'untrained'}+{embedder.model_id}"
 

@@ -84,7 +84,7 @@ def active_classifier(kind: str):
     from mlcore.classifiers import CategoryClassifier
     from recruiting.services.embedding import embedder_get
 
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     if active is None:
         return None
     key = f"{active.version}:{kind}"
@@ -119,7 +119,7 @@ def active_weights():
     with _lock:
         if now - _weights["checked"] < WEIGHTS_RECHECK:
             return _weights["weights"]
-        active = ModelVersion.objects.active()
+        active = ModelVersion.objects.current()
         version = active.version if active else None
         if version != _weights["version"]:
             loaded = None

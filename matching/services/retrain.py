@@ -249,7 +249,9 @@ def _register(run: RetrainRun, *, root: Path, log: str) -> RetrainRun:
         )
     params = yaml.safe_load((root / "params.yaml").read_text()) or {}
     passed, reason = gate(
-        metrics=version.metrics, active=ModelVersion.objects.active(), params=params.get("gate", {})
+        metrics=version.metrics,
+        active=ModelVersion.objects.current(),
+        params=params.get("gate", {}),
     )
     if passed:
         model_version_activate(version=version)

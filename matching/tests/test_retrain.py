@@ -129,14 +129,25 @@ def test_admins_roll_back_to_an_earlier_version_through_the_api(
 
     first = retrain(django_capture_on_commit_callbacks).model_version
     second = retrain(django_capture_on_commit_callbacks).model_version
-    assert ModelVersion.objects.active() == second
+    assert ModelVersion.objects.current() == second
     api = APIClient()
     api.force_authenticate(staff)
     response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
     assert response.status_code == 200, response.content
-    assert ModelVersion.objects.active() == first
+    assert ModelVersion.objects.current() == first
     second.refresh_from_db()
     assert second.status == "retired"
+
+
+def test_active_versions_are_a_queryset_and_current_is_the_one_active_version_or_none():
+    assert ModelVersion.objects.current() is None
+    ModelVersion.objects.create(version="old", artifact_path="/old", status="retired")
+    live = ModelVersion.objects.create(
+        version="live", artifact_path="/live", status="active", is_active=True
+    )
+    assert list(ModelVersion.objects.active()) == [live]
+    assert not ModelVersion.objects.active().filter(version="old").exists()
+    assert ModelVersion.objects.current() == live
 
 
 def test_recruiters_cannot_activate_model_versions(
@@ -160,7 +171,7 @@ def test_a_corrupt_artifact_is_refused_and_the_previous_version_stays_active(
     response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
     assert response.status_code == 400
     assert "cannot be activated" in response.json()["message"]
-    assert ModelVersion.objects.active() == second
+    assert ModelVersion.objects.current() == second
     first.refresh_from_db()
     assert first.status == "broken"
 
@@ -174,7 +185,7 @@ def test_a_worse_model_is_kept_inactive_with_the_reason(
     assert run.status == "succeeded"
     assert run.model_version.status == "rejected"
     assert "resume_macro_f1" in run.model_version.reason
-    assert ModelVersion.objects.active().pk == good.pk
+    assert ModelVersion.objects.current().pk == good.pk
 
 
 def test_a_retrain_with_too_little_data_fails_with_the_reason_and_changes_nothing(
