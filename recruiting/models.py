@@ -227,9 +227,6 @@ class EmbeddingFields(models.Model):
 
 
 class ResumeQuerySet(TeamScopedQuerySet):
-    def owned_by(self, user) -> ResumeQuerySet:
-        return self.filter(owner=user)
-
     def ready(self) -> ResumeQuerySet:
         return self.filter(status=Resume.Status.READY)
 
