@@ -24,6 +24,7 @@ from django.utils import timezone
 from matching.models import ModelVersion, RetrainRun
 from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
+from mlcore.pipelines.bundle import verify_bundle
 from mlcore.pipelines.common import write_atomic
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
@@ -157,8 +158,6 @@ def gate(*, metrics: dict, active: ModelVersion | None, params: dict) -> tuple[b
 
 def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     """Copy a verified bundle into the artifacts folder (atomically) and record it as a candidate."""
-    from mlcore.pipelines.bundle import verify_bundle
-
     manifest = verify_bundle(bundle_dir)
     base = f"{timezone.now():%Y%m%d-%H%M%S}-{manifest.checksum[:8]}"
     models = Path(settings.ARTIFACTS_DIR) / "models"
