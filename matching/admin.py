@@ -56,15 +56,14 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 class ApplicationEventInline(admin.TabularInline):
     model = models.ApplicationEvent
     extra = 0
+    # When, then every field of the event but the application it belongs to.
     fields = [
         "created_at",
-        "actor",
-        "kind",
-        "from_stage",
-        "to_stage",
-        "rejection_reason",
-        "note",
-        "undoes",
+        *(
+            f.name
+            for f in models.ApplicationEvent._meta.fields
+            if f.name not in {"id", "application", "created_at"}
+        ),
     ]
     readonly_fields = fields
     can_delete = False
