@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from matching.models import ModelVersion, RetrainRun
-from matching.services.retrain import retrain_enqueue
+from matching.services import matching, pipeline
+from matching.services.retrain import model_version_register, retrain_enqueue, retrain_run
+from mlcore.artifacts import data_fingerprint
+from mlcore.classifiers import CategoryClassifier
+from mlcore.pipelines.weights import load_weights
+from recruiting.models import Category
+from recruiting.services.jobs import job_create
+from recruiting.services.resumes import resume_create_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +82,6 @@ def test_the_shipped_classifiers_are_refitted_on_all_the_data_after_evaluation(
 ):
     import json
 
-    from mlcore.artifacts import data_fingerprint
-    from mlcore.classifiers import CategoryClassifier
-
     version = retrain(django_capture_on_commit_callbacks).model_version
     joint = yaml.safe_load((pipeline_root / "params.yaml").read_text())["train"]["job_training"]
 
@@ -108,8 +112,6 @@ def test_the_same_bundle_registered_twice_in_one_second_gets_two_versions(
 ):
     from datetime import UTC, datetime
     from unittest import mock
-
-    from matching.services.retrain import model_version_register
 
     first = retrain(django_capture_on_commit_callbacks).model_version
     frozen = datetime(2026, 11, 26, 9, 17, 56, tzinfo=UTC)
@@ -207,8 +209,6 @@ def test_two_retrains_never_overlap(pipeline_root):
 
     from django.utils import timezone
 
-    from matching.services.retrain import retrain_run
-
     live = timezone.now() + timedelta(seconds=60)  # its worker still renews the lease
     RetrainRun.objects.create(status="running", lease_expires_at=live)
     queued = RetrainRun.objects.create()
@@ -229,8 +229,6 @@ def test_a_missing_dvc_project_fails_the_run_cleanly(
 def test_new_uploads_are_classified_by_the_active_model(
     pipeline_root, django_capture_on_commit_callbacks, recruiter, skills
 ):
-    from recruiting.models import Category
-    from recruiting.services.resumes import resume_create_from_text
 
     retrain(django_capture_on_commit_callbacks)
     for slug in ("information-technology", "accountant", "chef"):
@@ -249,10 +247,6 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
     carries refitted weights that the scorer then uses, and its held-out nDCG@10 is a gate
     metric (a version worse on it than the active one stays inactive)."""
     import json
-
-    from matching.services import matching, pipeline
-    from recruiting.services.jobs import job_create
-    from recruiting.services.resumes import resume_create_from_text
 
     body = "Summary\nBackend engineer with eight years of experience.\nSkills\n"
     with django_capture_on_commit_callbacks(execute=True):
@@ -291,7 +285,6 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
     )
     fitted = matching.weights()
     assert fitted.as_dict() != before.as_dict()
-    from mlcore.pipelines.weights import load_weights
 
     assert fitted.as_dict() == load_weights(Path(version.artifact_path) / "weights").as_dict()
 

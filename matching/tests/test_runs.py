@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from matching.models import RetrainRun
+from matching.models import PileRun, RetrainRun
 from recruiting.models import IngestionRun, JobSource
 from recruiting.services import runs
 from recruiting.services.runs import (
@@ -22,6 +22,7 @@ from recruiting.services.runs import (
     run_renew,
     runs_recover,
 )
+from recruiting.tasks import ingest_source_task
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,6 @@ def test_a_redelivered_ingestion_task_waits_out_a_held_lease_instead_of_dropping
     """A worker killed mid-run leaves its run "running" under a lease; the broker redelivers
     the message within seconds. That delivery must come back once the lease passes (and take
     the run over), not end: nothing else would run it until the next recovery sweep."""
-    from recruiting.tasks import ingest_source_task
 
     run = make("ingestion")
     run_claim(run)
@@ -212,7 +212,6 @@ def test_the_run_queryset_tells_lapsed_claimable_and_lost_runs_apart(make, kind)
 
 
 def test_pile_runs_are_scoped_to_a_team_and_recovered_like_every_run(team, other_team):
-    from matching.models import PileRun
 
     ours = PileRun.objects.create(team=team, status="running", lease_expires_at=ago(1))
     PileRun.objects.create(team=other_team, status="running", lease_expires_at=later(60))
