@@ -331,9 +331,10 @@ def fresh_worker(urls: list[str]) -> None:
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from matching.services.warmup import warm_up
+    from matching.services.warmup import warm_up, web_process_ready
 
     start = time.perf_counter()
+    web_process_ready()  # its BLAS pool (WARM_UP is off here: the warm-up is timed)
     steps = warm_up()
     warm = time.perf_counter() - start
     user = get_user_model().objects.get(username="recruiter")
@@ -522,6 +523,7 @@ def main() -> None:
 
 
 def run(args, workdir: Path) -> None:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -529,7 +531,7 @@ def run(args, workdir: Path) -> None:
     from rest_framework.test import APIClient
 
     from matching.services.store import store_root, stores_reset
-    from matching.services.warmup import warm_up
+    from matching.services.warmup import warm_up, web_process_ready
     from recruiting.models import Job, JobEmbedding, Resume, ResumeEmbedding
     from recruiting.services.embedding import embedder_get
 
@@ -561,6 +563,7 @@ def run(args, workdir: Path) -> None:
         f"{size / max(Resume.objects.count(), 1) / 1024:.1f} KB a resume)"
     )
     stores_reset()
+    web_process_ready()  # as a web worker: its BLAS pool (WARM_UP is off: timed right here)
     t = time.perf_counter()
     steps = warm_up()
     print(f"this process warmed up in {time.perf_counter() - t:.1f} s: {steps}")
@@ -584,7 +587,8 @@ def run(args, workdir: Path) -> None:
     timers.install()
     print(
         f"database {connection.vendor}; embedder {embedder_get().model_id}; API in-process (DRF "
-        f"test client, token auth), k=10 with the top 10 explained; load average "
+        f"test client, token auth), k=10 with the top 10 explained; BLAS threads "
+        f"{settings.WEB_NUMPY_THREADS}; load average "
         f"{os.getloadavg()[0]:.2f}"
     )
     for cold in (True, False):

@@ -12,9 +12,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 def post_worker_init(worker):
     """After the worker imported config.wsgi (which configures Django): post_fork would run
     before that, with no settings yet."""
-    from django.conf import settings
+    from matching.services.warmup import web_process_ready
 
-    if settings.WARM_UP:
-        from matching.services.warmup import warm_up
-
-        warm_up()
+    web_process_ready()

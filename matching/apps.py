@@ -32,9 +32,7 @@ class MatchingConfig(AppConfig):
         import os
         import sys
 
-        from django.conf import settings
+        if os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
+            from matching.services.warmup import web_process_ready
 
-        if settings.WARM_UP and os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
-            from matching.services.warmup import warm_up_in_background
-
-            warm_up_in_background()
+            web_process_ready(background=True)

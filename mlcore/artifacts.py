@@ -1,7 +1,10 @@
-"""Model artifacts: a folder of plain files plus ``manifest.json``, written atomically.
+"""Every saved file goes through here: single files written atomically (``write_atomic``), and
+artifacts, a folder of plain files plus ``manifest.json``, written atomically (``save_artifact``,
+``write_artifact``) and verified before use (``load_artifact``, ``check_artifact``).
 
 Loading checks the format version, the kind, the library major versions and the sha256 of every
-file before a single byte is deserialised; arrays load with ``allow_pickle=False``.
+file before a single byte is deserialised; arrays load with ``allow_pickle=False``. Every failure
+is an ``ArtifactError``.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -56,7 +60,7 @@ class Manifest:
     format_version : int
         The layout version of the artifact folder (``FORMAT_VERSION`` when written).
     kind : str
-        What the artifact is ("category-classifier", "pca", ...); loaders ask for one kind.
+        What the artifact is ("category-classifier", "match-weights", ...); loaders ask for one kind.
     created_at : str
         ISO-8601 UTC time of writing.
     libraries : dict
@@ -113,7 +117,7 @@ def _check_name(name: str) -> None:
         )
 
 
-def _encode(name: str, value: bytes | np.ndarray) -> tuple[bytes, str]:
+def _encode(name: str, value: bytes | np.ndarray) -> bytes:
     if isinstance(value, np.ndarray):
         if value.dtype.hasobject:
             raise ArtifactError(f"{name}: object arrays would need pickle; store plain dtypes")
@@ -121,14 +125,17 @@ def _encode(name: str, value: bytes | np.ndarray) -> tuple[bytes, str]:
             raise ArtifactError(f"{name}: an array must be saved under a name ending in .npy")
         buf = io.BytesIO()
         np.save(buf, value, allow_pickle=False)
-        return buf.getvalue(), "npy"
+        return buf.getvalue()
     if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value), "bytes"
+        if name.endswith(".npy"):
+            raise ArtifactError(f"{name}: a .npy name is for arrays; bytes need another name")
+        return bytes(value)
     raise ArtifactError(f"{name}: artifact files are bytes or numpy arrays, not {type(value)!r}")
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
+    # "x": a fresh file, never one a concurrent writer is filling; permissions follow the umask.
+    with open(path, "xb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -144,9 +151,45 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def save_artifact(
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to the file ``path``: readers see the old file or the new, never half.
+
+    The bytes go to a temporary sibling, fsynced, which is then renamed over ``path``; parent
+    folders are created. Returns the absolute path.
+    """
+    target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{secrets.token_hex(6)}")
+    try:
+        _write_synced(tmp, data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _hash_file(path: Path, *, sync: bool = False) -> tuple[str, int]:
+    """The sha256 and size of a file, streamed (files may be large); ``sync`` fsyncs it too."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb+" if sync else "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+            size += len(block)
+        if sync:
+            os.fsync(fh.fileno())
+    return h.hexdigest(), size
+
+
+def _encoding_of(name: str) -> str:
+    return "npy" if name.endswith(".npy") else "bytes"
+
+
+def write_artifact(
     directory: str | os.PathLike[str],
-    files: Mapping[str, bytes | np.ndarray],
+    write: Callable[[Path], object],
     *,
     kind: str,
     params: Mapping[str, Any],
@@ -156,16 +199,16 @@ def save_artifact(
 ) -> Manifest:
     """Write an artifact folder atomically: readers see the old folder or the new, never half.
 
-    Files go into a temporary sibling folder, each fsynced, the manifest last; the folder is
-    then renamed into place.
+    ``write(folder)`` puts the files into an empty temporary sibling folder (flat names only;
+    ``.npy`` files are recorded as arrays, the rest as bytes). Each file is then fsynced and
+    hashed, the manifest written last, and the folder renamed into place.
 
     Parameters
     ----------
     directory : path
         The artifact folder to create.
-    files : mapping of name to bytes or ndarray
-        Flat file names; arrays are stored as ``.npy`` (their names must end in ``.npy``) and
-        come back as arrays from ``load_artifact``.
+    write : callable
+        Called once with the temporary folder to fill.
     kind, params, metrics, data_hash
         Recorded in the manifest; ``params`` and ``metrics`` must be JSON-serialisable.
     overwrite : bool
@@ -181,33 +224,31 @@ def save_artifact(
         raise ArtifactError(f"artifact {target} already exists; pass overwrite=True to replace it")
     if not kind:
         raise ArtifactError("an artifact needs a kind")
-    encoded: dict[str, tuple[bytes, str]] = {}
-    for name, value in files.items():
-        _check_name(name)
-        encoded[name] = _encode(name, value)
-    manifest = Manifest(
-        format_version=FORMAT_VERSION,
-        kind=kind,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        libraries=library_versions(),
-        params=dict(params),
-        data_hash=data_hash,
-        metrics=dict(metrics or {}),
-        files={
-            name: FileEntry(hashlib.sha256(data).hexdigest(), len(data), enc)
-            for name, (data, enc) in sorted(encoded.items())
-        },
-    )
-    try:
-        manifest_bytes = manifest.to_json()
-    except (TypeError, ValueError) as exc:
-        raise ArtifactError(f"params and metrics must be JSON-serialisable: {exc}") from exc
-
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        for name, (data, _) in encoded.items():
-            _write_synced(tmp / name, data)
+        write(tmp)
+        files = {}
+        for path in sorted(tmp.iterdir()):
+            _check_name(path.name)
+            if not path.is_file():
+                raise ArtifactError(f"artifact {target}: {path.name} is not a plain file")
+            sha, size = _hash_file(path, sync=True)
+            files[path.name] = FileEntry(sha, size, _encoding_of(path.name))
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            kind=kind,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            libraries=library_versions(),
+            params=dict(params),
+            data_hash=data_hash,
+            metrics=dict(metrics or {}),
+            files=files,
+        )
+        try:
+            manifest_bytes = manifest.to_json()
+        except (TypeError, ValueError) as exc:
+            raise ArtifactError(f"params and metrics must be JSON-serialisable: {exc}") from exc
         _write_synced(tmp / MANIFEST, manifest_bytes)
         _fsync_dir(tmp)
         if target.exists():
@@ -224,6 +265,42 @@ def save_artifact(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def save_artifact(
+    directory: str | os.PathLike[str],
+    files: Mapping[str, bytes | np.ndarray],
+    *,
+    kind: str,
+    params: Mapping[str, Any],
+    metrics: Mapping[str, Any] | None = None,
+    data_hash: str = "",
+    overwrite: bool = False,
+) -> Manifest:
+    """Write an artifact of in-memory values atomically (see ``write_artifact``).
+
+    ``files`` maps flat file names to bytes or arrays; arrays are stored as ``.npy`` (their
+    names must end in ``.npy``) and come back as arrays from ``load_artifact``, bytes come back
+    as bytes (so their names must not end in ``.npy``).
+    """
+    encoded: dict[str, bytes] = {}
+    for name, value in files.items():
+        _check_name(name)
+        encoded[name] = _encode(name, value)
+
+    def write(folder: Path) -> None:
+        for name, data in encoded.items():
+            _write_synced(folder / name, data)
+
+    return write_artifact(
+        directory,
+        write,
+        kind=kind,
+        params=params,
+        metrics=metrics,
+        data_hash=data_hash,
+        overwrite=overwrite,
+    )
 
 
 def _parse_manifest(raw: bytes, where: Path) -> Manifest:
@@ -266,6 +343,64 @@ def read_manifest(directory: str | os.PathLike[str]) -> Manifest:
     return _parse_manifest(path.read_bytes(), where)
 
 
+def _compatible_manifest(where: Path, kind: str) -> Manifest:
+    """The manifest of ``where``, refused unless format, kind and library majors fit."""
+    if not where.is_dir():
+        raise ArtifactError(f"artifact {where} does not exist")
+    manifest = read_manifest(where)
+    if manifest.format_version != FORMAT_VERSION:
+        raise ArtifactError(
+            f"artifact {where} has format version {manifest.format_version}; this code reads "
+            f"version {FORMAT_VERSION}: retrain or convert it"
+        )
+    if manifest.kind != kind:
+        raise ArtifactError(f"artifact {where} is a {manifest.kind!r}, not a {kind!r}")
+    installed = library_versions()
+    for lib in CHECKED_LIBRARIES:
+        saved, running = manifest.libraries.get(lib), installed.get(lib)
+        if saved and running and _major(saved) != _major(running):
+            raise ArtifactError(
+                f"artifact {where} was written with {lib} {saved}, incompatible with the "
+                f"installed {lib} {running} (major version differs): retrain it"
+            )
+    for name, entry in manifest.files.items():
+        _check_name(name)
+        if entry.encoding not in ("npy", "bytes"):
+            raise ArtifactError(f"artifact {where}: {name} has unknown encoding {entry.encoding!r}")
+    return manifest
+
+
+def _check_file(where: Path, name: str, entry: FileEntry, size: int, sha256: str | None) -> None:
+    if size != entry.size:
+        raise ArtifactError(
+            f"artifact {where}: {name} is corrupt: {size} bytes, the manifest says "
+            f"{entry.size} (missing or truncated data, or a replaced file)"
+        )
+    if sha256 is not None and sha256 != entry.sha256:
+        raise ArtifactError(f"artifact {where}: {name} fails its sha256 check (corrupt or altered)")
+
+
+def check_artifact(
+    directory: str | os.PathLike[str], *, kind: str, verify: bool = True
+) -> Manifest:
+    """Verify an artifact whose files the caller reads itself (memory-maps, hands to faiss).
+
+    Checks what ``load_artifact`` checks of the manifest, and the size of every listed file and,
+    with ``verify``, its sha256 (streamed: nothing is held in memory). Files the manifest does
+    not list are left alone. Raises ``ArtifactError``.
+    """
+    where = Path(directory)
+    manifest = _compatible_manifest(where, kind)
+    for name, entry in manifest.files.items():
+        path = where / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError as exc:
+            raise ArtifactError(f"artifact {where} is missing {name}") from exc
+        _check_file(where, name, entry, size, _hash_file(path)[0] if verify else None)
+    return manifest
+
+
 def _deserialise(name: str, data: bytes, entry: FileEntry) -> bytes | np.ndarray:
     """Turn verified bytes into the value that was saved (the only place that parses files)."""
     if entry.encoding == "npy":
@@ -298,24 +433,7 @@ def load_artifact(
         size or sha256 does not match (truncated or altered), or an unlisted file.
     """
     where = Path(directory)
-    if not where.is_dir():
-        raise ArtifactError(f"artifact {where} does not exist")
-    manifest = read_manifest(where)
-    if manifest.format_version != FORMAT_VERSION:
-        raise ArtifactError(
-            f"artifact {where} has format version {manifest.format_version}; this code reads "
-            f"version {FORMAT_VERSION}: retrain or convert it"
-        )
-    if manifest.kind != kind:
-        raise ArtifactError(f"artifact {where} is a {manifest.kind!r}, not a {kind!r}")
-    installed = library_versions()
-    for lib in CHECKED_LIBRARIES:
-        saved, running = manifest.libraries.get(lib), installed.get(lib)
-        if saved and running and _major(saved) != _major(running):
-            raise ArtifactError(
-                f"artifact {where} was written with {lib} {saved}, incompatible with the "
-                f"installed {lib} {running} (major version differs): retrain it"
-            )
+    manifest = _compatible_manifest(where, kind)
     present = {p.name for p in where.iterdir() if p.name != MANIFEST}
     unlisted = present - set(manifest.files)
     if unlisted:
@@ -323,25 +441,14 @@ def load_artifact(
             f"artifact {where} holds files its manifest does not list: {sorted(unlisted)}"
         )
 
+    # The bytes that are verified are the bytes that are deserialised.
     verified: dict[str, bytes] = {}
     for name, entry in manifest.files.items():
-        _check_name(name)
-        if entry.encoding not in ("npy", "bytes"):
-            raise ArtifactError(f"artifact {where}: {name} has unknown encoding {entry.encoding!r}")
-        path = where / name
         try:
-            data = path.read_bytes()
+            data = (where / name).read_bytes()
         except FileNotFoundError as exc:
             raise ArtifactError(f"artifact {where} is missing {name}") from exc
-        if len(data) != entry.size:
-            raise ArtifactError(
-                f"artifact {where}: {name} is {len(data)} bytes, the manifest says {entry.size} "
-                "(truncated or replaced)"
-            )
-        if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise ArtifactError(
-                f"artifact {where}: {name} fails its sha256 check (corrupt or altered)"
-            )
+        _check_file(where, name, entry, len(data), hashlib.sha256(data).hexdigest())
         verified[name] = data
 
     loaded: dict[str, bytes | np.ndarray] = {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlcore.embeddings.base import Embedder
+from mlcore.embeddings.chunking import l2_normalise
 from mlcore.retrieval.scorer import ScoreBreakdown
 from mlcore.skills import SkillMatch
 from mlcore.text import (
@@ -207,12 +208,6 @@ def _sentences(text: str) -> list[tuple[str, Span]]:
     return out
 
 
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-
-
 def _sentence_pairs(
     resume_text: str,
     job_text: str,
@@ -233,7 +228,10 @@ def _sentence_pairs(
         resume_sentences, job_sentences = list(resume_given.items), list(job_given.items)
         if not resume_sentences or not job_sentences:
             return []
-        similarity = _unit_rows(resume_given.vectors) @ _unit_rows(job_given.vectors).T
+        similarity = (
+            l2_normalise(resume_given.vectors, np.float64)
+            @ l2_normalise(job_given.vectors, np.float64).T
+        )
     else:
         resume_sentences = _sentences(resume_text)
         job_sentences = _sentences(job_text)
@@ -242,7 +240,7 @@ def _sentence_pairs(
         if embedder is None:
             raise ValueError("An embedder is needed for sentences without vectors.")
         vectors = embedder.encode([s for s, _ in resume_sentences] + [s for s, _ in job_sentences])
-        vectors = _unit_rows(vectors)
+        vectors = l2_normalise(vectors, np.float64)
         n_resume = len(resume_sentences)
         similarity = vectors[:n_resume] @ vectors[n_resume:].T
     rows, cols = np.nonzero(similarity > 0)

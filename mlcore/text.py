@@ -1,20 +1,25 @@
-"""Small text helpers that keep character offsets: lines, sentences, whitespace.
+"""Small text helpers: HTML to plain text, and lines, sentences and whitespace by offset.
 
-Everything here returns ``(start, end)`` spans into the original string so callers can highlight
-the exact characters; nothing rewrites the text it was given.
+:func:`html_to_text` is the one HTML converter: ingestion, the resume parser and the training
+export all read a posting's text through it. The span helpers return ``(start, end)`` offsets
+into the original string so callers can highlight the exact characters.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from statistics import median
 
 __all__ = [
+    "html_to_text",
     "is_list_like",
     "iter_lines",
     "line_span",
     "normalize_space",
     "split_sentences",
+    "strip_controls",
     "strip_span",
     "truncate",
     "word_count",
@@ -48,6 +53,141 @@ _ABBREVIATIONS = frozenset(
     }
 )
 # fmt: on
+
+
+# Elements whose content is never text: scripts, styles, embedded documents, form widgets.
+_HIDDEN_TAGS = frozenset(
+    {
+        "applet", "audio", "button", "canvas", "embed", "frame", "frameset", "head", "iframe",
+        "math", "noembed", "noframes", "noscript", "object", "option", "plaintext", "script",
+        "select", "style", "svg", "template", "textarea", "title", "video", "xmp",
+    }
+)  # fmt: skip
+# Elements whose start and end break the line.
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+        "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot",
+        "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_CELL_TAGS = frozenset({"td", "th"})
+# Elements that have no end tag, so they never go on the stack of open elements.
+_VOID_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    }
+)  # fmt: skip
+# C0 controls but tab and line ends, DEL, non-characters and lone surrogates.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|[\ud800-\udfff]")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# html.parser retries a tag or comment that never ends from every "<" after it, to the end of
+# the input (quadratic). Before it reads the page: comments go (an unterminated one runs to the
+# end, as in a browser), and a "<" that opens no complete tag is text, as a browser shows it.
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_STRAY_LT_RE = re.compile(r"<(?![A-Za-z/!?][^<>]*>)")
+_BLANK_RUN_RE = re.compile(r"\n{3,}")
+
+
+def strip_controls(value: str) -> str:
+    """Remove C0 controls (except tab/newline/CR), DEL, non-characters and lone surrogates.
+
+    NUL in particular cannot be stored in a PostgreSQL text column, and lone surrogates
+    (which ``json.loads`` happily produces from ``"\\ud800"``) cannot be UTF-8 encoded.
+    """
+    return _CONTROL_RE.sub("", value)
+
+
+class _TextExtractor(HTMLParser):
+    """Collects visible text; the stack holds (tag, hidden) for open elements, and ``open``
+    counts them by name, so no check walks the stack (a deep one made that quadratic)."""
+
+    def __init__(self, list_marker: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.list_marker = list_marker
+        self.marker_due = False  # a list item opened and its text has not started yet
+        self.parts: list[str] = []
+        self.stack: list[tuple[str, bool]] = []
+        self.open: Counter[str] = Counter()
+
+    @property
+    def _hidden(self) -> bool:
+        return bool(self.stack) and self.stack[-1][1]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attrs_d = {k.lower(): (v or "") for k, v in attrs}
+        style = attrs_d.get("style", "").replace(" ", "").lower()
+        hidden = (
+            self._hidden
+            or tag in _HIDDEN_TAGS
+            or "hidden" in attrs_d
+            or "display:none" in style
+            or "visibility:hidden" in style
+        )
+        if tag not in _VOID_TAGS:
+            self.stack.append((tag, hidden))
+            self.open[tag] += 1
+        if hidden:
+            return
+        if tag in _CELL_TAGS:
+            self.parts.append(" ")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.marker_due = bool(self.list_marker)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            self.handle_starttag(tag, attrs)
+        elif not self._hidden and tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS or not self.open[tag]:
+            return
+        while self.stack:  # close up to the matching start tag (unclosed children too)
+            top, _ = self.stack.pop()
+            self.open[top] -= 1
+            if top == tag:
+                break
+        if not self._hidden and tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
+        if self.marker_due and data.strip():
+            self.parts.append(self.list_marker)
+            self.marker_due = False
+        if self.open["pre"]:
+            self.parts.append(data.replace("\r\n", "\n").replace("\r", "\n"))
+        else:  # line ends in the markup are just spaces; only elements break lines
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
+
+
+def html_to_text(value: str, *, list_marker: str = "", blank_lines: bool = False) -> str:
+    """Plain text of an HTML document or fragment, one line per block.
+
+    Scripts, styles, embedded documents, form widgets and elements marked hidden are dropped;
+    entities are decoded; block elements (and ``<br>``) break lines, table cells are spaced;
+    whitespace is collapsed within each line (``<pre>`` keeps its line breaks). Empty lines go,
+    unless ``blank_lines``: then blocks that follow one another come one blank line apart, as
+    paragraphs do on the page. ``list_marker`` goes before the text of each list item. Linear in
+    the input's length.
+    """
+    if not value:
+        return ""
+    parser = _TextExtractor(list_marker)
+    parser.feed(_STRAY_LT_RE.sub("&lt;", _COMMENT_RE.sub(" ", value)))
+    parser.close()
+    raw = strip_controls(_ZERO_WIDTH_RE.sub("", "".join(parser.parts)))
+    lines = [" ".join(line.split()) for line in raw.split("\n")]
+    if not blank_lines:
+        return "\n".join(line for line in lines if line)
+    return _BLANK_RUN_RE.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def normalize_space(text: str) -> str:

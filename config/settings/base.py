@@ -263,6 +263,9 @@ MATCH_LEXICAL_REFRESH_SECONDS = env.int("MATCH_LEXICAL_REFRESH_SECONDS", default
 # Load the model and map the stores when a web process starts (gunicorn's post_worker_init, runserver's
 # app loading), not on the first request.
 WARM_UP = env.bool("WARM_UP", default=True)
+# BLAS threads in a web process (gunicorn worker, runserver); workers and commands keep numpy's
+# default. 0 or less: leave numpy's default.
+WEB_NUMPY_THREADS = env.int("WEB_NUMPY_THREADS", default=1)
 # How often a process looks for a newer shared store, and whether it checks each file's sha256
 # when it maps one (a few hundred ms at 100k documents, once per version).
 STORE_CHECK_SECONDS = env.float("STORE_CHECK_SECONDS", default=1.0)

@@ -187,6 +187,8 @@ def _check_k(k: int) -> int:
 # What scoring reads of a stored embedding (the passages and sentences stay in the database
 # until an explanation asks for them).
 _SCORING_FIELDS = ("chunks", "chunk_spans", "sentences", "sentence_spans")
+# Parsing's record of a resume: JSON that no result shows, and decoding it is most of loading one.
+_RESULT_DEFERRED = ("sections", "steps", "warnings", "links", "error")
 
 
 def _vectors(row, owner_field: str) -> tuple[np.ndarray, np.ndarray]:
@@ -562,7 +564,7 @@ def _resume_results(
     # A little more than k: the exact score decides the order at the edge of the page.
     head = order if k is None else order[: k + 5]
     ids = pool.ids[head].tolist()
-    resumes = Resume.objects.select_related("category").in_bulk(ids)
+    resumes = Resume.objects.select_related("category").defer(*_RESULT_DEFERRED).in_bulk(ids)
     skills = _resume_skills(ids)
     scored = []
     for i, doc_id in zip(head.tolist(), ids, strict=True):

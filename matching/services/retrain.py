@@ -24,8 +24,8 @@ from django.utils import timezone
 from matching.models import ModelVersion, RetrainRun
 from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
+from mlcore.artifacts import write_atomic
 from mlcore.pipelines.bundle import verify_bundle
-from mlcore.pipelines.common import write_atomic
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)

@@ -31,9 +31,10 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Max
 
+from mlcore.artifacts import ArtifactError, write_atomic
 from mlcore.retrieval.keywords import KeywordVector, hash_word
-from mlcore.retrieval.lexical import BM25Index, IndexFormatError
-from mlcore.retrieval.store import DocumentRow, DocumentStore, StoreError
+from mlcore.retrieval.lexical import BM25Index
+from mlcore.retrieval.store import DocumentRow, DocumentStore
 from mlcore.terms import term_key
 from recruiting.models import Job, JobEmbedding, JobSkill, Resume, ResumeEmbedding, ResumeSkill
 from recruiting.services.embedding import embedder_get, keyword_model_get
@@ -76,9 +77,7 @@ def _pointer(root: Path, name: str) -> str | None:
 
 
 def _point(root: Path, name: str, version: str) -> None:
-    tmp = root / f".{name}.tmp-{os.getpid()}"
-    tmp.write_text(version, encoding="utf-8")
-    os.replace(tmp, root / name)
+    write_atomic(root / name, version.encode("utf-8"))
 
 
 def _prune(root: Path, prefix: str, keep: set[str]) -> None:
@@ -275,7 +274,7 @@ def store_sync(kind: str, *, full: bool = False) -> str:
         if version and not full:
             try:
                 current = DocumentStore.load(root / version, verify=False)
-            except StoreError as exc:
+            except ArtifactError as exc:
                 logger.warning("store %s unusable (%s): rebuilding it", version, exc)
         erasures = erasures_latest() if kind == "resume" else 0
         changes = _changes(kind, embedder.model_id, current)
@@ -439,7 +438,7 @@ def _mapped(kind: str, root: Path, version: str, loaded: _Loaded | None) -> Docu
         return loaded.store
     try:
         return DocumentStore.load(root / version, verify=settings.STORE_VERIFY)
-    except StoreError as exc:
+    except ArtifactError as exc:
         logger.warning("store %s of %s unusable (%s): rebuilding it", version, kind, exc)
         return DocumentStore.load(root / store_sync(kind, full=True), verify=settings.STORE_VERIFY)
 
@@ -459,7 +458,7 @@ def lexical_get(kind: str) -> tuple[BM25Index, np.ndarray] | None:
             return loaded.lexical[1], loaded.lexical[2]
     try:
         index = BM25Index.load(root / version, mmap=True)
-    except IndexFormatError as exc:
+    except ArtifactError as exc:
         logger.warning("BM25 index %s of %s unusable (%s): rebuilding it", version, kind, exc)
         index = BM25Index.load(root / lexical_rebuild(kind), mmap=True)
     ids = store.columns["ids"]
@@ -561,7 +560,7 @@ def store_reconcile(kind: str, *, dry_run: bool = False) -> ReconcileReport:
     version = _pointer(root, CURRENT)
     try:
         store = DocumentStore.load(root / version) if version else None
-    except StoreError:
+    except ArtifactError:
         store = None
     emb_model, owner = (
         (ResumeEmbedding, "resume_id") if kind == "resume" else (JobEmbedding, "job_id")

@@ -67,7 +67,7 @@ def test_a_retrain_runs_the_pipeline_registers_a_version_and_activates_it(
     version = run.model_version
     assert version.is_active and version.status == "active"
     assert version.metrics["resume_macro_f1"] >= 0
-    assert {"resume_classifier", "job_classifier", "pca"} <= set(version.manifest["parts"])
+    assert {"resume_classifier", "job_classifier"} <= set(version.manifest["parts"])
     assert Path(version.artifact_path, "bundle", "manifest.json").is_file()
     assert (pipeline_root / "reports" / "metrics.json").is_file()
     # Nothing changed: a second `dvc repro` reuses every stage.

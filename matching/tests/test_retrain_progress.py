@@ -65,7 +65,6 @@ def test_the_projects_pipeline_has_its_stages_counted():
         "train",
         "weights",
         "evaluate",
-        "index",
     ]
 
 

@@ -45,6 +45,25 @@ def test_gunicorn_workers_warm_up_once_the_application_is_loaded(settings, monke
     assert calls == [1]
 
 
+def test_a_web_process_keeps_one_blas_thread_and_other_processes_keep_numpys_default(settings):
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    from matching.services.warmup import web_process_ready
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in ThreadpoolController().info() if p["user_api"] == "blas"}
+
+    settings.WARM_UP = False
+    with threadpool_limits(limits=2, user_api="blas"):  # restored after the test
+        assert blas_threads() == {2}
+        settings.WEB_NUMPY_THREADS = 0
+        web_process_ready()
+        assert blas_threads() == {2}
+        settings.WEB_NUMPY_THREADS = 1
+        web_process_ready()
+        assert blas_threads() == {1}
+
+
 def test_gunicorn_boots_its_workers_with_the_projects_config(tmp_path):
     """The real server, started as the Dockerfile starts it, in an environment that names no
     settings module: every worker boots and answers (a hook that reads Django's settings

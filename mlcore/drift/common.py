@@ -7,11 +7,8 @@ whose ``details`` are JSON-ready, so the app can store them as they are.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -173,28 +170,6 @@ def cosine_distance_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # is as far as it can be from anything.
     cos = np.where((na > 0) & (nb > 0), cos, -1.0)
     return np.clip(1.0 - cos, 0.0, 2.0)
-
-
-def write_atomic_text(path: str | os.PathLike[str], text: str) -> str:
-    """Write ``text`` to ``path`` via a temp file and ``os.replace``; returns the absolute path.
-
-    A reader (a web page serving the report) sees the old file or the new one, never half.
-    """
-    target = Path(path).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates the file private (0600); a report is meant to be read by the web app.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return str(target)
 
 
 def labels_list(name: str, labels: Sequence[Any] | None, n: int) -> list[str] | None:

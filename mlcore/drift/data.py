@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from mlcore.artifacts import write_atomic
 from mlcore.drift.common import (
     DEFAULT_MIN_SIZE,
     DriftInputError,
@@ -22,7 +23,6 @@ from mlcore.drift.common import (
     check_same_dim,
     check_sizes,
     jsonable,
-    write_atomic_text,
 )
 
 __all__ = ["DESCRIPTOR_COLUMNS", "EMBEDDING_QUANTILE", "MAX_ROWS", "data_drift"]
@@ -318,9 +318,8 @@ def data_drift(
         "report_path": None,
     }
     if report_path is not None:
-        details["report_path"] = write_atomic_text(
-            report_path, snapshot.get_html_str(as_iframe=False)
-        )
+        html = snapshot.get_html_str(as_iframe=False)
+        details["report_path"] = str(write_atomic(report_path, html.encode("utf-8")))
     return DriftResult(
         kind="data",
         score=float(score),

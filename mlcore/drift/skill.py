@@ -87,10 +87,10 @@ def skill_drift(
     reference_skill_sets: Sequence[Collection[str]],
     window_skill_sets: Sequence[Collection[str]],
     *,
+    random_state: int | None = 0,
     top_n: int = 20,
     n_bootstrap: int = 200,
     quantile: float = 0.99,
-    random_state: int | None = 0,
     min_size: int = DEFAULT_MIN_SIZE,
 ) -> DriftResult:
     """Compare how often each skill is mentioned in the window and in the reference.

@@ -7,6 +7,7 @@ is first used.
 from mlcore.embeddings.base import DocumentEmbedding, Embedder
 from mlcore.embeddings.errors import EmbedderUnavailable, EmptyTextError
 from mlcore.embeddings.hashing import HashingEmbedder
+from mlcore.embeddings.registry import get_embedder
 
 __all__ = [
     "DocumentEmbedding",
@@ -16,10 +17,3 @@ __all__ = [
     "HashingEmbedder",
     "get_embedder",
 ]
-
-
-def get_embedder(name: str = "minilm", *, precision: str = "auto") -> Embedder:
-    """The process-wide embedder ``name`` ("minilm" or "hashing"), created on first use."""
-    from mlcore.embeddings.registry import get_embedder as _get
-
-    return _get(name, precision=precision)

@@ -7,9 +7,9 @@ atomically: a reader sees the old entry, the new one, or none, never half of one
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
-import tempfile
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlcore.artifacts import write_atomic
 from mlcore.embeddings.base import DocumentEmbedding, Embedder
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -52,17 +53,9 @@ class EmbeddingCache:
             return None
 
     def _write(self, path: Path, arrays: dict[str, np.ndarray]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **arrays)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        write_atomic(path, buf.getvalue())
 
     def get_document(self, namespace: str, text: str) -> DocumentEmbedding | None:
         """The cached document embedding of ``text``, or None."""

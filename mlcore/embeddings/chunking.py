@@ -56,11 +56,11 @@ def token_windows(
     return out
 
 
-def l2_normalise(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length as float32; all-zero rows stay zero."""
-    matrix = np.asarray(matrix, dtype=np.float32)
+def l2_normalise(matrix: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """Rows scaled to unit length as ``dtype`` (float32 unless asked); all-zero rows stay zero."""
+    matrix = np.asarray(matrix, dtype=dtype)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(dtype, copy=False)
 
 
 def pool(chunks: np.ndarray) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 from mlcore.embeddings.base import Embedder
+from mlcore.embeddings.hashing import HashingEmbedder
+from mlcore.embeddings.sentence import SentenceTransformerEmbedder
 
 _lock = threading.Lock()
 _instances: dict[tuple[str, str], Embedder] = {}
@@ -25,12 +27,8 @@ def get_embedder(name: str = "minilm", *, precision: str = "auto") -> Embedder:
         inst = _instances.get(key)
         if inst is None:
             if name == "hashing":
-                from mlcore.embeddings.hashing import HashingEmbedder
-
                 inst = HashingEmbedder()
             else:
-                from mlcore.embeddings.sentence import SentenceTransformerEmbedder
-
                 inst = SentenceTransformerEmbedder(precision=precision)
             _instances[key] = inst
         return inst

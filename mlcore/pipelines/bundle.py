@@ -1,4 +1,4 @@
-"""A model bundle: the classifiers and the PCA of one training run, tied together by a manifest.
+"""A model bundle: the classifiers and match weights of one training run, tied by a manifest.
 
 `bundle/` is itself an artifact (see mlcore.artifacts) listing the sha256 of every part's
 manifest, so verifying the bundle verifies every file of every part before anything loads.
@@ -17,7 +17,6 @@ BUNDLE_KIND = "model-bundle"
 PARTS = {
     "resume_classifier": None,
     "job_classifier": None,
-    "pca": "pca",
     "weights": "match-weights",
 }
 

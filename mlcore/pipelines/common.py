@@ -1,16 +1,18 @@
-"""Shared helpers of the pipeline stages: parameters, paths, JSON-lines files, atomic writes."""
+"""Shared helpers of the pipeline stages: parameters, paths, JSON and JSON-lines files."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from mlcore.artifacts import write_atomic
 
 ROOT = Path(os.environ.get("RR_PIPELINE_ROOT", Path(__file__).resolve().parents[2]))
 PARAMS_FILE = ROOT / "params.yaml"
@@ -19,7 +21,6 @@ RAW_DIR = ROOT / "data" / "raw" / "export"
 PREPARED_DIR = ROOT / "data" / "prepared"
 EMBEDDINGS_DIR = ROOT / "data" / "embeddings"
 MODEL_DIR = ROOT / "data" / "model"
-INDEX_DIR = ROOT / "data" / "index"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = ROOT / ".cache" / "embeddings"
 KINDS = ("resumes", "jobs")
@@ -34,18 +35,11 @@ def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
         return yaml.safe_load(fh) or {}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def run_stage(doc: str | None, run: Callable[[dict], Any], argv: list[str] | None) -> Any:
+    """A stage's ``main()`` before it prints: the command line takes no arguments (``--help``
+    prints ``doc``), and the stage runs on params.yaml."""
+    argparse.ArgumentParser(description=doc).parse_args(argv)
+    return run(load_params())
 
 
 def write_jsonl(path: Path, rows: Iterable[dict]) -> int:

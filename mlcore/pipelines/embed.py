@@ -6,10 +6,9 @@ An unchanged document is never encoded twice: the cache is keyed by (model id, c
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 
+from mlcore.artifacts import write_atomic
 from mlcore.classifiers.features import text_views
 from mlcore.classifiers.model import EMBEDDING_BLOCKS, view_vectors
 from mlcore.embeddings import get_embedder
@@ -19,9 +18,8 @@ from mlcore.pipelines.common import (
     EMBEDDINGS_DIR,
     KINDS,
     PREPARED_DIR,
-    load_params,
     read_jsonl,
-    write_atomic,
+    run_stage,
     write_json,
 )
 
@@ -85,8 +83,7 @@ def _npy_bytes(array: np.ndarray) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    report = run(load_params())
+    report = run_stage(__doc__, run, argv)
     print(
         f"embedded with {report['model_id']}: "
         + ", ".join(f"{k}={v}" for k, v in report.items() if "_" in k and k != "model_id")

@@ -6,7 +6,6 @@ Then the bundle of the shipped models (refitted on all the data by `train`) is s
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import numpy as np
@@ -21,10 +20,13 @@ from mlcore.pipelines.common import (
     REPORTS_DIR,
     ROOT,
     PipelineError,
-    load_params,
+    run_stage,
     write_json,
 )
+from mlcore.pipelines.embed import embedder_from
+from mlcore.pipelines.ranking import evaluate_ranking, taxonomy_from_fixture
 from mlcore.pipelines.train import EVAL_DIR, KIND_PART, load_blocks, training_data
+from mlcore.retrieval.scorer import ScoreWeights
 
 SINGULAR = {"resumes": "resume", "jobs": "job"}
 
@@ -110,10 +112,6 @@ def ranking_metrics(params: dict) -> dict:
         raise PipelineError(
             f"evaluate.ranking is on but {ranking_dir} is missing: run scripts/export_ranking_sets.py."
         )
-    from mlcore.pipelines.embed import embedder_from
-    from mlcore.pipelines.ranking import evaluate_ranking, taxonomy_from_fixture
-    from mlcore.retrieval.scorer import ScoreWeights
-
     return evaluate_ranking(
         ranking_dir,
         embedder=embedder_from(params),
@@ -163,8 +161,7 @@ def run(params: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    print_metrics(run(load_params()))
+    print_metrics(run_stage(__doc__, run, argv))
 
 
 def print_metrics(metrics: dict) -> None:

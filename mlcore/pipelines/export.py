@@ -11,39 +11,24 @@ from __future__ import annotations
 
 import argparse
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
+from mlcore.datasets import GOOGLE_TO_PROJECT, load_google_jobs, load_livecareer_resumes
+from mlcore.job_labels import (
+    load_category_map,
+    load_djinni_titles,
+    load_linkedin_heldout,
+    load_onet_jobs,
+)
 from mlcore.pipelines.common import RAW_DIR, ROOT, PipelineError, load_params, write_jsonl
-
-_BLOCK_TAGS = {"p", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr"}
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+from mlcore.text import html_to_text
 
 
 def demo_rows(demo_dir: Path) -> tuple[list[dict], list[dict]]:
     jobs = [
         {
             "id": f"demo-job:{j['id']}",
-            "text": f"{j['title']}\n{html_text(j['description_html'])}",
+            "text": f"{j['title']}\n{html_to_text(j['description_html'])}",
             "label": j.get("category", ""),
             "source": "demo",
         }
@@ -64,8 +49,6 @@ def demo_rows(demo_dir: Path) -> tuple[list[dict], list[dict]]:
 
 def resume_rows(data_dir: Path) -> list[dict]:
     """The livecareer resumes with their 24 categories."""
-    from mlcore.datasets import load_livecareer_resumes
-
     return [
         {
             "id": f"livecareer:{d.source_id}",
@@ -87,9 +70,6 @@ def job_training_rows(
 ) -> list[dict]:
     """The mapped job set: Google postings, O*NET occupations and titles, djinni titles, each in
     the project's 24 categories (see ``mlcore.job_labels``)."""
-    from mlcore.datasets import GOOGLE_TO_PROJECT, load_google_jobs
-    from mlcore.job_labels import load_category_map, load_djinni_titles, load_onet_jobs
-
     mapping = load_category_map(map_path)
     google = [(d, "google", GOOGLE_TO_PROJECT[d.label]) for d in load_google_jobs(data_dir)]
     onet = [
@@ -117,8 +97,6 @@ def job_training_rows(
 def heldout_rows(data_dir: Path, labels_path: Path) -> list[dict]:
     """The annotated LinkedIn postings: the job classifier's held-out test set (OTHER kept;
     evaluation leaves it out)."""
-    from mlcore.job_labels import load_linkedin_heldout
-
     return [
         {
             "id": f"linkedin:{d.source_id}",

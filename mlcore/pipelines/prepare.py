@@ -8,7 +8,6 @@ may equal one of them.
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 
 import numpy as np
@@ -18,8 +17,8 @@ from mlcore.pipelines.common import (
     PREPARED_DIR,
     RAW_DIR,
     PipelineError,
-    load_params,
     read_jsonl,
+    run_stage,
     text_hash,
     write_json,
     write_jsonl,
@@ -105,8 +104,7 @@ def run(params: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    for kind, stats in run(load_params()).items():
+    for kind, stats in run_stage(__doc__, run, argv).items():
         if "train" not in stats:
             print(f"{kind}: {stats['documents']} documents")
             continue

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mlcore.embeddings.base import Embedder
+from mlcore.embeddings.chunking import l2_normalise
 from mlcore.jobtext import looks_like_term_list, posting_requirements, years_required_of
 from mlcore.pipelines.rank_metrics import (
     average_precision,
@@ -87,12 +88,6 @@ def taxonomy_from_fixture(path: str | os.PathLike[str]) -> SkillTaxonomy:
 
 
 # -- the two sides of a pair, as the app builds them -------------------------------------------
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-
-
 def resume_side(
     resume: ResumeText,
     document,
@@ -139,7 +134,7 @@ def job_side(
         category_confidence=category[1],
         years_required=years_required_of(job.text),
         keywords=keyword_model.vector("\n".join([job.title, job.text, *required, *nice])),
-        required_vectors=_unit_rows(embedder.encode(list(required))) if required else None,
+        required_vectors=l2_normalise(embedder.encode(list(required))) if required else None,
         explicit=looks_like_term_list(job.text),
     )
 

@@ -11,7 +11,7 @@ import argparse
 import copy
 import time
 
-from mlcore.pipelines import embed, evaluate, export, index, prepare, train
+from mlcore.pipelines import embed, evaluate, export, prepare, train
 from mlcore.pipelines.common import load_params
 
 STAGES = (
@@ -20,7 +20,6 @@ STAGES = (
     ("embed", embed.run),
     ("train", train.run),
     ("evaluate", evaluate.run),
-    ("index", index.run),
 )
 
 

@@ -1,4 +1,4 @@
-"""Stage `train`: PCA over the document embeddings and the resume and job category classifiers.
+"""Stage `train`: the resume and job category classifiers.
 
 Each classifier is fitted twice: on the training split (``data/model/eval/``, what `evaluate`
 measures) and then on every labelled document, train and test splits together (what ships in
@@ -9,22 +9,19 @@ both kinds of text).
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 
 import numpy as np
 
-from mlcore.artifacts import save_artifact
 from mlcore.classifiers import CategoryClassifier
-from mlcore.embeddings.pca import PCAReducer
 from mlcore.pipelines.common import (
     EMBEDDINGS_DIR,
     MODEL_DIR,
     PREPARED_DIR,
     PipelineError,
-    load_params,
     read_jsonl,
+    run_stage,
 )
 from mlcore.pipelines.embed import VIEWS
 
@@ -118,29 +115,12 @@ def run(params: dict) -> dict:
             "categories": len({r["label"] for r in all_rows}),
             "cv_accuracy": clf.cv_accuracy_,
         }
-    model_id = json.loads((EMBEDDINGS_DIR / "meta.json").read_text())["model_id"]
-    stacked = np.vstack([load_split(kind, "train")[1] for kind in KIND_PART])
-    n_components = min(
-        int(params.get("train", {}).get("pca_components", 128)), stacked.shape[0], stacked.shape[1]
-    )
-    pca = PCAReducer(n_components=n_components, random_state=0).fit(stacked)
-    arrays = {f"{name}.npy": value for name, value in pca.to_arrays().items()}
-    save_artifact(
-        MODEL_DIR / "pca",
-        arrays,
-        kind="pca",
-        params={"n_components": n_components, "embedder_model_id": model_id},
-        overwrite=True,
-    )
-    summary["pca_components"] = n_components
     summary["job_training"] = job_training(params)
     return summary
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    summary = run(load_params())
-    print(f"trained: {summary}")
+    print(f"trained: {run_stage(__doc__, run, argv)}")
 
 
 if __name__ == "__main__":

@@ -16,16 +16,18 @@ registry's gate compares between versions.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
 
 from mlcore.artifacts import ArtifactError, load_artifact, save_artifact
-from mlcore.pipelines.common import MODEL_DIR, ROOT, load_params, write_json
+from mlcore.pipelines.common import MODEL_DIR, ROOT, run_stage, write_json
 from mlcore.pipelines.rank_metrics import ndcg_at_k
+from mlcore.pipelines.ranking import fit_queries, pair_table, taxonomy_from_fixture
+from mlcore.pipelines.ranking_sets import LOADERS, SET_FILES
 from mlcore.retrieval.fit import WEIGHT_NAMES, Query, WeightFitter, additive_scores
+from mlcore.retrieval.keywords import KeywordModel
 from mlcore.retrieval.scorer import MatchWeights, ScoreWeights
 
 KIND = "match-weights"
@@ -64,10 +66,9 @@ def read_sets(params: dict) -> dict[str, list[Query]]:
     out: dict[str, list[Query]] = {"extracted": [], "explicit": []}
     if not params.get("weights", {}).get("labelled_sets", False) or not RANKING_DIR.is_dir():
         return out
+    # Imported here: embed pulls in scikit-learn, which the web process importing
+    # ``load_weights`` would otherwise load at startup for nothing.
     from mlcore.pipelines.embed import embedder_from
-    from mlcore.pipelines.ranking import fit_queries, pair_table, taxonomy_from_fixture
-    from mlcore.pipelines.ranking_sets import LOADERS, SET_FILES
-    from mlcore.retrieval.keywords import KeywordModel
 
     embedder = embedder_from(params)
     taxonomy = taxonomy_from_fixture(ROOT / "fixtures" / "skills.json")
@@ -159,12 +160,9 @@ def load_weights(directory: str | Path) -> MatchWeights:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    result = run(load_params())
-    print(
-        f"ranking nDCG@10 held out: {result['ranking_ndcg10']}; "
-        f"queries extracted {result['extracted_queries']}, explicit {result['explicit_queries']}"
-    )
+    result = run_stage(__doc__, run, argv)
+    queries = ", ".join(f"{kind} {result[f'{kind}_queries']}" for kind in ("extracted", "explicit"))
+    print(f"ranking nDCG@10 held out: {result['ranking_ndcg10']}; queries {queries}")
 
 
 if __name__ == "__main__":

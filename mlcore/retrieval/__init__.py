@@ -9,7 +9,6 @@ from typing import Any
 
 _EXPORTS = {
     "VectorIndex": "mlcore.retrieval.faiss_index",
-    "IndexLoadError": "mlcore.retrieval.faiss_index",
     "BM25Index": "mlcore.retrieval.lexical",
     "reciprocal_rank_fusion": "mlcore.retrieval.fusion",
 }

@@ -1,4 +1,4 @@
-"""A FAISS vector index keyed by database ids, with filtered search and atomic, verified files.
+"""A FAISS vector index keyed by database ids, with filtered search, saved as a verified artifact.
 
 Exact inner-product search (``IndexIDMap2`` over ``IndexFlatIP``) up to ``approx_threshold``
 vectors, HNSW above it. Vectors are expected to be unit length, so scores are cosines.
@@ -7,36 +7,28 @@ vectors, HNSW above it. Vectors are expected to be unit length, so scores are co
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 
+from mlcore.artifacts import MANIFEST, ArtifactError, check_artifact, write_artifact
+
 # The faiss-cpu wheel scans a batch one query at a time unless this is lowered; 20 makes
 # batch search 10-12x faster with the same results (measured, see DESIGN.md).
 faiss.cvar.distance_compute_blas_threshold = 20
 
-FORMAT_VERSION = 1
+KIND = "vector-index"
 INDEX_FILE = "index.faiss"
 LABELS_FILE = "labels.npy"
-MANIFEST_FILE = "manifest.json"
 KINDS = ("auto", "flat", "hnsw")
 # An HNSW search whose filter leaves at most this many candidates is answered exactly by
 # scoring those vectors directly: exact, and cheaper than oversampling the graph.
 _EXACT_SUBSET = 4096
-
-
-class IndexLoadError(Exception):
-    """A saved index is missing, truncated, corrupt, or built for another model or dimension."""
 
 
 class _RWLock:
@@ -102,22 +94,6 @@ def _omp_threads(n: int | None) -> Iterator[None]:
         yield
     finally:
         faiss.omp_set_num_threads(before)
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class VectorIndex:
@@ -462,128 +438,72 @@ class VectorIndex:
 
     # -- persistence ---------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write ``index.faiss`` (+ ``labels.npy`` for HNSW) and ``manifest.json`` atomically.
-
-        Files go into a temporary folder beside ``directory``, are fsynced, and the folder is
-        renamed into place; an older index there is moved aside first and deleted after, so
-        a reader sees the old complete index, the new one, or (for an instant) none, never a
-        mix or a half-written file.
-        """
+        """Write ``index.faiss`` (+ ``labels.npy`` for HNSW) into ``directory`` as an artifact
+        (see ``mlcore.artifacts``): a reader sees the old complete index, the new one, or (for
+        an instant) none, never a mix or a half-written file."""
         target = Path(directory).resolve()
-        target.parent.mkdir(parents=True, exist_ok=True)
         with self._lock.read():
             kind = self.kind_ or "flat"
             index = self._index if self._index is not None else self._new_faiss_index(kind)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-            try:
-                files = {INDEX_FILE: tmp / INDEX_FILE}
-                faiss.write_index(index, str(files[INDEX_FILE]))
+
+            def write(folder: Path) -> None:
+                faiss.write_index(index, str(folder / INDEX_FILE))
                 if kind == "hnsw":
-                    files[LABELS_FILE] = tmp / LABELS_FILE
-                    with open(files[LABELS_FILE], "wb") as fh:
+                    with open(folder / LABELS_FILE, "wb") as fh:
                         np.save(fh, self._labels, allow_pickle=False)
-                for path in files.values():
-                    _fsync_path(path)
-                manifest = {
-                    "format_version": FORMAT_VERSION,
-                    "model_id": self.model_id,
-                    "dim": self.dim,
-                    "kind": kind,
-                    "count": len(self),
-                    "ntotal": int(index.ntotal),
-                    "index_sha256": _sha256_file(files[INDEX_FILE]),
-                    "files": {
-                        name: {"sha256": _sha256_file(p), "bytes": p.stat().st_size}
-                        for name, p in files.items()
-                    },
-                    "params": {
-                        "kind": self.kind,
-                        "approx_threshold": self.approx_threshold,
-                        "hnsw_m": self.hnsw_m,
-                        "ef_search": self.ef_search,
-                        "ef_construction": self.ef_construction,
-                    },
-                    "faiss_version": faiss.__version__,
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-                with open(tmp / MANIFEST_FILE, "w", encoding="utf-8") as fh:
-                    json.dump(manifest, fh, indent=2, sort_keys=True)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                _fsync_path(tmp)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "index")
-        os.replace(tmp, target)
-        _fsync_path(target.parent)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+
+            params = {
+                "model_id": self.model_id,
+                "dim": self.dim,
+                "kind": kind,
+                "count": len(self),
+                "ntotal": int(index.ntotal),
+                "settings": {
+                    "kind": self.kind,
+                    "approx_threshold": self.approx_threshold,
+                    "hnsw_m": self.hnsw_m,
+                    "ef_search": self.ef_search,
+                    "ef_construction": self.ef_construction,
+                },
+            }
+            write_artifact(target, write, kind=KIND, params=params, overwrite=True)
         return target
 
     @classmethod
     def load(
         cls, directory: str | os.PathLike[str], *, expected_model_id: str, expected_dim: int
     ) -> VectorIndex:
-        """Load an index saved by ``save``, refusing it with ``IndexLoadError`` when it is
+        """Load an index saved by ``save``, refusing it with ``ArtifactError`` when it is
         missing, truncated or corrupt, or was built for another model or dimension. All checks
         run before faiss reads the file."""
         folder = Path(directory)
-        try:
-            manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise IndexLoadError(
-                f"no vector index at {folder} ({MANIFEST_FILE} is missing)"
-            ) from exc
-        except (OSError, ValueError) as exc:
-            raise IndexLoadError(f"the index manifest in {folder} is unreadable: {exc}") from exc
-        if not isinstance(manifest, dict):
-            raise IndexLoadError(f"the index manifest in {folder} is not a JSON object")
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexLoadError(
-                f"index format {manifest.get('format_version')!r} in {folder} is not supported"
-                f" (expected {FORMAT_VERSION}): rebuild the index"
-            )
-        if manifest.get("model_id") != expected_model_id:
-            raise IndexLoadError(
-                f"the index in {folder} was built with model {manifest.get('model_id')!r}, not"
+        if not (folder / MANIFEST).is_file():
+            raise ArtifactError(f"no vector index at {folder} ({MANIFEST} is missing)")
+        manifest = check_artifact(folder, kind=KIND)
+        saved = manifest.params
+        if saved.get("model_id") != expected_model_id:
+            raise ArtifactError(
+                f"the index in {folder} was built with model {saved.get('model_id')!r}, not"
                 f" {expected_model_id!r}: it belongs to another model version; rebuild it"
             )
-        if manifest.get("dim") != expected_dim:
-            raise IndexLoadError(
-                f"dimension mismatch: the index in {folder} holds {manifest.get('dim')}-d vectors,"
+        if saved.get("dim") != expected_dim:
+            raise ArtifactError(
+                f"dimension mismatch: the index in {folder} holds {saved.get('dim')}-d vectors,"
                 f" expected {expected_dim}"
             )
-        kind = manifest.get("kind")
-        files = manifest.get("files")
-        needed = [INDEX_FILE] + ([LABELS_FILE] if kind == "hnsw" else [])
-        if kind not in ("flat", "hnsw") or not isinstance(files, dict):
-            raise IndexLoadError(f"the index manifest in {folder} is malformed")
-        for name in needed:
-            path = folder / name
-            info = files.get(name) or {}
-            if not path.is_file():
-                raise IndexLoadError(f"{path} is missing")
-            size = path.stat().st_size
-            if size != info.get("bytes"):
-                raise IndexLoadError(
-                    f"{path} is truncated or corrupt: {size} bytes,"
-                    f" manifest says {info.get('bytes')}"
-                )
-            if _sha256_file(path) != info.get("sha256"):
-                raise IndexLoadError(f"{path} is corrupt: its sha256 does not match the manifest")
+        kind = saved.get("kind")
+        needed = {INDEX_FILE} | ({LABELS_FILE} if kind == "hnsw" else set())
+        if kind not in ("flat", "hnsw") or not needed <= set(manifest.files):
+            raise ArtifactError(f"the index manifest in {folder} is malformed")
         try:
             # read_index returns the concrete class. (Re-wrapping it with downcast_index
             # would let the owning wrapper be freed under us.)
             index = faiss.read_index(str(folder / INDEX_FILE))
         except RuntimeError as exc:
-            raise IndexLoadError(f"faiss cannot read {folder / INDEX_FILE}: {exc}") from exc
+            raise ArtifactError(f"faiss cannot read {folder / INDEX_FILE}: {exc}") from exc
         if index.d != expected_dim or index.metric_type != faiss.METRIC_INNER_PRODUCT:
-            raise IndexLoadError(f"{folder / INDEX_FILE} does not match its manifest")
-        params = manifest.get("params") or {}
+            raise ArtifactError(f"{folder / INDEX_FILE} does not match its manifest")
+        params = saved.get("settings") or {}
         self = cls(
             expected_dim,
             model_id=expected_model_id,
@@ -596,28 +516,28 @@ class VectorIndex:
         self.kind_ = kind
         if kind == "flat":
             if not isinstance(index, faiss.IndexIDMap2):
-                raise IndexLoadError(f"{folder / INDEX_FILE} is not an id-mapped flat index")
+                raise ArtifactError(f"{folder / INDEX_FILE} is not an id-mapped flat index")
             self._index = index
             self._live = set(faiss.vector_to_array(index.id_map).astype(np.int64).tolist())
             if len(self._live) != index.ntotal:
-                raise IndexLoadError(f"{folder / INDEX_FILE} holds repeated ids")
+                raise ArtifactError(f"{folder / INDEX_FILE} holds repeated ids")
         else:
             if not isinstance(index, faiss.IndexHNSWFlat):
-                raise IndexLoadError(f"{folder / INDEX_FILE} is not an HNSW index")
+                raise ArtifactError(f"{folder / INDEX_FILE} is not an HNSW index")
             try:
                 labels = np.load(folder / LABELS_FILE, allow_pickle=False)
             except (OSError, ValueError) as exc:
-                raise IndexLoadError(f"{folder / LABELS_FILE} is unreadable: {exc}") from exc
+                raise ArtifactError(f"{folder / LABELS_FILE} is unreadable: {exc}") from exc
             if labels.dtype != np.int64 or labels.shape != (index.ntotal,):
-                raise IndexLoadError(f"{folder / LABELS_FILE} does not match the index")
+                raise ArtifactError(f"{folder / LABELS_FILE} does not match the index")
             self._index = index
             self._labels = labels.copy()
             live = np.flatnonzero(labels >= 0)
             self._pos = dict(zip(labels[live].tolist(), live.tolist(), strict=True))
             if len(self._pos) != len(live):
-                raise IndexLoadError(f"{folder / LABELS_FILE} holds repeated ids")
-        if len(self) != manifest.get("count"):
-            raise IndexLoadError(
-                f"{folder} holds {len(self)} vectors, manifest says {manifest.get('count')}"
+                raise ArtifactError(f"{folder / LABELS_FILE} holds repeated ids")
+        if len(self) != saved.get("count"):
+            raise ArtifactError(
+                f"{folder} holds {len(self)} vectors, manifest says {saved.get('count')}"
             )
         return self

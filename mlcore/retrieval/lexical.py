@@ -1,28 +1,23 @@
 """BM25 lexical search (bm25s) over (id, text) pairs: finds exact rare terms dense vectors miss.
 
-Tokens keep technology names whole (``c++``, ``c#``, ``.net``, ``node.js``); files are plain
-numpy arrays and JSON, never pickles.
+Tokens keep technology names whole (``c++``, ``c#``, ``.net``, ``node.js``); a saved index is an
+artifact (``mlcore.artifacts``) of plain numpy arrays and JSON, never pickles.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from mlcore.artifacts import MANIFEST, ArtifactError, check_artifact, write_artifact
 from mlcore.embeddings.text import tokens
 
-FORMAT_VERSION = 1
+KIND = "bm25"
 IDS_FILE = "ids.npy"
-MANIFEST_FILE = "manifest.json"
-_BM25_DIR = "bm25"
 
 # A short English stop list: words that match nearly every resume and JD. Kept small on
 # purpose, since short words like "it", "go", "r" or "c" can be skills ("IT", Go, R, C).
@@ -48,18 +43,6 @@ def _bm25s():
 def tokenize(text: str, *, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Case-folded word tokens of ``text`` without stop words; ``c++``/``.net`` kept whole."""
     return [t for t in tokens(text) if t not in stopwords]
-
-
-class IndexFormatError(Exception):
-    """A saved BM25 index is missing, corrupt or of another format."""
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class BM25Index:
@@ -133,70 +116,37 @@ class BM25Index:
 
     # -- persistence ---------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the index (bm25s arrays + vocab JSON, ids, manifest) atomically into
-        ``directory``: a temporary folder beside it is fsynced and renamed into place."""
+        """Write the index (ids, bm25s arrays and vocabulary JSON) into ``directory`` as an
+        artifact: atomically, every file checksummed (see ``mlcore.artifacts``)."""
         target = Path(directory).resolve()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-        try:
-            with open(tmp / IDS_FILE, "wb") as fh:
+
+        def write(folder: Path) -> None:
+            with open(folder / IDS_FILE, "wb") as fh:
                 np.save(fh, self.ids_, allow_pickle=False)
             if self._retriever is not None:
-                self._retriever.save(str(tmp / _BM25_DIR), allow_pickle=False, show_progress=False)
-            files = sorted(p for p in tmp.rglob("*") if p.is_file())
-            for p in files:
-                with open(p, "rb") as fh:
-                    os.fsync(fh.fileno())
-            manifest = {
-                "format_version": FORMAT_VERSION,
-                "kind": "bm25",
-                "count": len(self),
-                "params": {"k1": self.k1, "b": self.b},
-                "files": {str(p.relative_to(tmp)): _sha256_file(p) for p in files},
-            }
-            with open(tmp / MANIFEST_FILE, "w", encoding="utf-8") as fh:
-                json.dump(manifest, fh, indent=2, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "index")
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+                self._retriever.save(str(folder), allow_pickle=False, show_progress=False)
+
+        params = {"count": len(self), "k1": self.k1, "b": self.b}
+        write_artifact(target, write, kind=KIND, params=params, overwrite=True)
         return target
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str], *, mmap: bool = False) -> BM25Index:
-        """Load an index written by ``save``; ``IndexFormatError`` if missing or corrupt.
+        """Load an index written by ``save``; ``ArtifactError`` if missing or corrupt.
         ``mmap`` maps the score matrix read-only instead of reading it, so processes share it."""
         folder = Path(directory)
-        try:
-            manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise IndexFormatError(f"no BM25 index at {folder}") from exc
-        except (OSError, ValueError) as exc:
-            raise IndexFormatError(f"the BM25 manifest in {folder} is unreadable: {exc}") from exc
-        if manifest.get("format_version") != FORMAT_VERSION or manifest.get("kind") != "bm25":
-            raise IndexFormatError(f"{folder} is not a BM25 index of format {FORMAT_VERSION}")
-        for name, sha in (manifest.get("files") or {}).items():
-            path = folder / name
-            if not path.is_file() or _sha256_file(path) != sha:
-                raise IndexFormatError(f"{path} is missing or corrupt (sha256 mismatch)")
-        params = manifest.get("params") or {}
+        if not (folder / MANIFEST).is_file():
+            raise ArtifactError(f"no BM25 index at {folder}")
+        params = check_artifact(folder, kind=KIND).params
         self = cls(k1=float(params.get("k1", 1.5)), b=float(params.get("b", 0.75)))
         try:
             self.ids_ = np.load(folder / IDS_FILE, allow_pickle=False).astype(np.int64)
             if len(self.ids_):
                 self._retriever = _bm25s().BM25.load(
-                    str(folder / _BM25_DIR), allow_pickle=False, show_progress=False, mmap=mmap
+                    str(folder), allow_pickle=False, show_progress=False, mmap=mmap
                 )
         except (OSError, ValueError) as exc:
-            raise IndexFormatError(f"cannot read the BM25 index in {folder}: {exc}") from exc
-        if len(self.ids_) != manifest.get("count"):
-            raise IndexFormatError(f"{folder} holds {len(self.ids_)} ids, manifest says otherwise")
+            raise ArtifactError(f"cannot read the BM25 index in {folder}: {exc}") from exc
+        if len(self.ids_) != params.get("count"):
+            raise ArtifactError(f"{folder} holds {len(self.ids_)} ids, manifest says otherwise")
         return self

@@ -7,8 +7,8 @@ taxonomy skill ids, a group (the owning team), a category with its confidence, y
 experience (resumes) or years asked for (jobs), whether it is active (a resume ready for
 matching; an open job) and, for jobs, the requirements (skill ids, or negative ids of free-text
 terms, with their kind and a float16 vector each). Scoring a pool of rows needs nothing else, so
-it needs no database. Files are plain ``.npy`` (never pickles) listed with their sha256 in
-``manifest.json``; a folder is immutable once written, and a new version is a new folder.
+it needs no database. A saved store is an artifact (``mlcore.artifacts``) of plain ``.npy`` files
+(never pickles); a folder is immutable once written, and a new version is a new folder.
 
 A large store also carries an :class:`ApproximateIndex` (faiss IVF over 8-bit vectors, memory
 mapped too) that dense search uses when a query may return many rows; its candidates are
@@ -17,25 +17,21 @@ re-scored exactly with the stored float32 vectors, so only recall is approximate
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from mlcore.artifacts import ArtifactError
+from mlcore.artifacts import MANIFEST, ArtifactError, check_artifact, write_artifact
 from mlcore.retrieval.keywords import KeywordVector
 
-__all__ = ["ApproximateIndex", "DocumentRow", "DocumentStore", "PoolArrays", "StoreError"]
+__all__ = ["ApproximateIndex", "DocumentRow", "DocumentStore", "PoolArrays"]
 
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
+KIND = "document-store"
 ANN_FILE = "ann.faiss"
 # A search that may return at most this many rows scores them exactly, approximate index or
 # not: scoring a few thousand gathered rows costs less than probing the index and is exact.
@@ -62,10 +58,6 @@ _RAGGED = {
     "req": {"req_ids": np.int64, "req_kind": np.int8, "req_vectors": np.float16},
 }
 _WIDE = {"vectors", "chunks_vectors", "req_vectors"}
-
-
-class StoreError(ArtifactError):
-    """A saved store is missing, truncated, corrupt, or of another format or model."""
 
 
 @dataclass(frozen=True)
@@ -104,14 +96,6 @@ class PoolArrays:
     explicit: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     requirements: list[np.ndarray] = field(default_factory=list)  # (k, 2): id, kind
     requirement_vectors: list[np.ndarray] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _segment_index(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -296,7 +280,7 @@ class ApproximateIndex:
         try:
             index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         except RuntimeError as exc:
-            raise StoreError(f"{path} is not a readable faiss index: {exc}") from exc
+            raise ArtifactError(f"{path} is not a readable faiss index: {exc}") from exc
         return cls(index, trained_rows=trained_rows, nprobe=nprobe, path=Path(path))
 
 
@@ -497,11 +481,13 @@ class DocumentStore:
         segments: dict[str, list[np.ndarray]] = {}
         for group, values in _RAGGED.items():
             elements, offsets = _segment_index(c[f"{group}_offsets"], positions)
+            bounds = list(pairwise(offsets.tolist()))
             for name in values:
                 column = np.asarray(c[name][elements])
                 if name in _WIDE:
                     column = column.astype(np.float32)
-                segments[name] = np.split(column, offsets[1:-1]) if len(positions) else []
+                # Slices, not np.split: split pays a swapaxes per piece, which a pool multiplies.
+                segments[name] = [column[a:b] for a, b in bounds]
         kinds = [k.astype(np.int64) for k in segments["req_kind"]]
         return PoolArrays(
             rows=positions,
@@ -526,48 +512,28 @@ class DocumentStore:
 
     # -- files -----------------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the store into a new folder ``directory`` atomically (files fsynced, manifest
-        last, then a rename). An existing folder is an error: versions never change."""
+        """Write the store into a new folder ``directory`` as an artifact: atomically, every
+        file checksummed (see ``mlcore.artifacts``). An existing folder is an error: versions
+        never change."""
         target = Path(directory)
         if target.exists():
-            raise StoreError(f"store {target} already exists; a new version needs a new folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-        try:
-            files = {}
+            raise ArtifactError(f"store {target} already exists; a new version needs a new folder")
+
+        def write(folder: Path) -> None:
             for name in _column_names():
-                path = tmp / f"{name}.npy"
-                with open(path, "wb") as fh:
+                with open(folder / f"{name}.npy", "wb") as fh:
                     np.save(fh, np.ascontiguousarray(self.columns[name]), allow_pickle=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                files[f"{name}.npy"] = {"sha256": _sha256(path), "size": path.stat().st_size}
-            manifest = {
-                "format_version": FORMAT_VERSION,
-                "kind": "document-store",
-                "count": len(self),
-                "meta": self.meta,
-                "files": files,
-            }
             if self.ann is not None:
-                self.ann.save(tmp / ANN_FILE)
-                files[ANN_FILE] = {
-                    "sha256": _sha256(tmp / ANN_FILE),
-                    "size": (tmp / ANN_FILE).stat().st_size,
-                }
-                manifest["ann"] = {
-                    "trained_rows": self.ann.trained_rows,
-                    "nprobe": self.ann.nprobe,
-                    "count": len(self.ann),
-                }
-            with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
-                json.dump(manifest, fh, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+                self.ann.save(folder / ANN_FILE)
+
+        params: dict = {"count": len(self), "meta": self.meta}
+        if self.ann is not None:
+            params["ann"] = {
+                "trained_rows": self.ann.trained_rows,
+                "nprobe": self.ann.nprobe,
+                "count": len(self.ann),
+            }
+        write_artifact(target, write, kind=KIND, params=params)
         return target
 
     @classmethod
@@ -575,22 +541,15 @@ class DocumentStore:
         """Map a saved store into memory (read-only), after checking every file's size and,
         with ``verify``, its sha256 (streamed: nothing is held in memory)."""
         folder = Path(directory)
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise StoreError(f"no document store at {folder}") from exc
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"the manifest of {folder} is unreadable: {exc}") from exc
-        if manifest.get("format_version") != FORMAT_VERSION:
-            raise StoreError(f"{folder} is not a document store of format {FORMAT_VERSION}")
+        if not (folder / MANIFEST).is_file():
+            raise ArtifactError(f"no document store at {folder}")
+        manifest = check_artifact(folder, kind=KIND, verify=verify)
+        params = manifest.params
         columns = {}
         for name in _column_names():
-            entry = (manifest.get("files") or {}).get(f"{name}.npy")
             path = folder / f"{name}.npy"
-            if entry is None or not path.is_file() or path.stat().st_size != entry["size"]:
-                raise StoreError(f"{path} is missing or truncated")
-            if verify and _sha256(path) != entry["sha256"]:
-                raise StoreError(f"{path} fails its sha256 check (corrupt or altered)")
+            if path.name not in manifest.files:
+                raise ArtifactError(f"{path} is missing from the store's manifest")
             try:
                 columns[name] = np.load(path, mmap_mode="r", allow_pickle=False)
             except ValueError:
@@ -598,22 +557,19 @@ class DocumentStore:
                 try:
                     columns[name] = np.load(path, allow_pickle=False)
                 except ValueError as exc:
-                    raise StoreError(f"{path} cannot be read: {exc}") from exc
-        if len(columns["ids"]) != manifest.get("count"):
-            raise StoreError(
+                    raise ArtifactError(f"{path} cannot be read: {exc}") from exc
+        if len(columns["ids"]) != params.get("count"):
+            raise ArtifactError(
                 f"{folder} holds {len(columns['ids'])} rows, the manifest says otherwise"
             )
         ann = None
-        if manifest.get("ann"):
-            entry, path = (manifest.get("files") or {}).get(ANN_FILE), folder / ANN_FILE
-            if entry is None or not path.is_file() or path.stat().st_size != entry["size"]:
-                raise StoreError(f"{path} is missing or truncated")
-            if verify and _sha256(path) != entry["sha256"]:
-                raise StoreError(f"{path} fails its sha256 check (corrupt or altered)")
-            info = manifest["ann"]
+        if params.get("ann"):
+            path, info = folder / ANN_FILE, params["ann"]
+            if ANN_FILE not in manifest.files:
+                raise ArtifactError(f"{path} is missing from the store's manifest")
             ann = ApproximateIndex.load(
                 path, trained_rows=int(info["trained_rows"]), nprobe=int(info["nprobe"])
             )
             if len(ann) != len(columns["ids"]):
-                raise StoreError(f"{path} indexes {len(ann)} rows, the store holds otherwise")
-        return cls(columns, manifest.get("meta") or {}, ann)
+                raise ArtifactError(f"{path} indexes {len(ann)} rows, the store holds otherwise")
+        return cls(columns, params.get("meta") or {}, ann)

@@ -194,3 +194,67 @@ def test_data_fingerprint_depends_on_texts_labels_and_their_boundaries():
     assert fp(["ab", "c"], ["x", "y"]) == fp(["ab", "c"], ["x", "y"])
     assert fp(["ab", "c"], ["x", "y"]) != fp(["a", "bc"], ["x", "y"])
     assert fp(["ab", "c"], ["x", "y"]) != fp(["ab", "c"], ["y", "x"])
+
+
+def test_write_atomic_replaces_a_file_whole_and_leaves_nothing_else(tmp_path):
+    target = tmp_path / "sub" / "report.txt"
+    assert artifacts.write_atomic(target, b"old") == target.resolve()
+    artifacts.write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.txt"]
+
+
+def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "report.txt"
+    artifacts.write_atomic(target, b"old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(artifacts.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        artifacts.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+
+
+def test_write_artifact_lists_what_the_writer_put_in_the_folder(tmp_path):
+    def write(folder):
+        np.save(folder / "rows.npy", np.arange(4), allow_pickle=False)
+        (folder / "index.bin").write_bytes(b"\x00\x01")
+
+    manifest = artifacts.write_artifact(tmp_path / "a", write, kind="thing", params={"n": 4})
+    assert {name: e.encoding for name, e in manifest.files.items()} == {
+        "index.bin": "bytes",
+        "rows.npy": "npy",
+    }
+    assert artifacts.check_artifact(tmp_path / "a", kind="thing").params == {"n": 4}
+    _, files = load_artifact(tmp_path / "a", kind="thing")
+    assert files["rows.npy"].tolist() == [0, 1, 2, 3] and files["index.bin"] == b"\x00\x01"
+
+
+def test_write_artifact_refuses_a_subfolder_and_leaves_nothing_behind(tmp_path):
+    with pytest.raises(ArtifactError, match="not a plain file"):
+        artifacts.write_artifact(
+            tmp_path / "a", lambda folder: (folder / "sub").mkdir(), kind="thing", params={}
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_artifact_refuses_damage_and_skips_hashing_only_when_asked(tmp_path):
+    _save(tmp_path / "a")
+    path = tmp_path / "a" / "vocab.json"
+    data = bytearray(path.read_bytes())
+    data[0] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArtifactError, match="sha256"):
+        artifacts.check_artifact(tmp_path / "a", kind="test-model")
+    assert artifacts.check_artifact(tmp_path / "a", kind="test-model", verify=False).kind
+    path.write_bytes(bytes(data[:3]))
+    with pytest.raises(ArtifactError, match="missing or truncated"):
+        artifacts.check_artifact(tmp_path / "a", kind="test-model", verify=False)
+
+
+def test_bytes_under_an_array_name_are_refused(tmp_path):
+    with pytest.raises(ArtifactError, match="for arrays"):
+        save_artifact(tmp_path / "a", {"x.npy": b"raw"}, kind="k", params={})

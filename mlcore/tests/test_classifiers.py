@@ -18,7 +18,7 @@ from mlcore.classifiers import (
     view_vectors,
 )
 from mlcore.classifiers.calibration import fit_temperature, softmax
-from mlcore.embeddings import HashingEmbedder
+from mlcore.embeddings import HashingEmbedder, get_embedder
 
 VOCAB = {
     "chef": "kitchen menu sauce restaurant pastry grill recipes catering plating sous",
@@ -270,7 +270,6 @@ def test_coverage_curve_reports_share_answered_and_their_accuracy():
 
 @pytest.mark.slow
 def test_real_model_classifier_sorts_new_texts_and_survives_a_round_trip(tmp_path):
-    from mlcore.embeddings import get_embedder
 
     minilm = get_embedder("minilm")
     texts, labels = synthetic(6, seed=0)

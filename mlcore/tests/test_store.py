@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mlcore.artifacts import ArtifactError
 from mlcore.retrieval.keywords import KeywordModel
-from mlcore.retrieval.store import DocumentRow, DocumentStore, StoreError
+from mlcore.retrieval.store import DocumentRow, DocumentStore
 
 DIM = 8
 KW = KeywordModel(min_df=1).fit(["python sql", "payroll excel", "sales crm"])
@@ -79,15 +80,15 @@ def test_a_saved_store_is_mapped_back_and_damage_is_refused(store, tmp_path):
     loaded = DocumentStore.load(tmp_path / "v1")
     assert isinstance(loaded.columns["vectors"], np.memmap)
     assert loaded.columns["ids"].tolist() == [1, 2, 3, 4, 5] and loaded.meta["model_id"] == "m"
-    with pytest.raises(StoreError, match="new folder"):
+    with pytest.raises(ArtifactError, match="new folder"):
         store.save(tmp_path / "v1")
     path = tmp_path / "v1" / "years.npy"
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match="sha256"):
+    with pytest.raises(ArtifactError, match="sha256"):
         DocumentStore.load(tmp_path / "v1")
-    with pytest.raises(StoreError, match="no document store"):
+    with pytest.raises(ArtifactError, match="no document store"):
         DocumentStore.load(tmp_path / "missing")
 
 
@@ -203,8 +204,8 @@ def test_a_damaged_index_file_is_refused(tmp_path):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match="sha256"):
+    with pytest.raises(ArtifactError, match="sha256"):
         DocumentStore.load(tmp_path / "v")
     path.write_bytes(bytes(data[:100]))
-    with pytest.raises(StoreError, match="missing or truncated"):
+    with pytest.raises(ArtifactError, match="missing or truncated"):
         DocumentStore.load(tmp_path / "v", verify=False)

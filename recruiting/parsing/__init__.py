@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from typing import Any
 
 from .clean import clean_text, truncate
 from .contacts import extract_contacts
 from .errors import ParseError
 from .experience import years_of_experience
+from .extract_docx import extract_docx
+from .extract_pdf import extract_pdf
 from .model import Contacts, FileLimits, ParsedResume, Section
 from .sections import detect_sections
+from .text_formats import extract_html, extract_txt
 from .validate import check_extension, check_filename, check_size, detect_kind
 
 __all__ = [
@@ -68,24 +72,16 @@ def parse_resume(
     status = "parsed"
     pages = None
     if kind == "pdf":
-        from .extract_pdf import extract_pdf
-
         result = extract_pdf(data, limits, deadline)
         raw, pages = result.text, result.pages
         warnings.extend(result.warnings)
         if result.needs_ocr:
             status = "needs_ocr"
     elif kind == "docx":
-        from .extract_docx import extract_docx
-
         raw = extract_docx(data, limits)
     elif kind == "html":
-        from .text_formats import extract_html
-
         raw = extract_html(data)
     else:
-        from .text_formats import extract_txt
-
         raw = extract_txt(data)
 
     # Bound the cleaning work too: nothing past ~the character limit is kept anyway.
@@ -102,28 +98,24 @@ def parse_resume(
     if not text and status == "parsed":
         raise ParseError("empty", "The document contains no readable text.")
 
-    if status == "needs_ocr":
-        return ParsedResume(
-            text=text,
-            kind=kind,
-            sha256=sha256,
-            safe_filename=safe_filename,
-            warnings=tuple(warnings),
-            status=status,
-            pages=pages,
-        )
-    sections = detect_sections(text)
-    if not sections:
-        warnings.append("No section headings were recognised.")
+    # A PDF that needs OCR has (nearly) no text: there is nothing to read structure from.
+    structure: dict[str, Any] = {}
+    if status != "needs_ocr":
+        sections = detect_sections(text)
+        if not sections:
+            warnings.append("No section headings were recognised.")
+        structure = {
+            "sections": sections,
+            "contacts": extract_contacts(text),
+            "years_experience": years_of_experience(text, sections, today),
+        }
     return ParsedResume(
         text=text,
         kind=kind,
         sha256=sha256,
         safe_filename=safe_filename,
-        sections=sections,
-        contacts=extract_contacts(text),
-        years_experience=years_of_experience(text, sections, today),
         warnings=tuple(warnings),
         status=status,
         pages=pages,
+        **structure,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 
+from .intervals import covered_length
 from .model import Section
 
 __all__ = ["find_date_ranges", "years_of_experience"]
@@ -79,21 +79,6 @@ def find_date_ranges(text: str, today: dt.date | None = None) -> list[tuple[int,
     return out
 
 
-def _merge_months(intervals: Iterable[tuple[int, int]]) -> int:
-    total = 0
-    cur_start = cur_end = None
-    for start, end in sorted(intervals):
-        if cur_end is None or start > cur_end:
-            if cur_end is not None:
-                total += cur_end - cur_start
-            cur_start, cur_end = start, end
-        else:
-            cur_end = max(cur_end, end)
-    if cur_end is not None:
-        total += cur_end - cur_start
-    return total
-
-
 def years_of_experience(
     text: str, sections: tuple[Section, ...] = (), today: dt.date | None = None
 ) -> float | None:
@@ -112,5 +97,5 @@ def years_of_experience(
         chosen = [r for r in ranges if not any(s.start <= r[0] < s.end for s in excluded)]
     if not chosen:
         return None
-    months = _merge_months((start, end) for _, start, end in chosen)
+    months = covered_length((start, end) for _, start, end in chosen)
     return round(months / 12, 1)

@@ -13,8 +13,11 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from .pdf_layout import Word
+
+T = TypeVar("T")
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "PLAIN", "available_backends"]
 
@@ -102,7 +105,8 @@ def pymupdf_sorted(data: bytes, pages: Iterable[int]) -> list[str]:
 # --- pypdfium2 (PDFium; Apache-2.0 / BSD-3-Clause) -------------------------------------
 
 
-def pypdfium2_plain(data: bytes, pages: Iterable[int]) -> list[str]:
+def _pdfium_pages(data: bytes, pages: Iterable[int], read: Callable[[Any, Any], T]) -> list[T]:
+    """``read(page, textpage)`` of each page, every PDFium handle closed after use."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -111,31 +115,24 @@ def pypdfium2_plain(data: bytes, pages: Iterable[int]) -> list[str]:
         for index in pages:
             page = pdf[index]
             textpage = page.get_textpage()
-            out.append(textpage.get_text_range())
+            out.append(read(page, textpage))
             textpage.close()
             page.close()
         return out
     finally:
         pdf.close()
+
+
+def pypdfium2_plain(data: bytes, pages: Iterable[int]) -> list[str]:
+    return _pdfium_pages(data, pages, lambda page, textpage: textpage.get_text_range())
 
 
 def pypdfium2_words(data: bytes, pages: Iterable[int]) -> list[list[Word]]:
-    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        out = []
-        for index in pages:
-            page = pdf[index]
-            height = page.get_height()
-            textpage = page.get_textpage()
-            out.append(_pdfium_words(textpage, height, raw))
-            textpage.close()
-            page.close()
-        return out
-    finally:
-        pdf.close()
+    return _pdfium_pages(
+        data, pages, lambda page, textpage: _pdfium_words(textpage, page.get_height(), raw)
+    )
 
 
 def _pdfium_words(textpage, page_height: float, raw) -> list[Word]:

@@ -39,6 +39,8 @@ import itertools
 from dataclasses import dataclass
 from statistics import median
 
+from .intervals import covered_length
+
 __all__ = ["Word", "layout_page_text", "order_words"]
 
 MAX_BLOCKED = 0.30
@@ -141,18 +143,7 @@ def lines_to_text(lines: list[list[Word]]) -> str:
 
 def _text_height(words: list[Word]) -> float:
     """Height of the union of the words' vertical extents."""
-    spans = sorted((w.top, w.bottom) for w in words)
-    total, cur_top, cur_bottom = 0.0, None, None
-    for top, bottom in spans:
-        if cur_bottom is None or top > cur_bottom:
-            if cur_bottom is not None:
-                total += cur_bottom - cur_top
-            cur_top, cur_bottom = top, bottom
-        else:
-            cur_bottom = max(cur_bottom, bottom)
-    if cur_bottom is not None:
-        total += cur_bottom - cur_top
-    return max(total, 0.1)
+    return max(covered_length((w.top, w.bottom) for w in words), 0.1)
 
 
 def find_gutter(words: list[Word]) -> tuple[float, float] | None:

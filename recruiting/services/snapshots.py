@@ -7,12 +7,11 @@ Partitions are JSON-lines files under `data/raw/jobs/` named by date, source and
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
+from mlcore.artifacts import write_atomic
 from recruiting.models import IngestionRun
 
 
@@ -38,12 +37,6 @@ def snapshot_append(*, run: IngestionRun, jobs) -> Path | None:
         return None
     day = (run.started_at or run.created_at).strftime("%Y-%m-%d")
     target = snapshot_dir() / day / f"source-{run.source_id}-run-{run.pk}.jsonl"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    write_atomic(target, text.encode("utf-8"))
     return target

@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from .sanitize import clean_text, html_to_text, strip_controls
+from mlcore.text import html_to_text, strip_controls
+
+from .sanitize import clean_field
 
 __all__ = [
     "Adapter",
@@ -55,8 +56,6 @@ MAX_URL = 500
 MAX_CATEGORY = 200
 MAX_ETAG = 300
 MAX_LAST_MODIFIED = 100
-MAX_EXTRA_KEYS = 20
-MAX_EXTRA_STR = 500
 
 
 # --------------------------------------------------------------------------- errors
@@ -147,11 +146,7 @@ class FetchPolicy:
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True, slots=True)
 class NormalizedPosting:
-    """One job posting, normalised and sanitised; safe to store and to display.
-
-    ``extra`` is a small read-only mapping of source-specific values (strings, numbers,
-    booleans and tuples of strings).
-    """
+    """One job posting, normalised and sanitised; safe to store and to display."""
 
     external_id: str
     title: str
@@ -164,7 +159,6 @@ class NormalizedPosting:
     posted_at: datetime | None
     raw_category: str
     content_hash: str
-    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,28 +323,6 @@ def normalise_external_id(value: object) -> str:
     return text
 
 
-def _small_extra(extra: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    if not extra:
-        return MappingProxyType({})
-    out: dict[str, Any] = {}
-    for key, value in list(extra.items())[:MAX_EXTRA_KEYS]:
-        if value is None or value == "" or value == ():
-            continue
-        if isinstance(value, bool | int):
-            out[str(key)] = value
-        elif isinstance(value, float):
-            if math.isfinite(value):
-                out[str(key)] = value
-        elif isinstance(value, str):
-            out[str(key)] = clean_text(value, max_len=MAX_EXTRA_STR)
-        elif isinstance(value, list | tuple):
-            items = tuple(clean_text(v, max_len=MAX_EXTRA_STR) for v in value[:MAX_EXTRA_KEYS])
-            items = tuple(v for v in items if v)
-            if items:
-                out[str(key)] = items
-    return MappingProxyType(out)
-
-
 def content_hash(
     *, title: str, company: str, location: str, remote: bool, description_text: str, url: str
 ) -> str:
@@ -374,7 +346,6 @@ def build_posting(
     url: object = "",
     posted_at: object = None,
     raw_category: object = "",
-    extra: Mapping[str, Any] | None = None,
 ) -> NormalizedPosting:
     """Normalise one posting. ``description_html`` must already be sanitised.
 
@@ -383,34 +354,25 @@ def build_posting(
     ext_id = normalise_external_id(external_id)
     if not ext_id:
         raise PostingInvalid("missing id")
-    title_s = clean_text(title, max_len=MAX_TITLE)
+    title_s = clean_field(title, max_len=MAX_TITLE)
     if not title_s:
         raise PostingInvalid("missing title")
-    company_s = clean_text(company, max_len=MAX_COMPANY)
-    location_s = clean_text(location, max_len=MAX_LOCATION)
-    url_s = safe_http_url(url)
-    text = html_to_text(description_html)
-    remote_b = detect_remote(remote, location_s, title_s)
+    location_s = clean_field(location, max_len=MAX_LOCATION)
+    matched: dict[str, Any] = {  # the fields that matter for matching, hashed
+        "title": title_s,
+        "company": clean_field(company, max_len=MAX_COMPANY),
+        "location": location_s,
+        "remote": detect_remote(remote, location_s, title_s),
+        "description_text": html_to_text(description_html),
+        "url": safe_http_url(url),
+    }
     return NormalizedPosting(
         external_id=ext_id,
-        title=title_s,
-        company=company_s,
-        location=location_s,
-        remote=remote_b,
         description_html=description_html,
-        description_text=text,
-        url=url_s,
         posted_at=parse_datetime(posted_at),
-        raw_category=clean_text(raw_category, max_len=MAX_CATEGORY),
-        content_hash=content_hash(
-            title=title_s,
-            company=company_s,
-            location=location_s,
-            remote=remote_b,
-            description_text=text,
-            url=url_s,
-        ),
-        extra=_small_extra(extra),
+        raw_category=clean_field(raw_category, max_len=MAX_CATEGORY),
+        content_hash=content_hash(**matched),
+        **matched,
     )
 
 

@@ -40,8 +40,8 @@ from .base import (
     safe_http_url,
     text_or_empty,
 )
-from .fetch import HttpSourceAdapter, check_url
-from .sanitize import clean_text, description_to_html
+from .fetch import HttpSourceAdapter
+from .sanitize import clean_field, description_to_html
 
 _FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -106,12 +106,6 @@ class FeedAdapter(HttpSourceAdapter):
     complete_listing = False
     accept = _FEED_ACCEPT
 
-    def validate(self, config: SourceConfig) -> None:
-        check_url(config.url)
-
-    def endpoint(self, config: SourceConfig) -> str:
-        return config.url
-
     def parse(
         self, body: bytes, config: SourceConfig, policy: FetchPolicy, *, content_type: str = ""
     ) -> ParseResult:
@@ -130,7 +124,7 @@ class FeedAdapter(HttpSourceAdapter):
             if not parsed.get("version"):
                 raise SourceError("rss: the document is not an RSS or Atom feed")
         feed_info = parsed.get("feed") or {}
-        default_company = config.company or clean_text(
+        default_company = config.company or clean_field(
             text_or_empty(feed_info.get("title")), max_len=200
         )
         return collect_postings(
@@ -163,5 +157,4 @@ class FeedAdapter(HttpSourceAdapter):
             url=url,
             posted_at=_raw(entry, "published_parsed") or _raw(entry, "updated_parsed"),
             raw_category=tags[0] if tags else "",
-            extra={"tags": tags, "author": text_or_empty(entry.get("author"))},
         )

@@ -30,12 +30,13 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import random
+import re
 import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -49,14 +50,19 @@ from .base import (
     Adapter,
     FetchPolicy,
     FetchResult,
+    NormalizedPosting,
     ParseResult,
     SourceConfig,
     SourceError,
     TransientSourceError,
+    collect_postings,
+    normalise_external_id,
 )
 
 __all__ = [
+    "BOARD_TOKEN_RE",
     "BlockedAddressError",
+    "BoardApiAdapter",
     "HttpResponse",
     "HttpSourceAdapter",
     "address_refusal",
@@ -68,6 +74,7 @@ __all__ = [
 MAX_URL_LENGTH = 2048
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+BOARD_TOKEN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 _METADATA_ADDRESSES = frozenset(
     {
@@ -531,12 +538,16 @@ def _short(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- adapters over HTTP
 class HttpSourceAdapter(Adapter):
-    """An adapter that GETs one URL and parses the body with its pure ``parse``."""
+    """An adapter that GETs one URL (``SourceConfig.url`` unless ``endpoint`` says otherwise)
+    and parses the body with its pure ``parse``."""
 
     accept: ClassVar[str] = "application/json"
 
+    def validate(self, config: SourceConfig) -> None:
+        check_url(config.url)
+
     def endpoint(self, config: SourceConfig) -> str:
-        raise NotImplementedError
+        return config.url
 
     def fetch(self, config: SourceConfig, policy: FetchPolicy) -> FetchResult:
         self.validate(config)
@@ -556,3 +567,45 @@ class HttpSourceAdapter(Adapter):
             )
         parsed: ParseResult = self.parse(resp.body, config, policy, content_type=resp.content_type)
         return self.finish(config, parsed, etag=resp.etag, last_modified=resp.last_modified)
+
+
+class BoardApiAdapter(HttpSourceAdapter):
+    """A job board's public API: ``board_token`` names the board, ``SourceConfig.url`` (when
+    set) replaces the API's base URL, and the listing is a JSON array of objects with an "id".
+    """
+
+    api_base: ClassVar[str] = ""
+    listing_path: ClassVar[str] = ""  # after the base; "{token}" is the quoted board token
+    board_label: ClassVar[str] = "board_token"  # as error messages name it
+    item_noun: ClassVar[str] = "item"  # as error messages name one listed object
+
+    def validate(self, config: SourceConfig) -> None:
+        if not BOARD_TOKEN_RE.match(config.board_token or ""):
+            raise SourceError(
+                f"{self.kind}: {self.board_label} is required "
+                f"(letters, digits, '.', '_' or '-'), got {config.board_token!r}"
+            )
+        if config.url:
+            check_url(config.url)
+
+    def endpoint(self, config: SourceConfig) -> str:
+        base = (config.url or self.api_base).rstrip("/")
+        return base + self.listing_path.format(token=quote(config.board_token, safe=""))
+
+    def collect(self, items: list[Any], config: SourceConfig, policy: FetchPolicy) -> ParseResult:
+        """Convert the listed objects; the company defaults to the configured one, else the
+        board token."""
+        default_company = config.company or config.board_token
+        return collect_postings(
+            items,
+            lambda item: self.convert(item, default_company),
+            id_of=lambda item: (
+                normalise_external_id(item.get("id")) if isinstance(item, dict) else None
+            ),
+            max_postings=policy.max_postings,
+            label=lambda i: f"{self.kind} {self.item_noun} #{i}",
+        )
+
+    @staticmethod
+    def convert(item: Any, default_company: str) -> NormalizedPosting:
+        raise NotImplementedError

@@ -40,7 +40,7 @@ from .base import (
     safe_http_url,
     text_or_empty,
 )
-from .fetch import HttpSourceAdapter, check_url
+from .fetch import HttpSourceAdapter
 from .sanitize import description_to_html
 
 REQUIRED_FIELDS = ("id", "title", "description")
@@ -112,10 +112,7 @@ class JsonFeedAdapter(HttpSourceAdapter):
 
     def validate(self, config: SourceConfig) -> None:
         validate_field_map(config.field_map)
-        check_url(config.url)
-
-    def endpoint(self, config: SourceConfig) -> str:
-        return config.url
+        super().validate(config)
 
     def parse(
         self, body: bytes, config: SourceConfig, policy: FetchPolicy, *, content_type: str = ""

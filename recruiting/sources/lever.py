@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 from typing import Any
-from urllib.parse import quote
 
 from .base import (
     FetchPolicy,
@@ -25,38 +24,25 @@ from .base import (
     SourceConfig,
     SourceError,
     build_posting,
-    collect_postings,
     load_json,
-    normalise_external_id,
     register,
     safe_http_url,
     text_or_empty,
 )
-from .fetch import HttpSourceAdapter, check_url
-from .greenhouse import BOARD_TOKEN_RE
+from .fetch import BoardApiAdapter
 from .sanitize import sanitize_html, text_to_html
 
-LEVER_API = "https://api.lever.co"
 _WORKPLACE = {"remote": True, "onsite": False, "on-site": False, "hybrid": False}
 
 
 @register
-class LeverAdapter(HttpSourceAdapter):
+class LeverAdapter(BoardApiAdapter):
     kind = "lever"
     complete_listing = True
-
-    def validate(self, config: SourceConfig) -> None:
-        if not BOARD_TOKEN_RE.match(config.board_token or ""):
-            raise SourceError(
-                "lever: board_token (the Lever site name) is required "
-                f"(letters, digits, '.', '_' or '-'), got {config.board_token!r}"
-            )
-        if config.url:
-            check_url(config.url)
-
-    def endpoint(self, config: SourceConfig) -> str:
-        base = (config.url or LEVER_API).rstrip("/")
-        return f"{base}/v0/postings/{quote(config.board_token, safe='')}?mode=json"
+    api_base = "https://api.lever.co"
+    listing_path = "/v0/postings/{token}?mode=json"
+    board_label = "board_token (the Lever site name)"
+    item_noun = "posting"
 
     def parse(
         self, body: bytes, config: SourceConfig, policy: FetchPolicy, *, content_type: str = ""
@@ -68,17 +54,10 @@ class LeverAdapter(HttpSourceAdapter):
             )
         if not isinstance(doc, list):
             raise SourceError("lever: expected a JSON array of postings")
-        default_company = config.company or config.board_token
-        return collect_postings(
-            doc,
-            lambda p: self._convert(p, default_company),
-            id_of=lambda p: normalise_external_id(p.get("id")) if isinstance(p, dict) else None,
-            max_postings=policy.max_postings,
-            label=lambda i: f"lever posting #{i}",
-        )
+        return self.collect(doc, config, policy)
 
     @staticmethod
-    def _convert(posting: Any, default_company: str) -> NormalizedPosting:
+    def convert(posting: Any, default_company: str) -> NormalizedPosting:
         if not isinstance(posting, dict):
             raise PostingInvalid("posting is not a JSON object")
         parts: list[str] = []
@@ -110,7 +89,6 @@ class LeverAdapter(HttpSourceAdapter):
         workplace = text_or_empty(posting.get("workplaceType")).strip().lower()
         team = text_or_empty(categories.get("team"))
         department = text_or_empty(categories.get("department"))
-        all_locations = categories.get("allLocations")
         return build_posting(
             external_id=posting.get("id"),
             title=posting.get("text"),
@@ -121,13 +99,4 @@ class LeverAdapter(HttpSourceAdapter):
             url=url,
             posted_at=posting.get("createdAt"),
             raw_category=team or department,
-            extra={
-                "team": team,
-                "department": department,
-                "commitment": text_or_empty(categories.get("commitment")),
-                "workplace_type": workplace,
-                "apply_url": safe_http_url(posting.get("applyUrl")),
-                "all_locations": all_locations if isinstance(all_locations, list) else (),
-                "country": text_or_empty(posting.get("country")),
-            },
         )

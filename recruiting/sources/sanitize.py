@@ -22,9 +22,9 @@ pipeline is:
 4. nh3 pass 2 with the strict allowlist: this is the security boundary, whatever
    step 3 produced.
 
-:func:`html_to_text` turns sanitised HTML into plain text (block elements become line
-breaks, entities decoded, whitespace collapsed), and :func:`text_to_html` turns plain
-text into safe HTML paragraphs.
+:func:`html_to_text` (``mlcore.text``'s, re-exported) turns sanitised HTML into plain text,
+the same text the training export reads, and :func:`text_to_html` turns plain text into safe
+HTML paragraphs.
 """
 
 from __future__ import annotations
@@ -32,13 +32,16 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
+
+from mlcore.text import html_to_text, strip_controls
 
 __all__ = [
     "ALLOWED_TAGS",
     "LINK_REL",
-    "clean_text",
+    "clean_field",
     "description_to_html",
     "html_to_text",
     "looks_like_html",
@@ -120,14 +123,14 @@ _HEADING_RENAME = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "
 
 _PASS1_TAGS = (ALLOWED_TAGS | _BLOCK_TAGS | _CELL_TAGS | set(_HEADING_RENAME)) - _CLEAN_CONTENT_TAGS
 
-_PASS1 = nh3.Cleaner(
-    tags=set(_PASS1_TAGS),
-    clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-    attributes={"a": {"href"}},
-    url_schemes=set(ALLOWED_URL_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
-)
+# What both nh3 passes share: no attribute but a[href], dropped content, no comments.
+_NH3_COMMON: dict[str, Any] = {
+    "clean_content_tags": set(_CLEAN_CONTENT_TAGS),
+    "attributes": {"a": {"href"}},
+    "url_schemes": set(ALLOWED_URL_SCHEMES),
+    "strip_comments": True,
+}
+_PASS1 = nh3.Cleaner(tags=set(_PASS1_TAGS), link_rel=None, **_NH3_COMMON)
 
 MAX_DESCRIPTION_CHARS = 500_000
 # html5ever (inside nh3) walks the open elements for many tags: tag soup costs time in the
@@ -137,7 +140,6 @@ MAX_HTML_TAGS = 3000
 _TAG_RE = re.compile(r"</?[A-Za-z]")
 _ANY_TAG_RE = re.compile(r"<[^<>]*>")
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|[\ud800-\udfff]")
 _WS_RE = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _TAGLIKE_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>|<!--")
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
@@ -147,19 +149,11 @@ _BR_RUN_RE = re.compile(r"(<br>\s*){3,}")
 _ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
 
-def strip_controls(value: str) -> str:
-    """Remove C0 controls (except tab/newline/CR), DEL, non-characters and lone surrogates.
+def clean_field(value: object, *, max_len: int = 300) -> str:
+    """Normalise a one-line text field (title, company, location...) from any JSON scalar.
 
-    NUL in particular cannot be stored in a PostgreSQL text column, and lone surrogates
-    (which ``json.loads`` happily produces from ``"\\ud800"``) cannot be UTF-8 encoded.
-    """
-    return _CONTROL_RE.sub("", value)
-
-
-def clean_text(value: object, *, max_len: int = 300) -> str:
-    """Normalise a one-line text field (title, company, location...).
-
-    Markup is reduced to its text, whitespace collapsed to single spaces, length capped.
+    Markup is reduced to its text, whitespace collapsed to single spaces, length capped. (A
+    whole document keeps its lines: that is ``recruiting.parsing.clean.clean_text``.)
     """
     if value is None:
         return ""
@@ -351,83 +345,20 @@ def _sanitize_once(value: str, *, base_url: str) -> str:
     else:
         url_relative = "deny"
     try:
-        final = nh3.clean(
-            stage2,
-            tags=set(ALLOWED_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={"a": {"href"}},
-            url_schemes=set(ALLOWED_URL_SCHEMES),
-            link_rel=LINK_REL,
-            strip_comments=True,
-            url_relative=url_relative,
-        )
+        final = _pass2(stage2, url_relative)
     except (ValueError, TypeError):  # e.g. a base URL nh3 cannot parse
-        final = nh3.clean(
-            stage2,
-            tags=set(ALLOWED_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={"a": {"href"}},
-            url_schemes=set(ALLOWED_URL_SCHEMES),
-            link_rel=LINK_REL,
-            strip_comments=True,
-            url_relative="deny",
-        )
+        final = _pass2(stage2, "deny")
     final = _EMPTY_INLINE_RE.sub("", final)
     final = _EMPTY_P_RE.sub("", final)
     final = _BR_RUN_RE.sub("<br><br>", final)
     return final.strip()
 
 
-class _TextExtractor(HTMLParser):
-    _BLOCKS = (
-        frozenset({"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}) | _BLOCK_TAGS
+def _pass2(value: str, url_relative: object) -> str:
+    """The security boundary: the strict allowlist, whatever the passes before produced."""
+    return nh3.clean(
+        value, tags=set(ALLOWED_TAGS), link_rel=LINK_REL, url_relative=url_relative, **_NH3_COMMON
     )
-    _SKIP = _CLEAN_CONTENT_TAGS
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self.skip_depth += 1
-        elif tag == "br" or tag in self._BLOCKS:
-            self.parts.append("\n")
-        elif tag in _CELL_TAGS:
-            self.parts.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip_depth:
-            # Newlines in markup are just whitespace; only elements make line breaks.
-            self.parts.append(data.replace("\r", " ").replace("\n", " "))
-
-
-def html_to_text(value: str) -> str:
-    """Plain text of (sanitised) HTML: one line per block, entities decoded, spaces collapsed."""
-    if not value:
-        return ""
-    parser = _TextExtractor()
-    try:
-        parser.feed(value)
-        parser.close()
-        raw = "".join(parser.parts)
-    except Exception:  # pragma: no cover - defensive, html.parser rarely raises
-        raw = re.sub(r"<[^>]*>", " ", value)
-        raw = html.unescape(raw)
-    raw = strip_controls(_ZERO_WIDTH_RE.sub("", raw))
-    lines = (" ".join(_WS_RE.sub(" ", line).split()) for line in raw.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def text_to_html(value: str) -> str:

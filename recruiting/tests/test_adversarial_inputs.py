@@ -469,12 +469,12 @@ SOUP_UNITS = ["<div>", "<b>x", "<ul><li>", "<table><tr><td>", "&amp;", "<p>SQL, 
 @pytest.mark.parametrize("unit", SOUP_UNITS)
 def test_job_board_html_is_sanitised_and_read_in_time_in_proportion_to_its_length(unit):
     from mlcore import jobtext
-    from recruiting.sources.sanitize import clean_text, description_to_html, html_to_text
+    from recruiting.sources.sanitize import clean_field, description_to_html, html_to_text
 
     def read(value: str) -> None:
         text = html_to_text(description_to_html(value))
         jobtext.sections(text)
-        clean_text(value, max_len=300)
+        clean_field(value, max_len=300)
 
     assert growth(read, repeated(unit), 100_000) <= GROWTH_BOUND
 

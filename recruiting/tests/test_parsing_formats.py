@@ -17,6 +17,7 @@ from recruiting.parsing import (
     ParseError,
     Section,
     parse_resume,
+    pdf_backends,
 )
 from recruiting.tests import parsing_files as files
 
@@ -169,3 +170,10 @@ def test_html_with_a_stray_angle_bracket_or_an_unterminated_comment_reads_as_a_b
     assert "salary < 100k and > 50k" in extract_html(b"<p>salary < 100k and > 50k</p>")
     assert extract_html(b"<p>Jane Doe</p><!-- a comment <b>never</b> closed").strip() == "Jane Doe"
     assert "a <b" in extract_html(b"<p>a <b</p>")
+
+
+def test_the_pdfium_backends_read_the_same_words_as_the_default_one():
+    data = files.text_pdf(["Jane Doe", "Engineer at Acme"])
+    words = [w.text for w in pdf_backends.pypdfium2_words(data, [0])[0]]
+    assert words == [w.text for w in pdf_backends.BACKENDS["pdfplumber"](data, [0])[0]]
+    assert pdf_backends.pypdfium2_plain(data, [0])[0].split() == words

@@ -9,6 +9,7 @@ import pytest
 from recruiting.parsing.clean import clean_text, truncate
 from recruiting.parsing.contacts import find_emails, find_links, find_phones, guess_name
 from recruiting.parsing.experience import find_date_ranges, years_of_experience
+from recruiting.parsing.intervals import covered_length
 from recruiting.parsing.pdf_layout import Word, find_gutter, layout_page_text
 from recruiting.parsing.sections import classify_heading, detect_sections
 
@@ -272,3 +273,9 @@ def test_layout_letter_spaced_title_is_joined():
     words = [Word(40 + 12 * i, 48 + 12 * i, 50, 80, ch) for i, ch in enumerate("RODNEY")]
     words += [Word(140 + 12 * i, 148 + 12 * i, 50, 80, ch) for i, ch in enumerate("SMITH")]
     assert layout_page_text(words) == "RODNEY SMITH"
+
+
+def test_covered_length_counts_overlapping_and_touching_intervals_once():
+    assert covered_length([(0, 12), (6, 18), (18, 24), (30, 36)]) == 30
+    assert covered_length([(2.5, 3.0), (1.0, 2.0)]) == 1.5
+    assert covered_length([]) == 0

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from recruiting.sources.sanitize import (
-    clean_text,
+    clean_field,
     description_to_html,
     html_to_text,
     looks_like_html,
@@ -177,10 +177,10 @@ def test_description_to_html_sniffs():
 def test_control_characters_and_surrogates_are_removed():
     out = sanitize_html("<p>a\x00b\ud800c\x1fd</p>")
     assert out == "<p>abcd</p>"
-    assert clean_text("  Senior\x00  Engineer\n\t(Remote) ") == "Senior Engineer (Remote)"
-    assert clean_text("<b>Chef</b> &amp; cook") == "Chef & cook"
-    assert clean_text("x" * 500, max_len=10) == "x" * 10
-    assert clean_text(None) == "" and clean_text(12) == "12" and clean_text(True) == ""
+    assert clean_field("  Senior\x00  Engineer\n\t(Remote) ") == "Senior Engineer (Remote)"
+    assert clean_field("<b>Chef</b> &amp; cook") == "Chef & cook"
+    assert clean_field("x" * 500, max_len=10) == "x" * 10
+    assert clean_field(None) == "" and clean_field(12) == "12" and clean_field(True) == ""
 
 
 # --------------------------------------------------------------------------- fuzzing

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from recruiting.sources import FetchPolicy, SourceConfig, fetch_postings
-from recruiting.sources.sanitize import clean_text
+from recruiting.sources.sanitize import clean_field
 from recruiting.tests.feedserver import FeedServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -91,9 +91,9 @@ def test_linkedin_sample_served_as_generic_json_feed():
     assert set(by_id) == {r["job_id"].strip() for r in valid}
     for row in valid:
         posting = by_id[row["job_id"].strip()]
-        assert posting.title == clean_text(row["title"], max_len=300)
-        assert posting.company == clean_text(row["company_name"], max_len=200)
-        assert posting.location == clean_text(row["location"], max_len=200)
+        assert posting.title == clean_field(row["title"], max_len=300)
+        assert posting.company == clean_field(row["company_name"], max_len=200)
+        assert posting.location == clean_field(row["location"], max_len=200)
         assert posting.description_text, row["job_id"]
         assert _words(row["description"])[:40] in _words(posting.description_text), row["job_id"]
         if row["remote_allowed"] == "1.0":
