@@ -139,7 +139,7 @@ def drift_in_words(reports: list[DriftReport]) -> list[tuple[str, bool]]:
 
 
 def dashboard_summary() -> dict:
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     latest = []
     for subject in DriftReport.Subject.values:
         for kind in DriftReport.Kind.values:
