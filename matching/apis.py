@@ -17,10 +17,16 @@ from rest_framework.views import APIView
 from config.exceptions import ApplicationError
 from config.filters import UTCIsoDateTimeFilter
 from matching.models import Application, ApplicationEvent, MatchFeedback, ModelVersion
+from matching.serializers import (
+    ClassifyResponseSerializer,
+    MatchPageSerializer,
+    MatchResultSerializer,
+)
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from matching.services import pipeline
+from matching.services.classify import classify_texts
 from matching.services.registry import model_version_activate
 from recruiting.models import Job, Resume
 
@@ -40,65 +46,9 @@ class MatchQuerySerializer(serializers.Serializer):
     explain = serializers.BooleanField(required=False, default=True)
 
 
-class MatchResultSerializer(serializers.Serializer):
-    job = serializers.DictField()
-    resume = serializers.DictField()
-    score = serializers.FloatField()
-    parts = serializers.DictField(child=serializers.FloatField())
-    similarity = serializers.FloatField()
-    matched_required = serializers.ListField(child=serializers.CharField())
-    missing_required = serializers.ListField(child=serializers.CharField())
-    matched_nice = serializers.ListField(child=serializers.CharField())
-    missing_nice = serializers.ListField(child=serializers.CharField())
-    excluded_present = serializers.ListField(child=serializers.CharField())
-    explanation = serializers.DictField(allow_null=True)
-
-
-class MatchPageSerializer(serializers.Serializer):
-    model_version = serializers.CharField()
-    total_candidates = serializers.IntegerField()
-    results = MatchResultSerializer(many=True)
-
-
-def result_payload(result: match_services.MatchResult) -> dict:
-    b = result.breakdown
-    job = result.job
-    resume = result.resume
-    return {
-        "job": {
-            "id": job.pk,
-            "title": job.title,
-            "company": job.company,
-            "location": job.location,
-            "category": job.category.slug if job.category_id else None,
-        }
-        if job
-        else {},
-        "resume": {
-            "id": resume.pk,
-            "name": resume.display_name,
-            "category": resume.category.slug if resume.category_id else None,
-        },
-        "score": b.total,
-        "parts": dict(b.parts),
-        "similarity": round(result.similarity, 4),
-        "matched_required": list(b.matched_required),
-        "missing_required": list(b.missing_required),
-        "matched_nice": list(b.matched_nice),
-        "missing_nice": list(b.missing_nice),
-        "excluded_present": list(b.excluded_present),
-        "explanation": result.explanation,
-    }
-
-
-def page_payload(page: match_services.MatchPage, request: Request) -> dict:
+def page_data(page: match_services.MatchPage, request: Request) -> dict:
     # Blind review hides names and masks quoted resume lines here as on the pages.
-    page = blind_services.page_for_viewer(page, request)
-    return {
-        "model_version": page.model_version,
-        "total_candidates": page.total_candidates,
-        "results": [result_payload(r) for r in page.results],
-    }
+    return MatchPageSerializer(blind_services.page_for_viewer(page, request)).data
 
 
 class MatchThrottleMixin:
@@ -145,7 +95,7 @@ class ResumeMatchesView(MatchThrottleMixin, APIView):
             k=p["k"],
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class CandidateQuerySerializer(serializers.Serializer):
@@ -193,7 +143,7 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
             excluded=_split(p.get("exclude")),
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class RankJobSerializer(serializers.Serializer):
@@ -261,7 +211,7 @@ class RankView(MatchThrottleMixin, APIView):
         page = match_services.rank_resumes(
             requirements=requirements, resumes=resumes, job=job, explain_top=20
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class ClassifySerializer(serializers.Serializer):
@@ -271,17 +221,6 @@ class ClassifySerializer(serializers.Serializer):
     )
 
 
-class ClassifyResultSerializer(serializers.Serializer):
-    category = serializers.CharField(allow_null=True)
-    confidence = serializers.FloatField()
-    uncertain = serializers.BooleanField()
-    top = serializers.ListField(child=serializers.DictField())
-
-
-class ClassifyResponseSerializer(serializers.Serializer):
-    results = ClassifyResultSerializer(many=True)
-
-
 class ClassifyView(MatchThrottleMixin, APIView):
     @extend_schema(
         request=ClassifySerializer,
@@ -289,14 +228,12 @@ class ClassifyView(MatchThrottleMixin, APIView):
         summary="Category and confidence per text",
     )
     def post(self, request: Request) -> Response:
-        from matching.services.classify import classify_texts
-
         data = ClassifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         results = classify_texts(
             kind=data.validated_data["kind"], texts=data.validated_data["texts"]
         )
-        return Response({"results": results})
+        return Response(ClassifyResponseSerializer({"results": results}).data)
 
 
 class ExplainQuerySerializer(serializers.Serializer):
@@ -320,7 +257,7 @@ class ExplainView(MatchThrottleMixin, APIView):
             Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
         )
         result = match_services.explain_pair(job=job, resume=resume)
-        return Response(result_payload(blind_services.result_for_page(result, request)))
+        return Response(MatchResultSerializer(blind_services.result_for_page(result, request)).data)
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
