@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from recruiting import models
 from recruiting.forms import JobSourceAdminForm
+from recruiting.services.sources import source_delete
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -235,6 +236,13 @@ class JobSourceAdmin(admin.ModelAdmin):
         from recruiting.services.scheduling import source_save
 
         source_save(source=obj)
+
+    def delete_model(self, request, obj) -> None:
+        source_delete(source=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for source in queryset:
+            source_delete(source=source)
 
     @admin.action(description="Run now")
     def run_now(self, request, queryset) -> None:

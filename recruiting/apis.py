@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
@@ -29,6 +30,8 @@ from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
 from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
+from recruiting.services.scheduling import source_save
+from recruiting.services.sources import source_delete
 from recruiting.services.taxonomy import skills_search
 from recruiting.services.teams import same_team
 
@@ -284,8 +287,6 @@ class ResumeViewSet(
 
 
 def _read_capped(upload) -> bytes:
-    from django.conf import settings
-
     if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
         # Report the limit without reading a huge file into memory.
         return upload.read(settings.UPLOAD_MAX_BYTES + 1)
@@ -560,25 +561,15 @@ class JobSourceViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAdminUser]
 
     def perform_create(self, serializer) -> None:
-        from recruiting.services.scheduling import source_save
-
         serializer.instance = source_save(source=JobSource(**serializer.validated_data))
 
     def perform_update(self, serializer) -> None:
-        from recruiting.services.scheduling import source_save
-
         source = serializer.instance
         for key, value in serializer.validated_data.items():
             setattr(source, key, value)
         serializer.instance = source_save(source=source)
 
     def perform_destroy(self, instance: JobSource) -> None:
-        from recruiting.services.scheduling import source_delete
-
-        if instance.jobs.exists():
-            raise ApplicationError(
-                "This source has jobs; disable it instead of deleting it.", code="in_use"
-            )
         source_delete(source=instance)
 
     @extend_schema(request=None, responses={202: IngestionRunSerializer})
