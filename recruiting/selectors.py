@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -213,8 +214,6 @@ def job_requirement_history(job: Job, *, limit: int = 20) -> list[RequirementCha
 
 def job_for_desk(*, user, pk: int) -> Job:
     """A job of the user's team with what its page shows (404 for another team's)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Job.objects.visible_to(user)
         .select_related("category", "source")
