@@ -335,34 +335,37 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _rejection_reason() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Application.RejectionReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the stage is `rejected`.",
+    )
+
+
+def _stage_note() -> serializers.CharField:
+    return serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
 class ApplicationCreateSerializer(serializers.Serializer):
     job = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     resume = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     stage = serializers.ChoiceField(choices=Application.Stage.choices, required=False)
-    reason = serializers.ChoiceField(
-        choices=Application.RejectionReason.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required when the stage is `rejected`.",
-    )
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = _rejection_reason()
+    note = _stage_note()
 
 
 class ApplicationMoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Application.Stage.choices)
-    reason = serializers.ChoiceField(
-        choices=Application.RejectionReason.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required when the stage is `rejected`.",
-    )
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = _rejection_reason()
+    note = _stage_note()
 
 
 class ApplicationUndoSerializer(serializers.Serializer):
     event = serializers.IntegerField(
+        source="event_id",
         required=False,
         min_value=1,
         max_value=MAX_ID,
@@ -463,6 +466,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    def _act(self, request: Request, body: type[serializers.Serializer], service):
+        """Validate the request body with ``body`` and hand it to ``service`` for this
+        application's job and candidate, the recruiter acting."""
+        application = self.get_object()
+        data = body(data=request.data)
+        data.is_valid(raise_exception=True)
+        return service(
+            job=application.job,
+            resume=application.resume,
+            actor=request.user,
+            **data.validated_data,
+        )
+
     @extend_schema(
         request=ApplicationMoveSerializer,
         responses={200: ApplicationSerializer},
@@ -471,15 +487,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = pipeline.application_move(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            **data.validated_data,
-        )
+        application = self._act(request, ApplicationMoveSerializer, pipeline.application_move)
         return Response(ApplicationSerializer(application).data)
 
     @extend_schema(
@@ -492,29 +500,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def undo(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationUndoSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = pipeline.application_undo(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            event_id=data.validated_data.get("event"),
-        )
+        application = self._act(request, ApplicationUndoSerializer, pipeline.application_undo)
         return Response(ApplicationSerializer(application).data)
 
     @extend_schema(request=ApplicationNoteSerializer, responses={201: ApplicationEventSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = pipeline.application_note_add(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            text=data.validated_data["text"],
-        )
+        event = self._act(request, ApplicationNoteSerializer, pipeline.application_note_add)
         return Response(ApplicationEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ApplicationEventSerializer(many=True)})

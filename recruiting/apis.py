@@ -381,9 +381,10 @@ class JobWriteSerializer(serializers.Serializer):
 
 
 class JobSkillsWriteSerializer(serializers.Serializer):
-    must_have = term_list()
-    nice_to_have = term_list(required=False, default=list)
-    exclude = term_list(required=False, default=list)
+    # Sources: the service's names for the three lists.
+    must_have = term_list(source="required")
+    nice_to_have = term_list(required=False, default=list, source="nice")
+    exclude = term_list(required=False, default=list, source="excluded")
 
 
 class CanEditJob(permissions.BasePermission):
@@ -493,13 +494,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = self.get_object()
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job_services.job_requirements_update(
-            job=job,
-            actor=request.user,
-            required=data.validated_data["must_have"],
-            nice=data.validated_data["nice_to_have"],
-            excluded=data.validated_data["exclude"],
-        )
+        job_services.job_requirements_update(job=job, actor=request.user, **data.validated_data)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
 
