@@ -8,8 +8,6 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from recruiting.models import AuditEvent, Job, JobSkill, Resume, user_team_id
 
@@ -50,6 +48,16 @@ def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]
     return qs.order_by(*Resume._meta.ordering)
 
 
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of resume text as a page shows it: plain, the evidence of ``skill``, or personal
+    data replaced by a label (``hidden``)."""
+
+    text: str
+    skill: str = ""
+    hidden: bool = False
+
+
 def resume_highlighted_text(
     resume: Resume,
     *,
@@ -58,13 +66,13 @@ def resume_highlighted_text(
     start: int = 0,
     end: int | None = None,
     skill_spans: Sequence[tuple[int, int, str]] | None = None,
-) -> SafeString:
-    """The resume text (or its slice ``start:end``), escaped, with every skill's evidence span
-    wrapped in <mark>.
+) -> list[TextPiece]:
+    """The resume text (or its slice ``start:end``) in pieces, every skill's evidence span a
+    piece of its own (pages mark it; see the ``marked`` filter).
 
-    ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a mark that
-    overlaps one is dropped rather than split, and so is one that crosses the slice's edges.
-    ``skill_spans`` (start, end, name) replaces the resume's own evidence spans.
+    ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a skill span
+    that overlaps one is dropped rather than split, and so is one that crosses the slice's
+    edges. ``skill_spans`` (start, end, name) replaces the resume's own evidence spans.
     """
     text = resume.text
     end = len(text) if end is None else min(end, len(text))
@@ -88,14 +96,14 @@ def resume_highlighted_text(
     for a, b, name in sorted(cuts + marks):
         if a < pos:
             continue
-        out.append(escape(text[pos:a]))
+        out.append(TextPiece(text[pos:a]))
         if name is None:
-            out.append(hidden_label)
+            out.append(TextPiece(hidden_label, hidden=True))
         else:
-            out.append(f'<mark title="{escape(name)}">{escape(text[a:b])}</mark>')
+            out.append(TextPiece(text[a:b], skill=name))
         pos = b
-    out.append(escape(text[pos:end]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+    out.append(TextPiece(text[pos:end]))
+    return out
 
 
 SECTION_TITLES = {
@@ -110,11 +118,11 @@ SECTION_TITLES = {
 
 @dataclass(frozen=True)
 class SkillEvidence:
-    """A skill found in a resume and the line that proves it (highlighted, escaped HTML)."""
+    """A skill found in a resume and the line that proves it, in pieces."""
 
     name: str
     kind: str
-    line: SafeString
+    line: list[TextPiece]
     more: int  # further places in the resume that mention it
 
 
@@ -128,7 +136,7 @@ def resume_page_parts(
     skills = list(resume.resume_skills.select_related("skill").order_by("skill__name"))
     spans = [(a, b, rs.skill.name) for rs in skills for a, b in rs.spans]
 
-    def render(a: int, b: int, only=None) -> SafeString:
+    def render(a: int, b: int, only=None) -> list[TextPiece]:
         return resume_highlighted_text(
             resume,
             hidden=hidden,
