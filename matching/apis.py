@@ -3,9 +3,9 @@ pipeline (applications, stage changes, notes), feedback, models."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,9 +28,22 @@ from matching.services import matching as match_services
 from matching.services import pipeline
 from matching.services.classify import classify_texts
 from matching.services.registry import model_version_activate
+from recruiting.filters import JobFilter
 from recruiting.models import Job, Resume
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
+# The parameters the jobs a resume is matched against share with GET /api/v1/jobs/.
+JOB_FILTERS = (
+    "category",
+    "remote",
+    "source",
+    "skill",
+    "location",
+    "posted_after",
+    "posted_before",
+)
 
 
 class MatchQuerySerializer(serializers.Serializer):
@@ -57,24 +70,13 @@ class MatchThrottleMixin:
 
 
 def filtered_jobs(params: dict, user):
-    jobs = Job.objects.visible_to(user)
-    if params.get("open_only", True):
-        jobs = jobs.open()
-    if params.get("category"):
-        jobs = jobs.filter(category__slug=params["category"])
-    if params.get("remote") is not None:
-        jobs = jobs.filter(remote=params["remote"])
-    if params.get("source"):
-        jobs = jobs.filter(source_id=params["source"])
-    if params.get("skill"):
-        jobs = jobs.filter(skills__name__iexact=params["skill"])
-    if params.get("location"):
-        jobs = jobs.filter(Q(location__icontains=params["location"]) | Q(remote=True))
-    if params.get("posted_after"):
-        jobs = jobs.filter(posted_at__gte=params["posted_after"])
-    if params.get("posted_before"):
-        jobs = jobs.filter(posted_at__lte=params["posted_before"])
-    return jobs
+    """The user's jobs that the match parameters let through, read by the one job filter."""
+    values = {name: params.get(name) for name in JOB_FILTERS}
+    values["status"] = Job.Status.OPEN if params["open_only"] else None
+    job_filter = JobFilter(values, queryset=Job.objects.visible_to(user))
+    if not job_filter.is_valid():
+        raise translate_validation(job_filter.errors)
+    return job_filter.qs
 
 
 class ResumeMatchesView(MatchThrottleMixin, APIView):

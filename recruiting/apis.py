@@ -7,7 +7,6 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -22,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
-from config.filters import UTCIsoDateTimeFilter
 from config.parsers import BoundedJSONParser
+from recruiting.filters import JobFilter
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
 from recruiting.services import blind
 from recruiting.services import jobs as job_services
@@ -294,18 +293,6 @@ def _read_capped(upload) -> bytes:
 
 
 # --- Jobs ------------------------------------------------------------------------------------
-
-
-class JobFilter(filters.FilterSet):
-    category = filters.CharFilter(field_name="category__slug")
-    posted_after = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
-    posted_before = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains")
-    skill = filters.CharFilter(field_name="job_skills__term", lookup_expr="iexact", distinct=True)
-
-    class Meta:
-        model = Job
-        fields = ["status", "remote", "source"]
 
 
 class JobSkillSerializer(serializers.ModelSerializer):

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from recruiting.filters import JobFilter
 from recruiting.models import AuditEvent, Job, JobSkill, Resume, user_team_id
 
 
-def job_list(*, user, filters: dict) -> QuerySet[Job]:
-    """The jobs of ``user``'s team (every team's for staff), filtered."""
-    qs = Job.objects.visible_to(user).select_related("category", "source")
-    if q := filters.get("q"):
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(company__icontains=q) | Q(description_text__icontains=q)
-        )
-    if category := filters.get("category"):
-        qs = qs.in_category(category)
-    if status := filters.get("status"):
-        qs = qs.filter(status=status)
-    if filters.get("remote"):
-        qs = qs.remote()
-    if source := filters.get("source"):
-        qs = qs.filter(source=source)
+def job_list(*, user, filters: Mapping) -> QuerySet[Job]:
+    """The jobs of ``user``'s team (every team's for staff), narrowed by ``filters``: the
+    parameters of :class:`~recruiting.filters.JobFilter`, the one job filter."""
+    jobs = Job.objects.visible_to(user).select_related("category", "source")
     # Explicit: a caller's aggregate (GROUP BY) would drop Meta.ordering, and pages need an order.
-    return qs.order_by(*Job._meta.ordering)
+    return JobFilter(filters, queryset=jobs).qs.order_by(*Job._meta.ordering)
 
 
 def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]:
