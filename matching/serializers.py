@@ -89,7 +89,8 @@ class ResumeSummarySerializer(PlainSerializer):
 
 class MatchedSkillSerializer(PlainSerializer):
     skill = serializers.CharField()
-    requirement = serializers.ChoiceField(choices=["required", "nice"])
+    # Not an enum: it would take the name RequirementEnum from the job skills' requirement.
+    requirement = serializers.CharField(help_text='"required" or "nice".')
     spans = serializers.ListField(
         child=SpanField(), help_text="Where the resume shows the skill: [start, end) offsets."
     )
