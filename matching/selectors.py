@@ -8,6 +8,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from matching.models import DriftReport, ModelVersion, PileRun
+from matching.services.matching import weights
 from matching.services.pipeline import waiting_by_stage
 from recruiting.models import IngestionRun, Job, Resume
 
@@ -157,8 +158,6 @@ def dashboard_summary() -> dict:
 def match_weights() -> list[tuple[str, float, float]]:
     """Each score part's share for jobs whose requirements a person wrote and for postings
     whose requirements were read from their text: (label, written, read), largest first."""
-    from matching.services.matching import weights
-
     sets = weights().as_dict()
 
     def shares(name: str) -> dict[str, float]:

@@ -13,6 +13,7 @@ from recruiting.services.blind import resume_blind_text
 from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
 from recruiting.services.scheduling import source_next_run, source_save
+from recruiting.services.sources import source_delete
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -228,6 +229,13 @@ class JobSourceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         source_save(source=obj)
+
+    def delete_model(self, request, obj) -> None:
+        source_delete(source=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for source in queryset:
+            source_delete(source=source)
 
     @admin.action(description="Run now")
     def run_now(self, request, queryset) -> None:
