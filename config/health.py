@@ -45,7 +45,7 @@ def _check_broker() -> str:
 def _active_model() -> dict:
     from matching.models import ModelVersion
 
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     if active is None:
         return {"status": "none", "detail": "no model version is active yet"}
     return {"status": "ok", "version": active.version, "embedder": active.embedder_id}

@@ -11,10 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from matching import models
+from matching.services.registry import model_version_activate
+from matching.services.retrain import retrain_enqueue
+from recruiting.admin import ReadOnlyAdmin
 
 
 @admin.register(models.ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(ReadOnlyAdmin):
     list_display = [
         "version",
         "status",
@@ -26,7 +29,6 @@ class ModelVersionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "is_active"]
     search_fields = ["version"]
-    readonly_fields = [f.name for f in models.ModelVersion._meta.fields]
     actions = ["activate"]
 
     @admin.display(description="metrics")
@@ -36,16 +38,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Activate (or roll back to) the selected version")
     def activate(self, request, queryset) -> None:
-        from matching.services.registry import model_version_activate
-
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
             return
         version = model_version_activate(version=queryset.get(), user=request.user)
         self.message_user(request, f"{version.version} is now active.", messages.SUCCESS)
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(models.MatchFeedback)
@@ -59,15 +56,14 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 class ApplicationEventInline(admin.TabularInline):
     model = models.ApplicationEvent
     extra = 0
+    # When, then every field of the event but the application it belongs to.
     fields = [
         "created_at",
-        "actor",
-        "kind",
-        "from_stage",
-        "to_stage",
-        "rejection_reason",
-        "note",
-        "undoes",
+        *(
+            f.name
+            for f in models.ApplicationEvent._meta.fields
+            if f.name not in {"id", "application", "created_at"}
+        ),
     ]
     readonly_fields = fields
     can_delete = False
@@ -77,38 +73,30 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(models.Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Stage changes go through the pages or the API, which record them: read-only here."""
 
     list_display = ["job", "resume", "stage", "rejection_reason", "stage_changed_at"]
     list_filter = ["stage", "rejection_reason"]
     search_fields = ["job__title"]
     raw_id_fields = ["job", "resume", "created_by"]
-    readonly_fields = [f.name for f in models.Application._meta.fields]
     list_select_related = ["job", "resume"]
     inlines = [ApplicationEventInline]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
 
 @admin.register(models.ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
+class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "application", "kind", "from_stage", "to_stage", "actor"]
     list_filter = ["kind", "to_stage"]
     search_fields = ["note"]
-    readonly_fields = [f.name for f in models.ApplicationEvent._meta.fields]
     list_select_related = ["application", "actor"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(models.DriftReport)
-class DriftReportAdmin(admin.ModelAdmin):
+class DriftReportAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -120,10 +108,6 @@ class DriftReportAdmin(admin.ModelAdmin):
         "report_link",
     ]
     list_filter = ["kind", "subject", "drifted"]
-    readonly_fields = [f.name for f in models.DriftReport._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     @admin.display(description="report")
     def report_link(self, obj) -> str:
@@ -135,7 +119,7 @@ class DriftReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RetrainRun)
-class RetrainRunAdmin(admin.ModelAdmin):
+class RetrainRunAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "status",
@@ -147,7 +131,6 @@ class RetrainRunAdmin(admin.ModelAdmin):
         "message",
     ]
     list_filter = ["status", "trigger"]
-    readonly_fields = [f.name for f in models.RetrainRun._meta.fields]
 
     @admin.display(description="progress")
     def progress(self, obj) -> str:
@@ -171,9 +154,6 @@ class RetrainRunAdmin(admin.ModelAdmin):
     # and there is none on a new installation.
     change_list_template = "admin/matching/retrainrun/change_list.html"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
     def get_urls(self):
         retrain = path(
             "retrain/",
@@ -184,8 +164,6 @@ class RetrainRunAdmin(admin.ModelAdmin):
 
     def retrain_now_view(self, request: HttpRequest) -> HttpResponse:
         """Queue a retrain (the pipeline and the gate) and come back to the list."""
-        from matching.services.retrain import retrain_enqueue
-
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
@@ -200,14 +178,10 @@ class RetrainRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PileRun)
-class PileRunAdmin(admin.ModelAdmin):
+class PileRunAdmin(ReadOnlyAdmin):
     """Rankings of a pile that recruiters started from the pages: read-only here."""
 
     list_display = ["id", "team", "created_by", "status", "processed", "total", "created_at"]
     list_filter = ["status", "team"]
     search_fields = ["title", "job__title"]
-    readonly_fields = [f.name for f in models.PileRun._meta.fields]
     list_select_related = ["team", "created_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -3,9 +3,9 @@ pipeline (applications, stage changes, notes), feedback, models."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,14 +17,33 @@ from rest_framework.views import APIView
 from config.exceptions import ApplicationError
 from config.filters import UTCIsoDateTimeFilter
 from matching.models import Application, ApplicationEvent, MatchFeedback, ModelVersion
+from matching.serializers import (
+    ClassifyResponseSerializer,
+    MatchPageSerializer,
+    MatchResultSerializer,
+)
 from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from matching.services import pipeline
+from matching.services.classify import classify_texts
 from matching.services.registry import model_version_activate
+from recruiting.filters import JobFilter
 from recruiting.models import Job, Resume
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold
+
+
+# The parameters the jobs a resume is matched against share with GET /api/v1/jobs/.
+JOB_FILTERS = (
+    "category",
+    "remote",
+    "source",
+    "skill",
+    "location",
+    "posted_after",
+    "posted_before",
+)
 
 
 class MatchQuerySerializer(serializers.Serializer):
@@ -40,65 +59,9 @@ class MatchQuerySerializer(serializers.Serializer):
     explain = serializers.BooleanField(required=False, default=True)
 
 
-class MatchResultSerializer(serializers.Serializer):
-    job = serializers.DictField()
-    resume = serializers.DictField()
-    score = serializers.FloatField()
-    parts = serializers.DictField(child=serializers.FloatField())
-    similarity = serializers.FloatField()
-    matched_required = serializers.ListField(child=serializers.CharField())
-    missing_required = serializers.ListField(child=serializers.CharField())
-    matched_nice = serializers.ListField(child=serializers.CharField())
-    missing_nice = serializers.ListField(child=serializers.CharField())
-    excluded_present = serializers.ListField(child=serializers.CharField())
-    explanation = serializers.DictField(allow_null=True)
-
-
-class MatchPageSerializer(serializers.Serializer):
-    model_version = serializers.CharField()
-    total_candidates = serializers.IntegerField()
-    results = MatchResultSerializer(many=True)
-
-
-def result_payload(result: match_services.MatchResult) -> dict:
-    b = result.breakdown
-    job = result.job
-    resume = result.resume
-    return {
-        "job": {
-            "id": job.pk,
-            "title": job.title,
-            "company": job.company,
-            "location": job.location,
-            "category": job.category.slug if job.category_id else None,
-        }
-        if job
-        else {},
-        "resume": {
-            "id": resume.pk,
-            "name": resume.display_name,
-            "category": resume.category.slug if resume.category_id else None,
-        },
-        "score": b.total,
-        "parts": dict(b.parts),
-        "similarity": round(result.similarity, 4),
-        "matched_required": list(b.matched_required),
-        "missing_required": list(b.missing_required),
-        "matched_nice": list(b.matched_nice),
-        "missing_nice": list(b.missing_nice),
-        "excluded_present": list(b.excluded_present),
-        "explanation": result.explanation,
-    }
-
-
-def page_payload(page: match_services.MatchPage, request: Request) -> dict:
+def page_data(page: match_services.MatchPage, request: Request) -> dict:
     # Blind review hides names and masks quoted resume lines here as on the pages.
-    page = blind_services.page_for_viewer(page, request)
-    return {
-        "model_version": page.model_version,
-        "total_candidates": page.total_candidates,
-        "results": [result_payload(r) for r in page.results],
-    }
+    return MatchPageSerializer(blind_services.page_for_viewer(page, request)).data
 
 
 class MatchThrottleMixin:
@@ -107,24 +70,13 @@ class MatchThrottleMixin:
 
 
 def filtered_jobs(params: dict, user):
-    jobs = Job.objects.visible_to(user)
-    if params.get("open_only", True):
-        jobs = jobs.open()
-    if params.get("category"):
-        jobs = jobs.filter(category__slug=params["category"])
-    if params.get("remote") is not None:
-        jobs = jobs.filter(remote=params["remote"])
-    if params.get("source"):
-        jobs = jobs.filter(source_id=params["source"])
-    if params.get("skill"):
-        jobs = jobs.filter(skills__name__iexact=params["skill"])
-    if params.get("location"):
-        jobs = jobs.filter(Q(location__icontains=params["location"]) | Q(remote=True))
-    if params.get("posted_after"):
-        jobs = jobs.filter(posted_at__gte=params["posted_after"])
-    if params.get("posted_before"):
-        jobs = jobs.filter(posted_at__lte=params["posted_before"])
-    return jobs
+    """The user's jobs that the match parameters let through, read by the one job filter."""
+    values = {name: params.get(name) for name in JOB_FILTERS}
+    values["status"] = Job.Status.OPEN if params["open_only"] else None
+    job_filter = JobFilter(values, queryset=Job.objects.visible_to(user))
+    if not job_filter.is_valid():
+        raise translate_validation(job_filter.errors)
+    return job_filter.qs
 
 
 class ResumeMatchesView(MatchThrottleMixin, APIView):
@@ -145,7 +97,7 @@ class ResumeMatchesView(MatchThrottleMixin, APIView):
             k=p["k"],
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class CandidateQuerySerializer(serializers.Serializer):
@@ -193,7 +145,7 @@ class JobCandidatesView(MatchThrottleMixin, APIView):
             excluded=_split(p.get("exclude")),
             explain_top=p["k"] if p["explain"] else 0,
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class RankJobSerializer(serializers.Serializer):
@@ -261,7 +213,7 @@ class RankView(MatchThrottleMixin, APIView):
         page = match_services.rank_resumes(
             requirements=requirements, resumes=resumes, job=job, explain_top=20
         )
-        return Response(page_payload(page, request))
+        return Response(page_data(page, request))
 
 
 class ClassifySerializer(serializers.Serializer):
@@ -271,17 +223,6 @@ class ClassifySerializer(serializers.Serializer):
     )
 
 
-class ClassifyResultSerializer(serializers.Serializer):
-    category = serializers.CharField(allow_null=True)
-    confidence = serializers.FloatField()
-    uncertain = serializers.BooleanField()
-    top = serializers.ListField(child=serializers.DictField())
-
-
-class ClassifyResponseSerializer(serializers.Serializer):
-    results = ClassifyResultSerializer(many=True)
-
-
 class ClassifyView(MatchThrottleMixin, APIView):
     @extend_schema(
         request=ClassifySerializer,
@@ -289,14 +230,12 @@ class ClassifyView(MatchThrottleMixin, APIView):
         summary="Category and confidence per text",
     )
     def post(self, request: Request) -> Response:
-        from matching.services.classify import classify_texts
-
         data = ClassifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         results = classify_texts(
             kind=data.validated_data["kind"], texts=data.validated_data["texts"]
         )
-        return Response({"results": results})
+        return Response(ClassifyResponseSerializer({"results": results}).data)
 
 
 class ExplainQuerySerializer(serializers.Serializer):
@@ -320,7 +259,7 @@ class ExplainView(MatchThrottleMixin, APIView):
             Resume.objects.visible_to(request.user), pk=params.validated_data["resume"]
         )
         result = match_services.explain_pair(job=job, resume=resume)
-        return Response(result_payload(blind_services.result_for_page(result, request)))
+        return Response(MatchResultSerializer(blind_services.result_for_page(result, request)).data)
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -398,34 +337,37 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _rejection_reason() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Application.RejectionReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the stage is `rejected`.",
+    )
+
+
+def _stage_note() -> serializers.CharField:
+    return serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
 class ApplicationCreateSerializer(serializers.Serializer):
     job = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     resume = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     stage = serializers.ChoiceField(choices=Application.Stage.choices, required=False)
-    reason = serializers.ChoiceField(
-        choices=Application.RejectionReason.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required when the stage is `rejected`.",
-    )
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = _rejection_reason()
+    note = _stage_note()
 
 
 class ApplicationMoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Application.Stage.choices)
-    reason = serializers.ChoiceField(
-        choices=Application.RejectionReason.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Required when the stage is `rejected`.",
-    )
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = _rejection_reason()
+    note = _stage_note()
 
 
 class ApplicationUndoSerializer(serializers.Serializer):
     event = serializers.IntegerField(
+        source="event_id",
         required=False,
         min_value=1,
         max_value=MAX_ID,
@@ -526,6 +468,19 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    def _act(self, request: Request, body: type[serializers.Serializer], service):
+        """Validate the request body with ``body`` and hand it to ``service`` for this
+        application's job and candidate, the recruiter acting."""
+        application = self.get_object()
+        data = body(data=request.data)
+        data.is_valid(raise_exception=True)
+        return service(
+            job=application.job,
+            resume=application.resume,
+            actor=request.user,
+            **data.validated_data,
+        )
+
     @extend_schema(
         request=ApplicationMoveSerializer,
         responses={200: ApplicationSerializer},
@@ -534,15 +489,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = pipeline.application_move(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            **data.validated_data,
-        )
+        application = self._act(request, ApplicationMoveSerializer, pipeline.application_move)
         return Response(ApplicationSerializer(application).data)
 
     @extend_schema(
@@ -555,29 +502,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def undo(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationUndoSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = pipeline.application_undo(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            event_id=data.validated_data.get("event"),
-        )
+        application = self._act(request, ApplicationUndoSerializer, pipeline.application_undo)
         return Response(ApplicationSerializer(application).data)
 
     @extend_schema(request=ApplicationNoteSerializer, responses={201: ApplicationEventSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk=None) -> Response:
-        application = self.get_object()
-        data = ApplicationNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = pipeline.application_note_add(
-            job=application.job,
-            resume=application.resume,
-            actor=request.user,
-            text=data.validated_data["text"],
-        )
+        event = self._act(request, ApplicationNoteSerializer, pipeline.application_note_add)
         return Response(ApplicationEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ApplicationEventSerializer(many=True)})

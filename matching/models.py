@@ -7,12 +7,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from recruiting.models import Job, Resume, Run, Team, TeamScopedQuerySet
+from recruiting.models import (
+    Job,
+    Resume,
+    Run,
+    RunQuerySet,
+    Team,
+    TeamScopedQuerySet,
+    run_status_valid,
+)
 
 
 class ModelVersionQuerySet(models.QuerySet):
-    def active(self) -> ModelVersion | None:
-        return self.filter(is_active=True).first()
+    def active(self) -> ModelVersionQuerySet:
+        return self.filter(is_active=True)
+
+    def current(self) -> ModelVersion | None:
+        """The version that serves requests, if any (the database allows one at most)."""
+        return self.active().first()
 
 
 class ModelVersion(models.Model):
@@ -270,17 +282,13 @@ class RetrainRun(Run):
         ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="retrain_runs"
     )
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Run.Meta):
         constraints = [
             # Two retrains never overlap: the database allows one running run.
             models.UniqueConstraint(
                 fields=["status"], condition=Q(status="running"), name="retrain_one_running"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
-                name="retrain_status_valid",
-            ),
+            run_status_valid("retrain_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +296,10 @@ class RetrainRun(Run):
 
     def lease_scope(self) -> dict:
         return {}
+
+
+class PileRunQuerySet(RunQuerySet, TeamScopedQuerySet):
+    pass
 
 
 class PileRun(Run):
@@ -319,15 +331,11 @@ class PileRun(Run):
     skipped = models.JSONField(default=list, blank=True)
     model_version = models.CharField(max_length=100, blank=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = PileRunQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Run.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
-                name="pilerun_status_valid",
-            ),
+            run_status_valid("pilerun_status_valid"),
             models.CheckConstraint(
                 condition=Q(processed__lte=models.F("total")), name="pilerun_progress_bounded"
             ),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from matching.charts import drift_series, metric_series
 from matching.models import DriftReport, ModelVersion, PileRun
+from matching.services.matching import weights
 from matching.services.pipeline import waiting_by_stage
 from mlcore.retrieval.scorer import DEFAULT_EXCLUDED_CAP
 from recruiting.models import IngestionRun, Job, Resume
@@ -141,7 +142,7 @@ def drift_in_words(reports: list[DriftReport]) -> list[tuple[str, bool]]:
 
 
 def dashboard_summary() -> dict:
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     latest = []
     for subject in DriftReport.Subject.values:
         for kind in DriftReport.Kind.values:
@@ -159,8 +160,6 @@ def dashboard_summary() -> dict:
 def match_weights() -> list[tuple[str, float, float]]:
     """Each score part's share for jobs whose requirements a person wrote and for postings
     whose requirements were read from their text: (label, written, read), largest first."""
-    from matching.services.matching import weights
-
     sets = weights().as_dict()
 
     def shares(name: str) -> dict[str, float]:

@@ -9,6 +9,43 @@ from django.utils.html import format_html
 
 from recruiting import models
 from recruiting.forms import JobSourceAdminForm
+from recruiting.services.blind import resume_blind_text
+from recruiting.services.erasure import resumes_erase
+from recruiting.services.ingestion import ingestion_enqueue
+from recruiting.services.scheduling import source_next_run, source_save
+from recruiting.services.sources import source_delete
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the application writes (runs, the audit log, the model registry): every
+    field is shown read-only, and none is added by hand."""
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+def count_column(relation: str, description: str):
+    """A list column: how many ``relation`` rows each object has (``CountsAdmin`` counts them
+    in its query, so the column sorts)."""
+
+    @admin.display(ordering=f"n_{relation}", description=description)
+    def column(self, obj) -> int:
+        return getattr(obj, f"n_{relation}")
+
+    return column
+
+
+class CountsAdmin(admin.ModelAdmin):
+    """Counts the ``counted`` relations of each row in the list's one query."""
+
+    counted: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        counts = {f"n_{relation}": Count(relation, distinct=True) for relation in self.counted}
+        return super().get_queryset(request).annotate(**counts)
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -18,35 +55,16 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(CountsAdmin):
     """Teams and their members: a recruiter belongs to one team and works its pool."""
 
     list_display = ["name", "is_default", "member_count", "resume_count", "job_count"]
     search_fields = ["name"]
     inlines = [TeamMembershipInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_members=Count("memberships", distinct=True),
-                n_resumes=Count("resumes", distinct=True),
-                n_jobs=Count("jobs", distinct=True),
-            )
-        )
-
-    @admin.display(ordering="n_members", description="members")
-    def member_count(self, obj) -> int:
-        return obj.n_members
-
-    @admin.display(ordering="n_resumes", description="candidates")
-    def resume_count(self, obj) -> int:
-        return obj.n_resumes
-
-    @admin.display(ordering="n_jobs", description="jobs")
-    def job_count(self, obj) -> int:
-        return obj.n_jobs
+    counted = ("memberships", "resumes", "jobs")
+    member_count = count_column("memberships", "members")
+    resume_count = count_column("resumes", "candidates")
+    job_count = count_column("jobs", "jobs")
 
 
 @admin.register(models.TeamMembership)
@@ -59,27 +77,13 @@ class TeamMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CountsAdmin):
     list_display = ["name", "slug", "resume_count", "job_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_resumes=Count("resumes", distinct=True), n_jobs=Count("jobs", distinct=True)
-            )
-        )
-
-    @admin.display(ordering="n_resumes", description="resumes")
-    def resume_count(self, obj) -> int:
-        return obj.n_resumes
-
-    @admin.display(ordering="n_jobs", description="jobs")
-    def job_count(self, obj) -> int:
-        return obj.n_jobs
+    counted = ("resumes", "jobs")
+    resume_count = count_column("resumes", "resumes")
+    job_count = count_column("jobs", "jobs")
 
 
 @admin.register(models.Skill)
@@ -148,19 +152,13 @@ class ResumeAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change) -> None:
-        from recruiting.services.blind import resume_blind_text
-
         obj.blind_text = resume_blind_text(obj)  # an edited name or contact is masked too
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj) -> None:
-        from recruiting.services.erasure import resumes_erase
-
         resumes_erase(resumes=[obj], actor=request.user, via="admin")
 
     def delete_queryset(self, request, queryset) -> None:
-        from recruiting.services.erasure import resumes_erase
-
         resumes_erase(resumes=queryset, actor=request.user, via="admin")
 
 
@@ -226,27 +224,28 @@ class JobSourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="next run")
     def next_run(self, obj) -> str:
-        from recruiting.services.scheduling import source_next_run
-
         when = source_next_run(source=obj)
         return when.strftime("%Y-%m-%d %H:%M UTC") if when else "—"
 
     def save_model(self, request, obj, form, change) -> None:
-        from recruiting.services.scheduling import source_save
-
         source_save(source=obj)
+
+    def delete_model(self, request, obj) -> None:
+        source_delete(source=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for source in queryset:
+            source_delete(source=source)
 
     @admin.action(description="Run now")
     def run_now(self, request, queryset) -> None:
-        from recruiting.services.ingestion import ingestion_enqueue
-
         for source in queryset:
             ingestion_enqueue(source=source, trigger="manual")
         self.message_user(request, f"Queued {queryset.count()} source(s).", messages.SUCCESS)
 
 
 @admin.register(models.IngestionRun)
-class IngestionRunAdmin(admin.ModelAdmin):
+class IngestionRunAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "source",
@@ -261,10 +260,6 @@ class IngestionRunAdmin(admin.ModelAdmin):
         "failed",
     ]
     list_filter = ["status", "source", "trigger"]
-    readonly_fields = [f.name for f in models.IngestionRun._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(models.ResumeEmbedding, models.JobEmbedding)
@@ -302,13 +297,9 @@ class JobSkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "object_type", "object_id", "actor"]
     list_filter = ["action", "object_type"]
-    readonly_fields = [f.name for f in models.AuditEvent._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

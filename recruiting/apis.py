@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -21,14 +21,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
-from config.filters import UTCIsoDateTimeFilter
 from config.parsers import BoundedJSONParser
+from recruiting.filters import JobFilter
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
 from recruiting.services import blind
 from recruiting.services import jobs as job_services
 from recruiting.services import resumes as resume_services
 from recruiting.services.erasure import resumes_erase
 from recruiting.services.ingestion import ingestion_enqueue
+from recruiting.services.scheduling import source_save
+from recruiting.services.sources import source_delete
 from recruiting.services.taxonomy import skills_search
 from recruiting.services.teams import same_team
 
@@ -284,8 +286,6 @@ class ResumeViewSet(
 
 
 def _read_capped(upload) -> bytes:
-    from django.conf import settings
-
     if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
         # Report the limit without reading a huge file into memory.
         return upload.read(settings.UPLOAD_MAX_BYTES + 1)
@@ -293,18 +293,6 @@ def _read_capped(upload) -> bytes:
 
 
 # --- Jobs ------------------------------------------------------------------------------------
-
-
-class JobFilter(filters.FilterSet):
-    category = filters.CharFilter(field_name="category__slug")
-    posted_after = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
-    posted_before = UTCIsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains")
-    skill = filters.CharFilter(field_name="job_skills__term", lookup_expr="iexact", distinct=True)
-
-    class Meta:
-        model = Job
-        fields = ["status", "remote", "source"]
 
 
 class JobSkillSerializer(serializers.ModelSerializer):
@@ -380,9 +368,10 @@ class JobWriteSerializer(serializers.Serializer):
 
 
 class JobSkillsWriteSerializer(serializers.Serializer):
-    must_have = term_list()
-    nice_to_have = term_list(required=False, default=list)
-    exclude = term_list(required=False, default=list)
+    # Sources: the service's names for the three lists.
+    must_have = term_list(source="required")
+    nice_to_have = term_list(required=False, default=list, source="nice")
+    exclude = term_list(required=False, default=list, source="excluded")
 
 
 class CanEditJob(permissions.BasePermission):
@@ -492,13 +481,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         job = self.get_object()
         data = JobSkillsWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job_services.job_requirements_update(
-            job=job,
-            actor=request.user,
-            required=data.validated_data["must_have"],
-            nice=data.validated_data["nice_to_have"],
-            excluded=data.validated_data["exclude"],
-        )
+        job_services.job_requirements_update(job=job, actor=request.user, **data.validated_data)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)
 
 
@@ -560,25 +543,15 @@ class JobSourceViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAdminUser]
 
     def perform_create(self, serializer) -> None:
-        from recruiting.services.scheduling import source_save
-
         serializer.instance = source_save(source=JobSource(**serializer.validated_data))
 
     def perform_update(self, serializer) -> None:
-        from recruiting.services.scheduling import source_save
-
         source = serializer.instance
         for key, value in serializer.validated_data.items():
             setattr(source, key, value)
         serializer.instance = source_save(source=source)
 
     def perform_destroy(self, instance: JobSource) -> None:
-        from recruiting.services.scheduling import source_delete
-
-        if instance.jobs.exists():
-            raise ApplicationError(
-                "This source has jobs; disable it instead of deleting it.", code="in_use"
-            )
         source_delete(source=instance)
 
     @extend_schema(request=None, responses={202: IngestionRunSerializer})

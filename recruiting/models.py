@@ -227,9 +227,6 @@ class EmbeddingFields(models.Model):
 
 
 class ResumeQuerySet(TeamScopedQuerySet):
-    def owned_by(self, user) -> ResumeQuerySet:
-        return self.filter(owner=user)
-
     def ready(self) -> ResumeQuerySet:
         return self.filter(status=Resume.Status.READY)
 
@@ -592,6 +589,33 @@ class JobEmbedding(EmbeddingFields):
         return f"job {self.job_id} @ {self.model_id}"
 
 
+def _lapsed(now) -> Q:
+    """Running runs whose worker is gone: the lease has passed (rows from before leases have
+    none)."""
+    return Q(status=Run.Status.RUNNING) & (
+        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
+    )
+
+
+class RunQuerySet(models.QuerySet):
+    def lapsed(self, now) -> RunQuerySet:
+        return self.filter(_lapsed(now))
+
+    def claimable(self, now) -> RunQuerySet:
+        """Runs a worker may claim: queued, or lapsed (taken over)."""
+        return self.filter(Q(status=Run.Status.QUEUED) | _lapsed(now))
+
+    def lost(self, now, *, queued_before) -> RunQuerySet:
+        """Runs whose task was lost: queued and never started since before ``queued_before``,
+        queued for a retry that is overdue (its lease has passed), or lapsed."""
+        queued = Q(status=Run.Status.QUEUED)
+        return self.filter(
+            (queued & Q(started_at__isnull=True, created_at__lt=queued_before))
+            | (queued & Q(lease_expires_at__lt=now))
+            | _lapsed(now)
+        )
+
+
 class Run(models.Model):
     """A long job recorded as a row, for ingestion and retraining alike: queued -> running ->
     succeeded | failed, or skipped when another run held its place. A worker claims a run with
@@ -620,8 +644,11 @@ class Run(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = RunQuerySet.as_manager()
+
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
 
     def lease_scope(self) -> dict:
         """The runs that may not run beside this one, as filter arguments."""
@@ -630,6 +657,11 @@ class Run(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.SKIPPED}
+
+
+def run_status_valid(name: str) -> models.CheckConstraint:
+    """The check every table of runs carries: the status is one of ``Run.Status``."""
+    return models.CheckConstraint(condition=Q(status__in=Run.Status.values), name=name)
 
 
 class IngestionRun(Run):
@@ -646,8 +678,7 @@ class IngestionRun(Run):
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Run.Meta):
         constraints = [
             # The database, not a Python check, guarantees one running run per source.
             models.UniqueConstraint(
@@ -655,10 +686,7 @@ class IngestionRun(Run):
                 condition=Q(status="running"),
                 name="ingestionrun_one_running_per_source",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
-                name="ingestionrun_status_valid",
-            ),
+            run_status_valid("ingestionrun_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.shortcuts import get_object_or_404
 
+from recruiting.filters import JobFilter
 from recruiting.models import AuditEvent, Job, JobSkill, Resume, user_team_id
 
 
-def job_list(*, user, filters: dict) -> QuerySet[Job]:
-    """The jobs of ``user``'s team (every team's for staff), filtered."""
-    qs = Job.objects.visible_to(user).select_related("category", "source")
-    if q := filters.get("q"):
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(company__icontains=q) | Q(description_text__icontains=q)
-        )
-    if category := filters.get("category"):
-        qs = qs.in_category(category)
-    if status := filters.get("status"):
-        qs = qs.filter(status=status)
-    if filters.get("remote"):
-        qs = qs.remote()
-    if source := filters.get("source"):
-        qs = qs.filter(source=source)
+def job_list(*, user, filters: Mapping) -> QuerySet[Job]:
+    """The jobs of ``user``'s team (every team's for staff), narrowed by ``filters``: the
+    parameters of :class:`~recruiting.filters.JobFilter`, the one job filter."""
+    jobs = Job.objects.visible_to(user).select_related("category", "source")
     # Explicit: a caller's aggregate (GROUP BY) would drop Meta.ordering, and pages need an order.
-    return qs.order_by(*Job._meta.ordering)
+    return JobFilter(filters, queryset=jobs).qs.order_by(*Job._meta.ordering)
 
 
 def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]:
@@ -49,6 +38,16 @@ def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]
     return qs.order_by(*Resume._meta.ordering)
 
 
+@dataclass(frozen=True)
+class TextPiece:
+    """A run of resume text as a page shows it: plain, the evidence of ``skill``, or personal
+    data replaced by a label (``hidden``)."""
+
+    text: str
+    skill: str = ""
+    hidden: bool = False
+
+
 def resume_highlighted_text(
     resume: Resume,
     *,
@@ -57,13 +56,13 @@ def resume_highlighted_text(
     start: int = 0,
     end: int | None = None,
     skill_spans: Sequence[tuple[int, int, str]] | None = None,
-) -> SafeString:
-    """The resume text (or its slice ``start:end``), escaped, with every skill's evidence span
-    wrapped in <mark>.
+) -> list[TextPiece]:
+    """The resume text (or its slice ``start:end``) in pieces, every skill's evidence span a
+    piece of its own (pages mark it; see the ``marked`` filter).
 
-    ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a mark that
-    overlaps one is dropped rather than split, and so is one that crosses the slice's edges.
-    ``skill_spans`` (start, end, name) replaces the resume's own evidence spans.
+    ``hidden`` spans (sorted, not overlapping) are replaced by ``hidden_label``; a skill span
+    that overlaps one is dropped rather than split, and so is one that crosses the slice's
+    edges. ``skill_spans`` (start, end, name) replaces the resume's own evidence spans.
     """
     text = resume.text
     end = len(text) if end is None else min(end, len(text))
@@ -87,14 +86,14 @@ def resume_highlighted_text(
     for a, b, name in sorted(cuts + marks):
         if a < pos:
             continue
-        out.append(escape(text[pos:a]))
+        out.append(TextPiece(text[pos:a]))
         if name is None:
-            out.append(hidden_label)
+            out.append(TextPiece(hidden_label, hidden=True))
         else:
-            out.append(f'<mark title="{escape(name)}">{escape(text[a:b])}</mark>')
+            out.append(TextPiece(text[a:b], skill=name))
         pos = b
-    out.append(escape(text[pos:end]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+    out.append(TextPiece(text[pos:end]))
+    return out
 
 
 SECTION_TITLES = {
@@ -109,11 +108,11 @@ SECTION_TITLES = {
 
 @dataclass(frozen=True)
 class SkillEvidence:
-    """A skill found in a resume and the line that proves it (highlighted, escaped HTML)."""
+    """A skill found in a resume and the line that proves it, in pieces."""
 
     name: str
     kind: str
-    line: SafeString
+    line: list[TextPiece]
     more: int  # further places in the resume that mention it
 
 
@@ -127,7 +126,7 @@ def resume_page_parts(
     skills = list(resume.resume_skills.select_related("skill").order_by("skill__name"))
     spans = [(a, b, rs.skill.name) for rs in skills for a, b in rs.spans]
 
-    def render(a: int, b: int, only=None) -> SafeString:
+    def render(a: int, b: int, only=None) -> list[TextPiece]:
         return resume_highlighted_text(
             resume,
             hidden=hidden,
@@ -213,8 +212,6 @@ def job_requirement_history(job: Job, *, limit: int = 20) -> list[RequirementCha
 
 def job_for_desk(*, user, pk: int) -> Job:
     """A job of the user's team with what its page shows (404 for another team's)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Job.objects.visible_to(user)
         .select_related("category", "source")

@@ -35,7 +35,14 @@ PAGE_SIZE = 25
 
 def job_list(request: HttpRequest) -> TemplateResponse:
     form = JobFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    chosen = form.cleaned_data if form.is_valid() else {}
+    filters = {
+        "q": chosen.get("q"),
+        "category": chosen["category"].slug if chosen.get("category") else None,
+        "status": chosen.get("status"),
+        "remote": True if chosen.get("remote") else None,  # "Remote only"; unticked, any job
+        "source": chosen["source"].pk if chosen.get("source") else None,
+    }
     page = Paginator(selectors.job_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import yaml
@@ -120,7 +120,6 @@ class MatchPage:
     results: list[MatchResult]
     model_version: str
     total_candidates: int
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ def resume_scope(
 def model_version_label() -> str:
     from matching.models import ModelVersion
 
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     embedder = embedder_get()
     return f"{active.version if active else 'untrained'}+{embedder.model_id}"
 
@@ -655,7 +654,6 @@ def rank_resumes(
         results=results,
         model_version=model_version_label(),
         total_candidates=len(given),
-        extra={"skipped_unprocessed": len(given) - (len(pool.ids) if pool is not None else 0)},
     )
 
 

@@ -18,7 +18,10 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from matching.models import ModelVersion
 from mlcore.artifacts import ArtifactError
+from mlcore.classifiers import CategoryClassifier
+from mlcore.pipelines.bundle import verify_bundle
 from mlcore.pipelines.weights import load_weights
+from recruiting.services.embedding import embedder_get
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ def model_version_activate(*, version: ModelVersion, user=None) -> ModelVersion:
 @transaction.atomic
 def _switch(*, version: ModelVersion, user) -> ModelVersion:
     version = ModelVersion.objects.select_for_update().get(pk=version.pk)
-    ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(
+    ModelVersion.objects.active().exclude(pk=version.pk).update(
         is_active=False, status=ModelVersion.Status.RETIRED
     )
     version.is_active = True
@@ -59,9 +62,6 @@ def _switch(*, version: ModelVersion, user) -> ModelVersion:
 
 def _verify(version: ModelVersion) -> None:
     """Refuse an artifact that is missing, altered or incompatible (checksums, kinds, versions)."""
-    from mlcore.artifacts import ArtifactError
-    from mlcore.pipelines.bundle import verify_bundle
-
     try:
         manifest = verify_bundle(version.artifact_path)
         if version.checksum and manifest.checksum != version.checksum:
@@ -79,12 +79,7 @@ def _verify(version: ModelVersion) -> None:
 
 def active_classifier(kind: str):
     """The active version's category classifier for ``kind`` ("resume" | "job"), or None."""
-    from pathlib import Path
-
-    from mlcore.classifiers import CategoryClassifier
-    from recruiting.services.embedding import embedder_get
-
-    active = ModelVersion.objects.active()
+    active = ModelVersion.objects.current()
     if active is None:
         return None
     key = f"{active.version}:{kind}"
@@ -119,7 +114,7 @@ def active_weights():
     with _lock:
         if now - _weights["checked"] < WEIGHTS_RECHECK:
             return _weights["weights"]
-        active = ModelVersion.objects.active()
+        active = ModelVersion.objects.current()
         version = active.version if active else None
         if version != _weights["version"]:
             loaded = None

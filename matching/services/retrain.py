@@ -26,6 +26,7 @@ from matching.models import ModelVersion, RetrainRun
 from matching.services import matching, pipeline
 from matching.services.registry import model_version_activate
 from mlcore.artifacts import write_atomic
+from mlcore.pipelines.bundle import verify_bundle
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)
@@ -154,8 +155,6 @@ def gate(*, metrics: dict, active: ModelVersion | None, params: dict) -> tuple[b
 
 def model_version_register(*, bundle_dir: Path) -> ModelVersion:
     """Copy a verified bundle into the artifacts folder (atomically) and record it as a candidate."""
-    from mlcore.pipelines.bundle import verify_bundle
-
     manifest = verify_bundle(bundle_dir)
     base = f"{timezone.now():%Y%m%d-%H%M%S}-{manifest.checksum[:8]}"
     models = Path(settings.ARTIFACTS_DIR) / "models"
@@ -246,7 +245,9 @@ def _register(run: RetrainRun, *, root: Path, log: str) -> RetrainRun:
         )
     params = yaml.safe_load((root / "params.yaml").read_text()) or {}
     passed, reason = gate(
-        metrics=version.metrics, active=ModelVersion.objects.active(), params=params.get("gate", {})
+        metrics=version.metrics,
+        active=ModelVersion.objects.current(),
+        params=params.get("gate", {}),
     )
     if passed:
         model_version_activate(version=version)

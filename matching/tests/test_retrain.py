@@ -12,10 +12,14 @@ import pytest
 import yaml
 
 from matching.models import ModelVersion, RetrainRun
-from matching.services.retrain import retrain_enqueue
+from matching.services import matching, pipeline
+from matching.services.retrain import model_version_register, retrain_enqueue, retrain_run
 from mlcore.artifacts import data_fingerprint
 from mlcore.classifiers import CategoryClassifier
 from mlcore.pipelines.weights import load_weights
+from recruiting.models import Category
+from recruiting.services.jobs import job_create
+from recruiting.services.resumes import resume_create_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +113,6 @@ def test_the_same_bundle_registered_twice_in_one_second_gets_two_versions(
     from datetime import UTC, datetime
     from unittest import mock
 
-    from matching.services.retrain import model_version_register
-
     first = retrain(django_capture_on_commit_callbacks).model_version
     frozen = datetime(2026, 11, 26, 9, 17, 56, tzinfo=UTC)
     with mock.patch("matching.services.retrain.timezone.now", return_value=frozen):
@@ -129,14 +131,25 @@ def test_admins_roll_back_to_an_earlier_version_through_the_api(
 
     first = retrain(django_capture_on_commit_callbacks).model_version
     second = retrain(django_capture_on_commit_callbacks).model_version
-    assert ModelVersion.objects.active() == second
+    assert ModelVersion.objects.current() == second
     api = APIClient()
     api.force_authenticate(staff)
     response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
     assert response.status_code == 200, response.content
-    assert ModelVersion.objects.active() == first
+    assert ModelVersion.objects.current() == first
     second.refresh_from_db()
     assert second.status == "retired"
+
+
+def test_active_versions_are_a_queryset_and_current_is_the_one_active_version_or_none():
+    assert ModelVersion.objects.current() is None
+    ModelVersion.objects.create(version="old", artifact_path="/old", status="retired")
+    live = ModelVersion.objects.create(
+        version="live", artifact_path="/live", status="active", is_active=True
+    )
+    assert list(ModelVersion.objects.active()) == [live]
+    assert not ModelVersion.objects.active().filter(version="old").exists()
+    assert ModelVersion.objects.current() == live
 
 
 def test_recruiters_cannot_activate_model_versions(
@@ -160,7 +173,7 @@ def test_a_corrupt_artifact_is_refused_and_the_previous_version_stays_active(
     response = api.post(f"/api/v1/model-versions/{first.pk}/activate/")
     assert response.status_code == 400
     assert "cannot be activated" in response.json()["message"]
-    assert ModelVersion.objects.active() == second
+    assert ModelVersion.objects.current() == second
     first.refresh_from_db()
     assert first.status == "broken"
 
@@ -174,7 +187,7 @@ def test_a_worse_model_is_kept_inactive_with_the_reason(
     assert run.status == "succeeded"
     assert run.model_version.status == "rejected"
     assert "resume_macro_f1" in run.model_version.reason
-    assert ModelVersion.objects.active().pk == good.pk
+    assert ModelVersion.objects.current().pk == good.pk
 
 
 def test_a_retrain_with_too_little_data_fails_with_the_reason_and_changes_nothing(
@@ -196,8 +209,6 @@ def test_two_retrains_never_overlap(pipeline_root):
 
     from django.utils import timezone
 
-    from matching.services.retrain import retrain_run
-
     live = timezone.now() + timedelta(seconds=60)  # its worker still renews the lease
     RetrainRun.objects.create(status="running", lease_expires_at=live)
     queued = RetrainRun.objects.create()
@@ -218,8 +229,6 @@ def test_a_missing_dvc_project_fails_the_run_cleanly(
 def test_new_uploads_are_classified_by_the_active_model(
     pipeline_root, django_capture_on_commit_callbacks, recruiter, skills
 ):
-    from recruiting.models import Category
-    from recruiting.services.resumes import resume_create_from_text
 
     retrain(django_capture_on_commit_callbacks)
     for slug in ("information-technology", "accountant", "chef"):
@@ -238,10 +247,6 @@ def test_recruiters_decisions_refit_the_score_and_the_gate_reads_its_ranking_fig
     carries refitted weights that the scorer then uses, and its held-out nDCG@10 is a gate
     metric (a version worse on it than the active one stays inactive)."""
     import json
-
-    from matching.services import matching, pipeline
-    from recruiting.services.jobs import job_create
-    from recruiting.services.resumes import resume_create_from_text
 
     body = "Summary\nBackend engineer with eight years of experience.\nSkills\n"
     with django_capture_on_commit_callbacks(execute=True):

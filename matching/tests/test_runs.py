@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from matching.models import RetrainRun
+from matching.models import PileRun, RetrainRun
 from recruiting.models import IngestionRun, JobSource
 from recruiting.services import runs
 from recruiting.services.runs import (
@@ -22,6 +22,7 @@ from recruiting.services.runs import (
     run_renew,
     runs_recover,
 )
+from recruiting.tasks import ingest_source_task
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,6 @@ def test_a_redelivered_ingestion_task_waits_out_a_held_lease_instead_of_dropping
     """A worker killed mid-run leaves its run "running" under a lease; the broker redelivers
     the message within seconds. That delivery must come back once the lease passes (and take
     the run over), not end: nothing else would run it until the next recovery sweep."""
-    from recruiting.tasks import ingest_source_task
 
     run = make("ingestion")
     run_claim(run)
@@ -182,3 +182,37 @@ def test_a_redelivered_ingestion_task_waits_out_a_held_lease_instead_of_dropping
         assert ingest_source_task.run(run.pk) == "succeeded"
     finally:
         ingest_source_task.pop_request()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_run_queryset_tells_lapsed_claimable_and_lost_runs_apart(make, kind):
+    now = timezone.now()
+    queued_new = make(kind)
+    queued_old = make(kind)
+    retry_due = make(kind, lease_expires_at=ago(1), started_at=ago(60))
+    retry_waiting = make(kind, lease_expires_at=later(60), started_at=ago(60))
+    running = make(kind, status="running", lease_expires_at=later(60))
+    done = make(kind, status="succeeded")
+    runs_of_kind = type(running).objects
+    runs_of_kind.filter(pk=queued_old.pk).update(created_at=ago(3600))
+
+    def ids(queryset):
+        return set(queryset.values_list("pk", flat=True))
+
+    queued = {queued_new.pk, queued_old.pk, retry_due.pk, retry_waiting.pk}
+    assert ids(runs_of_kind.lapsed(now)) == set()
+    assert ids(runs_of_kind.claimable(now)) == queued
+    assert ids(runs_of_kind.lost(now, queued_before=ago(600))) == {queued_old.pk, retry_due.pk}
+    runs_of_kind.filter(pk=running.pk).update(lease_expires_at=ago(1))  # its worker died
+    assert ids(runs_of_kind.lapsed(now)) == {running.pk}
+    assert ids(runs_of_kind.claimable(now)) == queued | {running.pk}
+    lost = ids(runs_of_kind.lost(now, queued_before=ago(600)))
+    assert lost == {queued_old.pk, retry_due.pk, running.pk}
+    assert done.pk not in lost
+
+
+def test_pile_runs_are_scoped_to_a_team_and_recovered_like_every_run(team, other_team):
+
+    ours = PileRun.objects.create(team=team, status="running", lease_expires_at=ago(1))
+    PileRun.objects.create(team=other_team, status="running", lease_expires_at=later(60))
+    assert list(PileRun.objects.of_team(team).lapsed(timezone.now())) == [ours]

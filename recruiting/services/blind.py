@@ -15,11 +15,10 @@ from collections.abc import MutableMapping
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.safestring import SafeString
 
 from recruiting.models import AuditEvent, Resume, UserPreference
 from recruiting.parsing.contacts import contact_spans
-from recruiting.selectors import resume_highlighted_text, resume_page_parts
+from recruiting.selectors import TextPiece, resume_highlighted_text, resume_page_parts
 
 HIDDEN = "[hidden]"
 SESSION_REVEALED = "blind_revealed"
@@ -145,8 +144,8 @@ def resume_blind_text(resume: Resume) -> str:
     return text_masked(resume.text, resume)
 
 
-def highlighted_for_page(resume: Resume, viewer) -> SafeString:
-    """The resume text, escaped, skill evidence in <mark>; unless the viewer may see the
+def highlighted_for_page(resume: Resume, viewer) -> list[TextPiece]:
+    """The resume text in pieces, skill evidence apart; unless the viewer may see the
     candidate, personal data is replaced by [hidden] (a mark over it is dropped, not split)."""
     shown = resume_for_page(resume, viewer)
     if not isinstance(shown, BlindResume) or shown.revealed:

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from recruiting.models import Run
@@ -50,13 +50,6 @@ def run_held_for(run: Run, *, now=None) -> float | None:
     return max(0.0, (run.lease_expires_at - (now or timezone.now())).total_seconds())
 
 
-def _lapsed(now) -> Q:
-    """Running runs whose worker is gone (rows from before leases have none)."""
-    return Q(status=Status.RUNNING) & (
-        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
-    )
-
-
 def run_claim(run: Run) -> bool:
     """Claim ``run`` for this worker (queued, or running with a lapsed lease -> running).
     Updates ``run`` in place; False when it was not claimed (finished, held by a live worker,
@@ -66,14 +59,16 @@ def run_claim(run: Run) -> bool:
         now = timezone.now()
         try:
             with transaction.atomic():
-                claimed = model.objects.filter(
-                    Q(status=Status.QUEUED) | _lapsed(now), pk=run.pk
-                ).update(
-                    status=Status.RUNNING,
-                    started_at=now,
-                    finished_at=None,
-                    lease_expires_at=now + timedelta(seconds=lease_seconds()),
-                    attempts=F("attempts") + 1,
+                claimed = (
+                    model.objects.claimable(now)
+                    .filter(pk=run.pk)
+                    .update(
+                        status=Status.RUNNING,
+                        started_at=now,
+                        finished_at=None,
+                        lease_expires_at=now + timedelta(seconds=lease_seconds()),
+                        attempts=F("attempts") + 1,
+                    )
                 )
         except IntegrityError:
             # Another run of the scope is running: take its place if its worker is gone.
@@ -96,7 +91,8 @@ def _expire_blocking(run: Run, now) -> bool:
     """Fail the running runs of ``run``'s scope whose lease has passed; True if any was."""
     model = type(run)
     return bool(
-        model.objects.filter(_lapsed(now), **run.lease_scope())
+        model.objects.lapsed(now)
+        .filter(**run.lease_scope())
         .exclude(pk=run.pk)
         .update(
             status=Status.FAILED,
@@ -178,11 +174,7 @@ def runs_recover(model: type[Run], *, send: Callable[[int], object], now=None) -
     kills its worker (the time limit, memory)."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.REQUEUE_PENDING_AFTER_SECONDS)
-    lost = model.objects.filter(
-        Q(status=Status.QUEUED, started_at__isnull=True, created_at__lt=cutoff)
-        | Q(status=Status.QUEUED, lease_expires_at__lt=now)
-        | _lapsed(now)
-    )
+    lost = model.objects.lost(now, queued_before=cutoff)
     model.objects.filter(pk__in=lost.filter(attempts__gte=MAX_ATTEMPTS).values("pk")).update(
         status=Status.FAILED,
         finished_at=now,

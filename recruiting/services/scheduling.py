@@ -85,14 +85,6 @@ def source_save(*, source: JobSource) -> JobSource:
     return source
 
 
-@transaction.atomic
-def source_delete(*, source: JobSource) -> None:
-    task = source.periodic_task
-    source.delete()
-    if task is not None:
-        task.delete()
-
-
 def _task_name(source: JobSource) -> str:
     return f"ingest source {source.pk}"
 

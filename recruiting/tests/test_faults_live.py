@@ -23,6 +23,17 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import require_service
+from recruiting.models import (
+    IngestionRun,
+    Job,
+    JobEmbedding,
+    JobSource,
+    Resume,
+    ResumeEmbedding,
+    ResumeSkill,
+)
+from recruiting.services import resumes as resume_services
+from recruiting.services.scheduling import source_save
 from recruiting.tests.test_celery_live import (
     assert_each_posting_once,
     producer,
@@ -171,16 +182,6 @@ print(json.dumps({"jobs": [j.pk for j in jobs], "resumes": [r.pk for r in resume
 def test_a_broker_restart_loses_and_duplicates_no_job_or_resume(
     private_redis, tmp_path, skills, recruiter
 ):
-    from recruiting.models import (
-        IngestionRun,
-        Job,
-        JobEmbedding,
-        JobSource,
-        Resume,
-        ResumeEmbedding,
-    )
-    from recruiting.services import resumes as resume_services
-    from recruiting.services.scheduling import source_save
 
     require_postgres()
     sources, per_source = 3, 80
@@ -430,8 +431,6 @@ def test_a_request_whose_database_connection_dies_mid_write_leaves_nothing_and_r
 ):
     from rest_framework.authtoken.models import Token
 
-    from recruiting.models import Resume, ResumeSkill
-
     token = Token.objects.create(user=recruiter).key
     text = "Grace Hopper\ngrace@example.com\nSkills: Python, Django, PostgreSQL, Docker."
     # The connection is up and persistent: the first request works and leaves it open.
@@ -501,8 +500,6 @@ def test_an_idle_persistent_connection_killed_between_requests_is_replaced(
 def test_an_ingestion_run_whose_connection_dies_is_retried_not_stuck_and_not_short(
     private_redis, tmp_path, skills
 ):
-    from recruiting.models import IngestionRun, Job, JobSource
-    from recruiting.services.scheduling import source_save
 
     require_postgres()
     n = 200

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from recruiting.models import IngestionRun, Job, JobEmbedding, JobSource
 from recruiting.services.ingestion import ingestion_run, ingestion_run_now
+from recruiting.services.runs import run_claim
 from recruiting.services.scheduling import source_save
+from recruiting.sources import FetchPolicy
+from recruiting.tasks import ingest_source_scheduled
+from recruiting.tests.feedserver import FeedServer
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +150,6 @@ def test_a_bad_crontab_is_refused_with_the_field_named(drop_source):
 
 
 def test_ingestion_from_a_greenhouse_board_over_http(skills, django_capture_on_commit_callbacks):
-    from recruiting.tests.feedserver import FeedServer
 
     with FeedServer() as server:
         source = source_save(
@@ -164,8 +167,6 @@ def test_a_source_whose_last_run_lost_its_worker_runs_again_once_the_lease_has_p
     drop_source, django_capture_on_commit_callbacks
 ):
     """A worker killed mid-run (the time limit, kill -9) left the run "running"."""
-    from recruiting.services.runs import run_claim
-    from recruiting.tasks import ingest_source_scheduled
 
     JobSource.objects.filter(pk=drop_source.pk).update(enabled=True)
     killed = IngestionRun.objects.create(source=drop_source)
@@ -206,9 +207,6 @@ def test_with_in_process_tasks_a_transient_feed_error_fails_the_run_and_the_requ
     """The documented default runs tasks in-process: Celery's Retry must not escape into the
     request (a 500), and the run must not stay queued with nothing to retry it."""
     from rest_framework.test import APIClient
-
-    from recruiting.sources import FetchPolicy
-    from recruiting.tests.feedserver import FeedServer
 
     quick = FetchPolicy(
         allow_private=True, read_timeout=0.3, total_timeout=0.6, max_retries=0, sleep=lambda s: None

@@ -18,6 +18,7 @@ from recruiting.services.recovery import documents_requeue_stale
 from recruiting.services.resumes import resume_create_from_text
 from recruiting.tasks import documents_requeue_stale_task
 from recruiting.tests.test_celery_live import write_drop
+from recruiting.tests.test_resumes import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,6 @@ def test_after_one_failed_publish_the_next_ones_do_not_wait_for_the_broker_again
 ):
     """Each failed publish waits out the retry policy (25 s by default): an upload of three
     files must pay that once, not three times, or it outlives the web worker's timeout."""
-    from recruiting.tests.test_resumes import upload
 
     files = [(f"cv{i}.txt", f"{TEXT}Go and Rust, project {i}.\n".encode()) for i in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
