@@ -32,11 +32,11 @@ run: demo ## Serve the app with demo data at http://127.0.0.1:8000 (SQLite, in-p
 	@echo "Open http://127.0.0.1:8000 and log in as printed above."
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: venv ## Run the whole test suite (no external services needed; CI adds PostgreSQL and Redis)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: venv ## Run the whole test suite, one worker per CPU (no external services needed; CI adds PostgreSQL and Redis)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
-test-fast: venv ## Tests without the real embedding model
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+test-fast: venv ## The suite without the slow tests (the real embedding model, large data), in parallel
+	$(PY) -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint + format check) and import-linter contracts
 	$(VENV)/bin/ruff check .

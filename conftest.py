@@ -3,6 +3,7 @@ checks. Rita and Tom work in one team (the default team); Oscar works in another
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 
@@ -39,6 +40,29 @@ def require_service(name: str, host: str, port: int) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}, and CI requires it")
         pytest.skip(message)
+
+
+@functools.cache
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def cache_clear() -> None:
+    """Empty this process's cache. Django's RedisCache.clear() empties the whole Redis database,
+    the other xdist workers' keys too; each worker has its own key prefix (config.settings.test),
+    so on Redis only the keys under this process's prefix go."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    client = _redis(settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
@@ -181,7 +205,6 @@ def _fresh_process_state(request):
     import shutil
 
     from django.conf import settings
-    from django.core.cache import cache
 
     from matching.services.registry import active_weights_forget
     from matching.services.store import stores_reset
@@ -191,4 +214,4 @@ def _fresh_process_state(request):
     active_weights_forget()
     shutil.rmtree(settings.ARTIFACTS_DIR / "store", ignore_errors=True)
     embedder_reset()
-    cache.clear()  # throttle counts (uploads, logins) belong to the test that made them
+    cache_clear()  # throttle counts (uploads, logins) belong to the test that made them

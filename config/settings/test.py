@@ -1,5 +1,5 @@
 """Test settings: the base settings with fast hashing, a temporary media folder and the hashing
-embedder (integration tests switch to the real model explicitly)."""
+embedder (integration tests switch to the real model explicitly). Safe for pytest-xdist workers."""
 
 import os
 import tempfile
@@ -9,8 +9,9 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("EMBEDDER", "hashing")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CACHES, REDIS_URL
 
+# One folder per process, so each pytest-xdist worker has its own media, artifacts and stores.
 _TMP = tempfile.mkdtemp(prefix="rr-test-")
 MEDIA_ROOT = Path(_TMP) / "media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
@@ -25,6 +26,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SHARED_DATA_DIR = BASE_DIR.parent / "shared" / "data"
+
+# pytest-django gives each xdist worker its own test database; the Redis cache gets a key prefix
+# per worker, and the tests clear only their own prefix (conftest), never another worker's counts.
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = f"rr-{os.environ.get('PYTEST_XDIST_WORKER', 'test')}"
 
 # Tests run tasks in-process; the live-broker tests start real workers against this URL.
 LIVE_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

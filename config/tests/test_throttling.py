@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
+
+from conftest import cache_clear
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def upload_rate(monkeypatch):
-    cache.clear()
+    cache_clear()
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "upload", "3/min")
     yield
-    cache.clear()
+    cache_clear()
 
 
 def page_upload(client, n: int):

@@ -18,7 +18,14 @@ from django.db import connection
 
 from conftest import require_service
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Both tests empty and use the one broker database: under xdist (--dist loadgroup) they run on
+# one worker, one after the other.
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("live_broker"),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
