@@ -307,6 +307,9 @@ class Resume(TimeStampedModel):
                 name="resume_category_confidence_range",
             ),
         ]
+        # A team's list, newest first, read from the index: without it every page sorts all
+        # of the team's rows (half a second at 100k resumes, more for later pages).
+        indexes = [models.Index(fields=["team", "-created_at", "-id"], name="resume_team_newest")]
 
     def __str__(self) -> str:
         # Never the candidate's name: str() ends up in the admin log and other records that

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from recruiting.filters import JobFilter
-from recruiting.models import AuditEvent, Job, JobSkill, Resume, user_team_id
+from recruiting.models import AuditEvent, Job, JobSkill, Resume, ResumeSkill, user_team_id
 
 
 def job_list(*, user, filters: Mapping) -> QuerySet[Job]:
@@ -36,6 +36,18 @@ def resume_list(*, user, filters: dict, blind: bool = False) -> QuerySet[Resume]
     if status := filters.get("status"):
         qs = qs.filter(status=status)
     return qs.order_by(*Resume._meta.ordering)
+
+
+def resume_skill_counts(ids: Sequence[int]) -> dict[int, int]:
+    """How many skills each of these resumes has: counted for a page's rows only (a count
+    annotated on the whole list groups every visible resume's skills before the page is cut,
+    seconds at 100k resumes)."""
+    return dict(
+        ResumeSkill.objects.filter(resume_id__in=list(ids))
+        .values("resume_id")
+        .annotate(n=Count("id"))
+        .values_list("resume_id", "n")
+    )
 
 
 @dataclass(frozen=True)

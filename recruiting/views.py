@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -183,9 +183,13 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.resume_list(
         user=request.user, filters=filters, blind=blind.blind_review_on(request)
-    ).annotate(n_skills=Count("resume_skills"))
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [blind.resume_for_page(r, request) for r in page.object_list]
+    rows = list(page.object_list)
+    counts = selectors.resume_skill_counts([r.pk for r in rows])
+    for r in rows:
+        r.n_skills = counts.get(r.pk, 0)
+    page.object_list = [blind.resume_for_page(r, request) for r in rows]
     template = "recruiting/resume_list.html"
     if request.htmx:
         template += "#results"
