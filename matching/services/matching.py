@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from config.exceptions import ApplicationError
+from matching.models import ModelVersion
 from matching.services.registry import active_weights
 from matching.services.store import (
     _job_rows,
@@ -50,6 +51,7 @@ from recruiting.models import (
     ResumeEmbedding,
     ResumeSkill,
     Skill,
+    user_team_id,
 )
 from recruiting.services.embedding import (
     embedder_get,
@@ -144,8 +146,6 @@ def resume_scope(
     exclude: Iterable[int] = (),
 ) -> ResumeScope:
     """The resumes ``viewer`` may see (their team; staff: every team, or ``team_id``)."""
-    from recruiting.models import user_team_id
-
     if getattr(viewer, "is_staff", False):
         teams = (team_id,) if team_id is not None else None
     else:
@@ -164,8 +164,6 @@ def resume_scope(
 
 
 def model_version_label() -> str:
-    from matching.models import ModelVersion
-
     active = ModelVersion.objects.current()
     embedder = embedder_get()
     return f"{active.version if active else 'untrained'}+{embedder.model_id}"
