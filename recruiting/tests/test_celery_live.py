@@ -4,11 +4,13 @@ ingests it; a worker killed with SIGKILL mid-ingestion is replaced and nothing i
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,14 +20,7 @@ from django.db import connection
 
 from conftest import require_service
 
-# Both tests empty and use the one broker database: under xdist (--dist loadgroup) they run on
-# one worker, one after the other.
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("live_broker"),
-]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,6 +39,13 @@ def live_env(tmp_path):
     broker = settings.LIVE_BROKER_URL or "redis://127.0.0.1:6379/14"
     import redis
 
+    # Both tests empty and use the one broker database, and each xdist worker has its own test
+    # database: a worker of one test would take the other's messages. They take turns, across
+    # processes (pytest-xdist's xdist_group does not group under pytest 9).
+    lock = (Path(tempfile.gettempdir()) / f"rr-live-broker-{broker.rsplit('/', 1)[-1]}.lock").open(
+        "w"
+    )
+    fcntl.flock(lock, fcntl.LOCK_EX)
     redis.Redis.from_url(broker).flushdb()
     db = settings.DATABASES["default"]
     env = {
@@ -62,7 +64,11 @@ def live_env(tmp_path):
         "CELERY_TASK_TIME_LIMIT": "8",
         "CELERY_TASK_SOFT_TIME_LIMIT": "6",
     }
-    return env
+    try:
+        yield env
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
 
 
 def start(env: dict, *args: str, log: Path) -> subprocess.Popen:
