@@ -184,11 +184,15 @@ _KEY_SPAN = 1 << 41
 _KEY_SHIFT = 1 << 40
 
 
+def _pair_codes(owner: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    return owner.astype(np.int64) * _KEY_SPAN + (keys.astype(np.int64) + _KEY_SHIFT)
+
+
 def _unique_pairs(owner: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """(m, 2) unique (job, key) pairs, sorted by job then key."""
     if not len(owner):
         return np.zeros((0, 2), np.int64)
-    codes = np.unique(owner.astype(np.int64) * _KEY_SPAN + (keys.astype(np.int64) + _KEY_SHIFT))
+    codes = np.unique(_pair_codes(owner, keys))
     return np.stack([codes // _KEY_SPAN, codes % _KEY_SPAN - _KEY_SHIFT], axis=1)
 
 
@@ -196,22 +200,18 @@ def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each (job, key) row of ``a``, whether ``b`` holds it."""
     if not len(a) or not len(b):
         return np.zeros(len(a), dtype=bool)
-
-    def code(pairs: np.ndarray) -> np.ndarray:
-        return pairs[:, 0].astype(np.int64) * _KEY_SPAN + (pairs[:, 1] + _KEY_SHIFT)
-
-    return np.isin(code(a), code(b))
+    return np.isin(_pair_codes(a[:, 0], a[:, 1]), _pair_codes(b[:, 0], b[:, 1]))
 
 
-def _requirement_parts(values, col, requirements, requirement_vectors, passages, have) -> None:
+def _requirement_parts(values, col, flat, requirement_vectors, passages, held) -> None:
     """Fill the required, related and nice parts of every job of a pool at once: coverage of
     unique keys (a key listed as required and nice counts as required), and each must-have's
-    closeness to the resume's closest passage, averaged per job."""
+    closeness to the resume's closest passage, averaged per job. ``flat`` is
+    :func:`_flat_requirements`' (key, kind, job); ``held[i]``: the resume proves key ``i``."""
     n = len(values)
-    keys, kinds, owner = _flat_requirements(requirements)
+    keys, kinds, owner = flat
     if not len(keys):
         return
-    held = np.isin(keys, np.fromiter(have, dtype=np.int64, count=len(have)))
     prior, prior_weight = REQUIRED_PRIOR
     req = kinds == 0
     required = _unique_pairs(owner[req], keys[req])
@@ -239,11 +239,10 @@ def _requirement_parts(values, col, requirements, requirement_vectors, passages,
         values[has_nice, col["nice"]] = matched[has_nice] / listed[has_nice]
 
 
-def _excluded_hits(n: int, requirements: Sequence[np.ndarray], have: set) -> np.ndarray:
-    keys, kinds, owner = _flat_requirements(requirements)
-    hit = (kinds == 2) & np.isin(keys, np.fromiter(have, dtype=np.int64, count=len(have)))
+def _excluded_hits(n: int, flat, held: np.ndarray) -> np.ndarray:
+    _, kinds, owner = flat
     out = np.zeros(n, dtype=bool)
-    out[owner[hit]] = True
+    out[owner[(kinds == 2) & held]] = True
     return out
 
 
@@ -285,8 +284,10 @@ def score_jobs(
         )
     passages = resume_chunks if len(resume_chunks) else np.asarray(resume_vector)[None, :]
     passages = np.asarray(passages, np.float32)
-    _requirement_parts(values, col, requirements, requirement_vectors, passages, have)
-    excluded_hit = _excluded_hits(n, requirements, have)
+    flat = _flat_requirements(requirements)
+    held = np.isin(flat[0], np.fromiter(have, dtype=np.int64, count=len(have)))
+    _requirement_parts(values, col, flat, requirement_vectors, passages, held)
+    excluded_hit = _excluded_hits(n, flat, held)
     known = (categories >= 0) & (resume_category >= 0)
     raw = (categories == resume_category).astype(np.float64)
     confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
