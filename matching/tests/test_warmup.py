@@ -4,11 +4,13 @@ step that fails does not stop the process."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
 from matching.services import store
 from matching.services.warmup import warm_up
+from recruiting.services.resumes import resume_create_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,33 @@ def test_warm_up_maps_both_stores_and_times_every_step(recruiter, skills):
     )
     assert all(value >= 0 for value in seconds.values())
     assert {kind for kind, _ in store._loaded} == {"resume", "job"}
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="Linux's smaps")
+def test_warm_up_maps_the_stores_without_counting_their_pages_in_this_process(
+    recruiter, skills, django_capture_on_commit_callbacks
+):
+    """The stores' pages stay in the machine's page cache, shared; the process maps them and
+    faults in only what a request reads. Touching every page at warm-up counted the whole
+    resume store in each web worker's RSS."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            resume_create_from_text(
+                owner=recruiter, text=f"Candidate {n}\nPython and Django developer, {n} years."
+            )
+    warm_up()
+    mapped = {}
+    current = None
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            head = line.split()
+            if len(head) >= 6 and "-" in head[0]:
+                current = head[5] if head[5].endswith("vectors.npy") else None
+            elif current and line.startswith("Rss:"):
+                mapped[current] = mapped.get(current, 0) + int(head[1])
+    vectors = {path: kb for path, kb in mapped.items() if "/store/resume/" in path}
+    assert vectors, "the resume store's vectors are mapped"
+    assert sum(vectors.values()) == 0
 
 
 def test_a_failing_step_is_logged_and_skipped(monkeypatch, caplog):
