@@ -203,6 +203,23 @@ def _rows_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.isin(_pair_codes(a[:, 0], a[:, 1]), _pair_codes(b[:, 0], b[:, 1]))
 
 
+def _closest_passages(keys: np.ndarray, vectors: np.ndarray, passages: np.ndarray) -> np.ndarray:
+    """Per requirement row, its best cosine with a passage. A key's rows hold one vector (its
+    name's) in every job that lists it, so each distinct key is computed once: a pool of 300
+    jobs lists about 3,000 must-haves over 150 keys. Rows that differ from their key's first
+    row (a caller may pass any vectors) are computed on their own; the result is the same."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    vectors = np.ascontiguousarray(vectors)
+    distinct = vectors[first]
+    # Compared bit for bit, as unsigned integers: numpy compares float16 one value at a time.
+    bits = np.dtype(f"u{vectors.dtype.itemsize}")
+    same = (vectors.view(bits) == distinct.view(bits)[inverse]).all(axis=1)
+    best = (np.asarray(distinct, np.float32) @ passages.T).max(axis=1)[inverse]
+    if not same.all():
+        best[~same] = (np.asarray(vectors[~same], np.float32) @ passages.T).max(axis=1)
+    return best.astype(np.float64)
+
+
 def _requirement_parts(values, col, flat, requirement_vectors, passages, held) -> None:
     """Fill the required, related and nice parts of every job of a pool at once: coverage of
     unique keys (a key listed as required and nice counts as required), and each must-have's
@@ -223,9 +240,9 @@ def _requirement_parts(values, col, flat, requirement_vectors, passages, held) -
     )
     if req.any():
         vectors = np.concatenate(
-            [np.asarray(v, np.float32).reshape(-1, passages.shape[1]) for v in requirement_vectors]
+            [np.asarray(v).reshape(-1, passages.shape[1]) for v in requirement_vectors]
         )[req]
-        closest = _rescale((vectors @ passages.T).max(axis=1).astype(np.float64), RELATED_RANGE)
+        closest = _rescale(_closest_passages(keys[req], vectors, passages), RELATED_RANGE)
         count = np.bincount(owner[req], minlength=n)
         total = np.bincount(owner[req], weights=closest, minlength=n)
         values[count > 0, col["related"]] = total[count > 0] / count[count > 0]

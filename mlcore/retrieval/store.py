@@ -57,7 +57,9 @@ _RAGGED = {
     "skills": {"skills_ids": np.int64},
     "req": {"req_ids": np.int64, "req_kind": np.int8, "req_vectors": np.float16},
 }
-_WIDE = {"vectors", "chunks_vectors", "req_vectors"}
+# Gathered as float32; "req_vectors" stays float16 (scoring reads the must-haves' rows only,
+# and converts those).
+_WIDE = {"vectors", "chunks_vectors"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ class PoolArrays:
     years: np.ndarray
     explicit: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     requirements: list[np.ndarray] = field(default_factory=list)  # (k, 2): id, kind
-    requirement_vectors: list[np.ndarray] = field(default_factory=list)
+    requirement_vectors: list[np.ndarray] = field(default_factory=list)  # float16 rows
 
 
 def _segment_index(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -473,22 +475,28 @@ class DocumentStore:
         order = np.lexsort((self.columns["ids"][rows[top]], -scores[top]))
         return rows[top][order].astype(np.int64)
 
-    def gather(self, positions: np.ndarray) -> PoolArrays:
+    def gather(self, positions: np.ndarray, *, passages: bool = True) -> PoolArrays:
         """The given rows, copied out of the mapped columns with one fancy index per column (a
-        per-row slice of a memory map costs microseconds each, which a pool multiplies)."""
+        per-row slice of a memory map costs microseconds each, which a pool multiplies).
+        ``passages=False`` leaves ``chunks`` empty (scoring a pool of jobs never reads them)."""
         c = self.columns
         positions = np.asarray(positions, dtype=np.int64)
         segments: dict[str, list[np.ndarray]] = {}
         for group, values in _RAGGED.items():
+            if group == "chunks" and not passages:
+                empty = np.zeros((0, int(self.meta.get("dim", c["vectors"].shape[1]))), np.float32)
+                segments["chunks_vectors"] = [empty] * len(positions)
+                continue
             elements, offsets = _segment_index(c[f"{group}_offsets"], positions)
             bounds = list(pairwise(offsets.tolist()))
-            for name in values:
-                column = np.asarray(c[name][elements])
+            flat = {name: np.asarray(c[name][elements]) for name in values}
+            if group == "req":  # (id, kind) pairs: stacked once, then sliced like the rest
+                flat["req_ids"] = np.stack([flat["req_ids"], flat["req_kind"].astype(np.int64)], 1)
+            for name, column in flat.items():
                 if name in _WIDE:
                     column = column.astype(np.float32)
                 # Slices, not np.split: split pays a swapaxes per piece, which a pool multiplies.
                 segments[name] = [column[a:b] for a, b in bounds]
-        kinds = [k.astype(np.int64) for k in segments["req_kind"]]
         return PoolArrays(
             rows=positions,
             ids=np.array(c["ids"][positions]),
@@ -503,10 +511,7 @@ class DocumentStore:
             category_confidence=np.array(c["category_confidence"][positions]),
             years=np.array(c["years"][positions]),
             explicit=np.array(c["explicit"][positions]),
-            requirements=[
-                np.stack([i, k], axis=1) if len(i) else np.zeros((0, 2), np.int64)
-                for i, k in zip(segments["req_ids"], kinds, strict=True)
-            ],
+            requirements=segments["req_ids"],
             requirement_vectors=segments["req_vectors"],
         )
 

@@ -173,3 +173,23 @@ def test_job_pool_totals_equal_the_pairwise_scores(seed, n_jobs):
     )
     assert pool.totals.tolist() == pytest.approx(expected, abs=0.011)
     assert np.sum(np.abs(pool.totals - np.array(expected)) > 1e-9) <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([np.float16, np.float32]))
+def test_closest_passages_computes_each_key_once_and_equals_every_row_computed(seed, dtype):
+    """Jobs that list one skill hold one vector for it (its name's); a row that differs from
+    its key's other rows is still scored with its own vector."""
+    from mlcore.retrieval.batch import _closest_passages
+
+    rng = np.random.default_rng(seed)
+    by_key = unit(rng, 6)
+    keys = rng.integers(0, 6, int(rng.integers(1, 40)))
+    vectors = by_key[keys].astype(dtype)
+    own = rng.random(len(keys)) < 0.2  # some rows carry a vector of their own
+    vectors[own] = unit(rng, int(own.sum())).astype(dtype)
+    passages = unit(rng, int(rng.integers(1, 5)))
+    expected = (vectors.astype(np.float32) @ passages.T).max(axis=1)
+    assert _closest_passages(keys, vectors, passages).tolist() == pytest.approx(
+        expected.tolist(), abs=1e-6
+    )
