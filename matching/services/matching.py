@@ -262,14 +262,15 @@ def _stored_keywords(row) -> KeywordVector | None:
 
 
 def _requirements_of(
-    job: Job, embedding, skills: Sequence[JobSkill], *, required=None, nice=None, excluded=None
+    job: Job, embedding, skills: Sequence[tuple], *, required=None, nice=None, excluded=None
 ) -> Requirements:
-    """A job's requirements; lists given by the caller replace the stored ones of that kind."""
+    """A job's requirements (``skills``: its ``JobSkill.objects.matching_terms()`` rows); lists
+    given by the caller replace the stored ones of that kind."""
     vector = _vector(embedding, "job")
-    stored = [Term(s.name, s.in_taxonomy, s.requirement) for s in skills]
+    stored = [Term(name, skill_id is not None, kind) for _, name, skill_id, kind, _ in skills]
     overridden = required is not None or nice is not None or excluded is not None
     explicit = overridden or requirements_explicit(
-        origins=[s.origin for s in skills], description_text=job.description_text
+        origins=[origin for *_, origin in skills], description_text=job.description_text
     )
     if overridden:
         given = terms_resolve(required=required or (), nice=nice or (), excluded=excluded or ())
@@ -303,7 +304,7 @@ def job_requirements(job: Job, *, required=None, nice=None, excluded=None) -> Re
         .defer(*_SCORING_FIELDS)
         .first()
     )
-    skills = list(JobSkill.objects.filter(job=job).for_matching())
+    skills = JobSkill.objects.filter(job=job).matching_terms()
     return _requirements_of(job, embedding, skills, required=required, nice=nice, excluded=excluded)
 
 
@@ -316,9 +317,9 @@ def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
             job_id__in=ids, model_id=embedder_get().model_id
         ).defer(*_SCORING_FIELDS)
     }
-    skills: dict[int, list[JobSkill]] = {pk: [] for pk in ids}
-    for js in JobSkill.objects.filter(job_id__in=ids).for_matching():
-        skills[js.job_id].append(js)
+    skills: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for row in JobSkill.objects.filter(job_id__in=ids).matching_terms():
+        skills[row[0]].append(row)
     out = {}
     for job in jobs:
         try:
@@ -716,15 +717,15 @@ def jobs_for_resume(
     me = _fresh_pool("resume", [resume.pk])
     store = store_get("job")
     mask = np.zeros(len(store), dtype=bool)
-    mask[store.positions(jobs.values_list("id", flat=True))] = True
+    # Unordered: the ids come from an index alone ((team, status)); the order is the store's.
+    mask[store.positions(jobs.order_by().values_list("id", flat=True))] = True
     rows = _pool_rows("job", store, me.vectors[0], resume.text, mask)
     results = []
     if len(rows):
-        pool = store.gather(rows)
+        pool = store.gather(rows, passages=False)
         terms = store_terms("job")
-        pool_terms = sorted(
-            {terms[r] for reqs in pool.requirements for r in reqs[:, 0] if r < 0 and r in terms}
-        )
+        keys = np.concatenate([reqs[:, 0] for reqs in pool.requirements])
+        pool_terms = sorted({terms[r] for r in np.unique(keys[keys < 0]).tolist() if r in terms})
         found = set(find_terms(resume.text, pool_terms)) if pool_terms else set()
         have = set(me.skill_ids[0].tolist()) | {term_id(t) for t in found}
         w = weights()

@@ -155,13 +155,14 @@ def _job_rows(ids: list[int], model_id: str) -> tuple[list[DocumentRow], dict[st
         chunk = ids[start : start + BATCH]
         requirements: dict[int, list[tuple[int, int, str]]] = {}
         origins: dict[int, list[str]] = {}
-        for js in JobSkill.objects.filter(job_id__in=chunk).for_matching():
-            name = js.name
-            rid = js.skill_id if js.skill_id else term_id(name)
-            if not js.skill_id:
+        for job_id, name, skill_id, kind, origin in JobSkill.objects.filter(
+            job_id__in=chunk
+        ).matching_terms():
+            rid = skill_id if skill_id else term_id(name)
+            if not skill_id:
                 terms[str(rid)] = name
-            requirements.setdefault(js.job_id, []).append((rid, _KIND_CODE[js.requirement], name))
-            origins.setdefault(js.job_id, []).append(js.origin)
+            requirements.setdefault(job_id, []).append((rid, _KIND_CODE[kind], name))
+            origins.setdefault(job_id, []).append(origin)
         jobs = {j.pk: j for j in Job.objects.filter(pk__in=chunk)}
         for emb in JobEmbedding.objects.filter(job_id__in=chunk, model_id=model_id):
             job = jobs.get(emb.job_id)
