@@ -7,6 +7,7 @@ Writes go through `recruiting.services`; models hold fields, constraints and rea
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -520,21 +521,30 @@ class Job(TimeStampedModel):
         return reverse("recruiting:job_detail", args=[self.pk])
 
 
+class MatchingTerm(NamedTuple):
+    """One requirement of a job as scoring reads it (``JobSkill.objects.matching_terms()``)."""
+
+    job_id: int
+    name: str  # as JobSkill.name gives it
+    skill_id: int | None  # None for a free-text term
+    requirement: str
+    origin: str
+
+
 class JobSkillQuerySet(models.QuerySet):
     def for_matching(self):
         return self.select_related("skill").order_by("requirement", "id")
 
-    def matching_terms(self):
-        """``(job_id, name, skill_id, requirement, origin)`` per requirement (``skill_id`` None
-        for a free-text term; ``name`` as :attr:`JobSkill.name` gives it), in the order
-        of :meth:`for_matching`, as plain tuples: scoring reads these five values only, and
+    def matching_terms(self) -> list[MatchingTerm]:
+        """The requirements in the order of :meth:`for_matching`, as plain tuples: scoring
+        reads these five values only, and
         building model instances (with the spans' and the skill's aliases' JSON decoded) was
         a quarter of a jobs-for-a-resume call (bench_match.py profile)."""
         rows = self.order_by("requirement", "id").values_list(
             "job_id", "skill_id", "skill__name", "term", "requirement", "origin"
         )
         return [
-            (job_id, skill_name if skill_id else term, skill_id, requirement, origin)
+            MatchingTerm(job_id, skill_name if skill_id else term, skill_id, requirement, origin)
             for job_id, skill_id, skill_name, term, requirement, origin in rows
         ]
 

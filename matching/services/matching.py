@@ -47,6 +47,7 @@ from recruiting.models import (
     Job,
     JobEmbedding,
     JobSkill,
+    MatchingTerm,
     Resume,
     ResumeEmbedding,
     ResumeSkill,
@@ -262,15 +263,20 @@ def _stored_keywords(row) -> KeywordVector | None:
 
 
 def _requirements_of(
-    job: Job, embedding, skills: Sequence[tuple], *, required=None, nice=None, excluded=None
+    job: Job,
+    embedding,
+    skills: Sequence[MatchingTerm],
+    *,
+    required=None,
+    nice=None,
+    excluded=None,
 ) -> Requirements:
-    """A job's requirements (``skills``: its ``JobSkill.objects.matching_terms()`` rows); lists
-    given by the caller replace the stored ones of that kind."""
+    """A job's requirements; lists given by the caller replace the stored ones of that kind."""
     vector = _vector(embedding, "job")
-    stored = [Term(name, skill_id is not None, kind) for _, name, skill_id, kind, _ in skills]
+    stored = [Term(s.name, s.skill_id is not None, s.requirement) for s in skills]
     overridden = required is not None or nice is not None or excluded is not None
     explicit = overridden or requirements_explicit(
-        origins=[origin for *_, origin in skills], description_text=job.description_text
+        origins=[s.origin for s in skills], description_text=job.description_text
     )
     if overridden:
         given = terms_resolve(required=required or (), nice=nice or (), excluded=excluded or ())
@@ -317,9 +323,9 @@ def jobs_requirements(jobs: Sequence[Job]) -> dict[int, Requirements]:
             job_id__in=ids, model_id=embedder_get().model_id
         ).defer(*_SCORING_FIELDS)
     }
-    skills: dict[int, list[tuple]] = {pk: [] for pk in ids}
-    for row in JobSkill.objects.filter(job_id__in=ids).matching_terms():
-        skills[row[0]].append(row)
+    skills: dict[int, list[MatchingTerm]] = {pk: [] for pk in ids}
+    for term in JobSkill.objects.filter(job_id__in=ids).matching_terms():
+        skills[term.job_id].append(term)
     out = {}
     for job in jobs:
         try:

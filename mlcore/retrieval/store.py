@@ -484,7 +484,7 @@ class DocumentStore:
         segments: dict[str, list[np.ndarray]] = {}
         for group, values in _RAGGED.items():
             if group == "chunks" and not passages:
-                empty = np.zeros((0, int(self.meta.get("dim", c["vectors"].shape[1]))), np.float32)
+                empty = np.zeros((0, c["vectors"].shape[1]), np.float32)
                 segments["chunks_vectors"] = [empty] * len(positions)
                 continue
             elements, offsets = _segment_index(c[f"{group}_offsets"], positions)
