@@ -17,6 +17,7 @@ from mlcore.embeddings import (
     EmptyTextError,
     HashingEmbedder,
     get_embedder,
+    sentence,
 )
 from mlcore.embeddings.cache import CachedEmbedder, EmbeddingCache
 from mlcore.embeddings.chunking import sample_evenly, window_starts
@@ -377,6 +378,22 @@ def test_non_english_documents_embed(minilm):
         ["Ingeniera de datos con experiencia en Spark", "東京のデータエンジニア"]
     )
     assert all(d.vector.shape == (384,) for d in docs)
+
+
+@pytest.mark.slow
+def test_passes_stay_under_the_word_piece_budget_and_give_each_text_its_own_vector(minilm):
+    long = "Designed data pipelines in Python, Spark and Airflow for a retail analytics team. " * 40
+    texts = ["Nurse", long, "Forklift driver with a clean record", long[:600], "", long[:90] * 2]
+    model = minilm._get_model()
+    passes = sentence._passes(model, texts, batch_size=32)
+    assert sorted(i for p in passes for i in p) == list(range(len(texts)))
+    for positions in passes:
+        widths = [len(model.tokenize([texts[i]])["input_ids"][0]) for i in positions]
+        assert len(positions) == 1 or max(widths) * len(positions) <= sentence.TOKENS_PER_PASS
+    assert max(len(p) for p in sentence._passes(model, ["a b"] * 100, batch_size=8)) == 8
+    together = minilm.encode(texts)
+    alone = np.vstack([minilm.encode([t]) for t in texts])
+    assert np.min(np.sum(together * alone, axis=1)) >= 0.99999
 
 
 @pytest.mark.slow
