@@ -3,6 +3,9 @@ and files that are mapped, verified and never half-written."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -209,3 +212,85 @@ def test_a_damaged_index_file_is_refused(tmp_path):
     path.write_bytes(bytes(data[:100]))
     with pytest.raises(ArtifactError, match="missing or truncated"):
         DocumentStore.load(tmp_path / "v", verify=False)
+
+
+def varied_rows(n: int, dim: int = 16) -> list[DocumentRow]:
+    rng = np.random.default_rng(5)
+    rows = []
+    for i in range(n):
+        reqs = int(rng.integers(0, 4))
+        rows.append(
+            DocumentRow(
+                id=2 * i + 3,
+                vector=rng.normal(size=dim).astype(np.float32),
+                chunks=rng.normal(size=(int(rng.integers(0, 4)), dim)).astype(np.float32),
+                keywords=KW.vector(["python sql", "payroll excel", "sales crm"][i % 3]),
+                skill_ids=tuple(int(s) for s in rng.integers(0, 50, int(rng.integers(0, 5)))),
+                group=i % 3,
+                category=i % 4,
+                years=float(i % 7),
+                explicit=bool(i % 2),
+                requirements=tuple((int(rng.integers(-9, 60)), int(k % 3)) for k in range(reqs)),
+                requirement_vectors=rng.normal(size=(reqs, dim)).astype(np.float32),
+            )
+        )
+    return rows
+
+
+def test_a_mapped_store_gathers_and_searches_as_the_one_in_memory(tmp_path):
+    memory = DocumentStore.build(varied_rows(300), dim=16, meta={"model_id": "m"})
+    memory.save(tmp_path / "v")
+    mapped = DocumentStore.load(tmp_path / "v")
+    rng = np.random.default_rng(0)
+    picks = [
+        np.arange(0),
+        np.arange(40, 60),  # neighbours, read as one run
+        rng.integers(0, 300, 80),  # any order, repeats
+        np.array([299, 0, 1, 298]),
+    ]
+    for positions in picks:
+        a, b = memory.gather(positions), mapped.gather(positions)
+        for name in ("ids", "vectors", "category", "years", "explicit"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        for name in ("chunks", "skill_ids", "requirements", "requirement_vectors"):
+            for x, y in zip(getattr(a, name), getattr(b, name), strict=True):
+                assert x.dtype == y.dtype
+                np.testing.assert_array_equal(x, y)
+        assert [k.ids.tolist() for k in a.keywords] == [k.ids.tolist() for k in b.keywords]
+    query = rng.normal(size=16).astype(np.float32)
+    for mask in (None, memory.mask(groups=[1]), memory.mask(category=2)):
+        assert mapped.search(query, 25, mask).tolist() == memory.search(query, 25, mask).tolist()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="reads Linux's smaps")
+def test_gathering_from_a_mapped_store_maps_none_of_its_pages(tmp_path):
+    """Rows are read from the page cache: none of the store's pages count in this process."""
+    dim = 384
+    rng = np.random.default_rng(1)
+    rows = [
+        DocumentRow(
+            id=i,
+            vector=rng.normal(size=dim).astype(np.float32),
+            chunks=rng.normal(size=(3, dim)).astype(np.float32),
+            keywords=KW.vector("python sql"),
+        )
+        for i in range(4000)
+    ]
+    DocumentStore.build(rows, dim=dim, meta={}).save(tmp_path / "v")
+    store = DocumentStore.load(tmp_path / "v")  # verifying reads every file: all are cached
+
+    def mapped_kb(name: str) -> int:
+        lines = Path("/proc/self/smaps").read_text(encoding="ascii").splitlines()
+        path = str(tmp_path / "v" / name)
+        at = [i for i, line in enumerate(lines) if line.endswith(path)]
+        # Each mapping's first "Rss:" line after its header line is its own.
+        return sum(
+            next(int(line.split()[1]) for line in lines[i + 1 :] if line.startswith("Rss:"))
+            for i in at
+        )
+
+    pool = store.gather(np.sort(rng.choice(4000, 300, replace=False)))
+    store.search(rows[7].vector, 10, store.mask(groups=[-1]) & (np.arange(4000) < 900))
+    assert len(pool.ids) == 300
+    assert mapped_kb("vectors.npy") == 0
+    assert mapped_kb("chunks_vectors.npy") == 0
