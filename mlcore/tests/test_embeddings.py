@@ -6,6 +6,7 @@ import itertools
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -385,15 +386,29 @@ def test_passes_stay_under_the_word_piece_budget_and_give_each_text_its_own_vect
     long = "Designed data pipelines in Python, Spark and Airflow for a retail analytics team. " * 40
     texts = ["Nurse", long, "Forklift driver with a clean record", long[:600], "", long[:90] * 2]
     model = minilm._get_model()
-    passes = sentence._passes(model, texts, batch_size=32)
+    passes = sentence._passes(model, texts, batch_size=32, threads=1)
     assert sorted(i for p in passes for i in p) == list(range(len(texts)))
     for positions in passes:
-        widths = [len(model.tokenize([texts[i]])["input_ids"][0]) for i in positions]
+        widths = [len(model.preprocess([texts[i]])["input_ids"][0]) for i in positions]
         assert len(positions) == 1 or max(widths) * len(positions) <= sentence.TOKENS_PER_PASS
-    assert max(len(p) for p in sentence._passes(model, ["a b"] * 100, batch_size=8)) == 8
+    assert max(len(p) for p in sentence._passes(model, ["a b"] * 100, 8, threads=1)) == 8
+    # A few texts are spread over the threads, one pass each.
+    assert [len(p) for p in sentence._passes(model, ["a b", "c d"], 32, threads=2)] == [1, 1]
     together = minilm.encode(texts)
     alone = np.vstack([minilm.encode([t]) for t in texts])
     assert np.min(np.sum(together * alone, axis=1)) >= 0.99999
+    # The passes side by side give the vectors of sentence-transformers' own encode.
+    raw = model.encode(texts, normalize_embeddings=True)
+    assert np.min(np.sum(together * raw, axis=1)) >= 0.99999
+
+
+@pytest.mark.slow
+def test_encoding_from_many_threads_at_once_gives_each_caller_its_own_vectors(minilm):
+    texts = [f"Worked {i} years as a welder and pipe fitter in shipyards" for i in range(24)]
+    want = minilm.encode(texts)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: minilm.encode([t, "Registered nurse"])[0], texts))
+    assert np.min(np.sum(np.vstack(got) * want, axis=1)) >= 0.99999
 
 
 @pytest.mark.slow
