@@ -539,13 +539,21 @@ class JobSkillQuerySet(models.QuerySet):
         """The requirements in the order of :meth:`for_matching`, as plain tuples: scoring
         reads these five values only, and
         building model instances (with the spans' and the skill's aliases' JSON decoded) was
-        a quarter of a jobs-for-a-resume call (bench_match.py profile)."""
-        rows = self.order_by("requirement", "id").values_list(
-            "job_id", "skill_id", "skill__name", "term", "requirement", "origin"
+        a quarter of a jobs-for-a-resume call (bench_match.py profile).
+
+        The skills' names come from a second query by primary key: joined, PostgreSQL hashed
+        the whole taxonomy (12,889 skills) for the ~250 requirements of 15 jobs, 4.3 ms of a
+        call against 0.4 ms for the requirements alone."""
+        rows = list(
+            self.order_by("requirement", "id").values_list(
+                "job_id", "skill_id", "term", "requirement", "origin"
+            )
         )
+        ids = {row[1] for row in rows if row[1] is not None}
+        names = dict(Skill.objects.filter(id__in=ids).values_list("id", "name")) if ids else {}
         return [
-            MatchingTerm(job_id, skill_name if skill_id else term, skill_id, requirement, origin)
-            for job_id, skill_id, skill_name, term, requirement, origin in rows
+            MatchingTerm(job_id, names.get(skill_id, term), skill_id, requirement, origin)
+            for job_id, skill_id, term, requirement, origin in rows
         ]
 
 
