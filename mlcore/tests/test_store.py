@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from mlcore.artifacts import ArtifactError
+from mlcore.retrieval import store as store_module
 from mlcore.retrieval.keywords import KeywordModel
 from mlcore.retrieval.store import DocumentRow, DocumentStore
 
@@ -237,7 +238,11 @@ def varied_rows(n: int, dim: int = 16) -> list[DocumentRow]:
     return rows
 
 
-def test_a_mapped_store_gathers_and_searches_as_the_one_in_memory(tmp_path):
+@pytest.mark.parametrize("gap_bytes", [0, store_module._GAP_BYTES, 1 << 30])
+def test_a_mapped_store_gathers_and_searches_as_the_one_in_memory(tmp_path, monkeypatch, gap_bytes):
+    """Whether rows are read run by run (no gap), in spans with the rows between dropped, or
+    in one span: the same rows."""
+    monkeypatch.setattr(store_module, "_GAP_BYTES", gap_bytes)
     memory = DocumentStore.build(varied_rows(300), dim=16, meta={"model_id": "m"})
     memory.save(tmp_path / "v")
     mapped = DocumentStore.load(tmp_path / "v")
@@ -294,3 +299,18 @@ def test_gathering_from_a_mapped_store_maps_none_of_its_pages(tmp_path):
     assert len(pool.ids) == 300
     assert mapped_kb("vectors.npy") == 0
     assert mapped_kb("chunks_vectors.npy") == 0
+
+
+def test_rows_near_one_another_are_read_in_few_system_calls(tmp_path, monkeypatch):
+    """A pool of 300 rows out of 2,000 (a job pool) is read span by span, not row by row."""
+    memory = DocumentStore.build(varied_rows(2000, dim=384), dim=384, meta={})
+    memory.save(tmp_path / "v")
+    store = DocumentStore.load(tmp_path / "v")
+    reads = []
+    real = os.preadv
+    monkeypatch.setattr(os, "preadv", lambda *a: reads.append(1) or real(*a))
+    positions = np.random.default_rng(3).choice(2000, 300, replace=False)
+    pool = store.gather(positions)
+    np.testing.assert_array_equal(pool.vectors, memory.gather(positions).vectors)
+    # Seven gathered columns; row by row would be about 300 reads each.
+    assert 0 < len(reads) < 7 * 100
