@@ -133,21 +133,12 @@ def score_pool(
     if nice:
         matched, listed = _coverage(nice, have)
         values[:, col["nice"]] = matched / listed
-    # Category agreement: 1 / 0 shrunk toward 0.5 by the confidences; 0.5 when unknown.
-    known = (categories >= 0) & (job_category >= 0)
-    raw = (categories == job_category).astype(np.float64)
-    confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
-    if job_category_confidence is not None:
-        confidence = confidence * min(max(job_category_confidence, 0.0), 1.0)
-    values[:, col["category"]] = np.where(known, 0.5 + (raw - 0.5) * confidence, 0.5)
-    # Experience: 1 when the years asked for are there, linear below; 0.5 when unknown.
-    if years_required is None or np.isnan(years_required):
-        values[:, col["experience"]] = 0.5
-    elif years_required <= 0:
-        values[:, col["experience"]] = 1.0
-    else:
-        fit = np.clip(np.maximum(years, 0.0) / years_required, None, 1.0)
-        values[:, col["experience"]] = np.where(np.isnan(years), 0.5, fit)
+    values[:, col["category"]] = _category_values(
+        categories, category_confidence, job_category, job_category_confidence
+    )
+    values[:, col["experience"]] = _experience_values(
+        years, np.nan if years_required is None else years_required
+    )
 
     excluded_hit = np.array(
         [any(key in h for key in dict.fromkeys(excluded)) for h in have], dtype=bool
@@ -155,6 +146,30 @@ def score_pool(
     w = np.array([weights.as_dict()[name] for name in WEIGHT_NAMES], dtype=np.float64)
     totals = totals_of(values, np.broadcast_to(w, values.shape), excluded_hit, excluded_cap)
     return PoolScores(totals=totals, cosines=cosines, values=values)
+
+
+def _category_values(
+    categories: np.ndarray, confidences: np.ndarray, other: int, other_confidence: float | None
+) -> np.ndarray:
+    """Category agreement of each row with ``other`` (codes, -1 unknown), as the scorer's
+    ``_category_agreement``: 1 / 0 shrunk toward 0.5 by the confidences (NaN: set by hand,
+    counts as 1); 0.5 when either category is unknown."""
+    known = (categories >= 0) & (other >= 0)
+    raw = (categories == other).astype(np.float64)
+    confidence = np.where(np.isnan(confidences), 1.0, np.clip(confidences, 0, 1))
+    if other_confidence is not None:
+        confidence = confidence * min(max(other_confidence, 0.0), 1.0)
+    return np.where(known, 0.5 + (raw - 0.5) * confidence, 0.5)
+
+
+def _experience_values(years, required) -> np.ndarray:
+    """Experience fit, as the scorer's ``_experience_fit``, of years against years asked for
+    (either may be an array; NaN unknown): 0.5 when either is unknown, 1 when none are asked
+    for, else the share of the years asked for that are there."""
+    years = np.asarray(years, dtype=np.float64)
+    required = np.asarray(required, dtype=np.float64)
+    fit = np.clip(np.maximum(years, 0.0) / np.where(required > 0, required, 1.0), None, 1.0)
+    return np.where(np.isnan(years) | np.isnan(required), 0.5, np.where(required <= 0, 1.0, fit))
 
 
 def totals_of(
@@ -305,20 +320,12 @@ def score_jobs(
     held = np.isin(flat[0], np.fromiter(have, dtype=np.int64, count=len(have)))
     _requirement_parts(values, col, flat, requirement_vectors, passages, held)
     excluded_hit = _excluded_hits(n, flat, held)
-    known = (categories >= 0) & (resume_category >= 0)
-    raw = (categories == resume_category).astype(np.float64)
-    confidence = np.where(np.isnan(category_confidence), 1.0, np.clip(category_confidence, 0, 1))
-    if resume_category_confidence is not None:
-        confidence = confidence * min(max(resume_category_confidence, 0.0), 1.0)
-    values[:, col["category"]] = np.where(known, 0.5 + (raw - 0.5) * confidence, 0.5)
-    if resume_years is None or np.isnan(resume_years):
-        values[:, col["experience"]] = 0.5
-    else:
-        asked = np.asarray(years_required, dtype=np.float64)
-        fit = np.clip(max(resume_years, 0.0) / np.where(asked > 0, asked, 1.0), None, 1.0)
-        values[:, col["experience"]] = np.where(
-            np.isnan(asked), 0.5, np.where(asked <= 0, 1.0, fit)
-        )
+    values[:, col["category"]] = _category_values(
+        categories, category_confidence, resume_category, resume_category_confidence
+    )
+    values[:, col["experience"]] = _experience_values(
+        np.nan if resume_years is None else resume_years, years_required
+    )
     # A pool has one or two distinct weightings (extracted, explicit): one row each.
     distinct = {wt: [wt.as_dict()[name] for name in WEIGHT_NAMES] for wt in dict.fromkeys(weights)}
     w = np.array([distinct[wt] for wt in weights], dtype=np.float64).reshape(n, len(WEIGHT_NAMES))

@@ -38,8 +38,8 @@ def unit(rng, n, dim=8):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10_000), st.integers(1, 12), st.integers(0, 4), st.booleans())
-def test_pool_totals_equal_the_pairwise_scores(seed, n_docs, n_required, with_years):
+@given(st.integers(0, 10_000), st.integers(1, 12), st.integers(0, 4), st.sampled_from([None, 0, 3]))
+def test_pool_totals_equal_the_pairwise_scores(seed, n_docs, n_required, years_required):
     rng = np.random.default_rng(seed)
     required = tuple(rng.choice(SKILLS, n_required, replace=False)) if n_required else ()
     nice = tuple(s for s in rng.choice(SKILLS, 2, replace=False) if s not in required)
@@ -52,7 +52,7 @@ def test_pool_totals_equal_the_pairwise_scores(seed, n_docs, n_required, with_ye
         excluded=excluded,
         category="it" if seed % 2 else None,
         category_confidence=0.8 if seed % 4 == 1 else None,
-        years_required=3.0 if with_years else None,
+        years_required=None if years_required is None else float(years_required),
         keywords=KW.vector(" ".join(rng.choice(WORDS, 5))),
         required_vectors=unit(rng, n_required) if n_required else None,
     )
