@@ -356,6 +356,28 @@ def test_split_of_empty_text_is_empty():
     assert split_sentences(" \n\t\n") == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wait for it... Then go.", ["Wait for it...", "Then go."]),
+        ("No!!! Way?? Yes?!.. Fine", ["No!!!", "Way??", "Yes?!..", "Fine"]),
+        ('He said "ship it." Then left.', ['He said "ship it."', "Then left."]),
+        ("Done (mostly.) See [ref.] Next.", ["Done (mostly.)", "See [ref.]", "Next."]),
+        ("One.'\") Two", ["One.'\")", "Two"]),
+        ('It ends "here!"', ['It ends "here!"']),
+        ("Version 1...2 ships. Wait... and more", ["Version 1...2 ships.", "Wait... and more"]),
+    ],
+)
+def test_split_ends_a_sentence_after_a_run_of_punctuation_and_closing_quotes(text, expected):
+    assert sentences(text) == expected
+
+
+def test_split_reads_a_long_run_of_dots_once():
+    # Matched from every dot in turn, 200,000 dots between two letters took minutes.
+    text = "x" + "." * 200_000 + "x ends. Next"
+    assert sentences(text) == [text[:-5], "Next"]
+
+
 def test_line_span_excludes_the_newline():
     text = "one\ntwo\r\nthree"
     assert line_span(text, 5) == (4, 7)
