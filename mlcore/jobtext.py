@@ -76,7 +76,11 @@ BLURB_CUE = re.compile(
 # At most this many must-haves come from a posting: beyond it a posting lists its whole stack
 # and the first-named, most-repeated skills are the ones it asks for.
 MAX_POSTING_REQUIRED = 15
-_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:[-–]\s*\d{1,2}\s*)?(?:years|yrs)\b", re.IGNORECASE)
+# "5+ years", "3 - 5 yrs". Each run of spaces is read once (possessive, one run either side of
+# "+"): the old "\s*\+?\s*" tried every split of a long run of spaces, quadratic in its length.
+_YEARS = re.compile(
+    r"(\d{1,2})\s*+(?:\+\s*+)?(?:[-–]\s*+\d{1,2}\s*+)?(?:years|yrs)\b", re.IGNORECASE
+)
 
 
 def years_required_of(text: str) -> float | None:

@@ -1,5 +1,7 @@
 """Reading job descriptions: skill sections, nice-to-have sections and years of experience."""
 
+import pytest
+
 from mlcore.jobtext import nice_spans, skill_contexts, split_requirements, years_required_of
 from mlcore.skills import SkillEntry, SkillTaxonomy
 
@@ -37,6 +39,30 @@ def test_years_are_the_smallest_number_asked_for_including_entry_level_ranges():
     assert years_required_of("0-2 years of experience") == 0
     assert years_required_of("2–4 yrs") == 2
     assert years_required_of("no number here") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("5+ years", 5),
+        ("10 + years", 10),
+        ("3 - 5 yrs", 3),
+        ("2 –4 YEARS", 2),
+        ("1 +  - 3 years", 1),
+        ("12years", 12),
+        ("3\n+\nyears", 3),
+        ("5 yearsold", None),
+        ("31 years", None),
+    ],
+)
+def test_years_read_spaces_and_plus_signs_around_the_number(text, years):
+    assert years_required_of(text) == years
+
+
+def test_years_read_a_long_run_of_spaces_once():
+    # Split both ways between "\s*" and "\s*", 200,000 spaces after a digit took minutes.
+    assert years_required_of("1" + " " * 200_000 + "x") is None
+    assert years_required_of("1 - 2" + " " * 200_000 + "years") == 1
 
 
 def test_skill_contexts_cover_requirement_and_nice_sections_but_not_prose_or_benefits():
