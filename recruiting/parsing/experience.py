@@ -30,8 +30,10 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
+# Spaces around the comma of "Jan, 2020" are read once (possessive): "\s*,?\s*" tried every
+# split of a long run of spaces after a month name, quadratic in its length.
 _DATE = (
-    rf"(?:(?P<{{p}}mon>{_MONTH})\s*,?\s*'?(?P<{{p}}y1>{_YEAR})"
+    rf"(?:(?P<{{p}}mon>{_MONTH})\s*+(?:,\s*+)?'?(?P<{{p}}y1>{_YEAR})"
     rf"|(?P<{{p}}num>0?[1-9]|1[0-2])\s*[/.]\s*(?P<{{p}}y2>{_YEAR})"
     rf"|(?P<{{p}}y3>{_YEAR})(?:\s*[/.-]\s*(?P<{{p}}num2>0[1-9]|1[0-2])(?!\d))?)"
 )

@@ -226,14 +226,20 @@ _KEYWORDS = (
 _KEYWORD_RE = re.compile(
     "|".join(f"(?P<{name}>\\b(?:{pattern}))" for name, pattern in _KEYWORDS), re.IGNORECASE
 )
-_STRIP_EDGES = re.compile(r"^[\s•·▪■□◆◇►▶●○\-–—*#>|:_=~]+|[\s•·▪■□◆◇►▶●○\-–—*#>|:_=~.]+$")
+# Decoration before and after a heading's words ("—— SKILLS ——", "• Experience:"). The end is
+# matched only from the start of a run, without backtracking: one "...+$" tried it from every
+# character of a run in mid-line, quadratic in the run's length.
+_EDGE_CHARS = r"\s•·▪■□◆◇►▶●○\-–—*#>|:_=~"
+_LEADING_EDGE = re.compile(rf"^[{_EDGE_CHARS}]+")
+_TRAILING_EDGE = re.compile(rf"(?<![{_EDGE_CHARS}.])[{_EDGE_CHARS}.]++$")
 _MAX_HEADING_CHARS = 48
 _MAX_HEADING_WORDS = 6
 
 
 def normalise_heading(line: str) -> str:
     text = unicodedata.normalize("NFKC", line)
-    text = _STRIP_EDGES.sub("", text)
+    text = _LEADING_EDGE.sub("", text, count=1)
+    text = _TRAILING_EDGE.sub("", text, count=1)
     text = text.replace("&", " and ").replace("/", " and ").replace("+", " and ")
     text = re.sub(r"[^\w\s]", " ", text.lower())
     return " ".join(text.split())

@@ -11,7 +11,7 @@ from recruiting.parsing.contacts import find_emails, find_links, find_phones, gu
 from recruiting.parsing.experience import find_date_ranges, years_of_experience
 from recruiting.parsing.intervals import covered_length
 from recruiting.parsing.pdf_layout import Word, find_gutter, layout_page_text
-from recruiting.parsing.sections import classify_heading, detect_sections
+from recruiting.parsing.sections import classify_heading, detect_sections, normalise_heading
 
 TODAY = dt.date(2025, 1, 15)
 
@@ -93,6 +93,15 @@ def test_headings(line, name):
 )
 def test_not_headings(line):
     assert classify_heading(line) is None
+
+
+def test_heading_decoration_is_stripped_at_both_ends():
+    assert normalise_heading("—— SKILLS ——") == "skills"
+    assert normalise_heading("• Work History: .") == "work history"
+    assert normalise_heading("*** AWARDS ***\n") == "awards"
+    assert normalise_heading("- .") == ""
+    # 200,000 spaces in mid-line were tried as the trailing decoration from each one: minutes.
+    assert normalise_heading("a" + " " * 200_000 + "b") == "a b"
 
 
 def test_detect_sections_offsets():
@@ -198,6 +207,14 @@ def test_guess_name(text, name):
 )
 def test_years_from_one_range(text, years):
     assert years_of_experience(text, today=TODAY) == years
+
+
+def test_spaces_and_a_comma_between_month_and_year():
+    assert find_date_ranges("Acme, Jan , 2018 - Present", today=TODAY) == [(6, 24216, 24300)]
+    assert find_date_ranges("Jan,2018 – Dec 2019", today=TODAY) == [(0, 24216, 24239)]
+    assert find_date_ranges("March\t2016 to August ,  2020", today=TODAY) == [(0, 24194, 24247)]
+    # Split both ways around the comma, 200,000 spaces after a month name took minutes.
+    assert find_date_ranges("Jan" + " " * 200_000 + "x", today=TODAY) == []
 
 
 def test_overlapping_ranges_are_merged():
