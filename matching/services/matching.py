@@ -60,6 +60,7 @@ from recruiting.services.embedding import (
     sentences_now,
     sentences_stored,
 )
+from recruiting.services.jobs import job_text_check
 from recruiting.services.requirements import (
     EXCLUDED,
     NICE,
@@ -345,11 +346,8 @@ def free_text_requirements(
 ) -> Requirements:
     """Requirements typed in by a recruiter. Without must-haves they are read from the text: a
     pasted list of terms makes each term a must-have, a description gives its skills."""
+    job_text_check(title=title, description=description)
     text = f"{title}\n{description}".strip()
-    if not text:
-        raise ApplicationError(
-            "Describe the job: a title or a description is needed.", code="empty"
-        )
     terms = terms_resolve(required=must_have, nice=nice_to_have, excluded=exclude)
     if not must_have:
         keys = {t.key for t in terms}

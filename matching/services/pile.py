@@ -20,6 +20,7 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from matching.models import PileRun
 from matching.services import matching as match_services
+from mlcore.embeddings.text import has_words
 from recruiting.models import Job, Resume, user_team_id
 from recruiting.services.blind import resume_for_page
 from recruiting.services.requirements import terms_resolve
@@ -61,7 +62,7 @@ def pile_run_start(
     team_id = user_team_id(user)
     if job is not None and job.team_id != team_id and not user.is_staff:
         raise _fields_error("Pick one of your team's jobs.", job="Not one of your team's jobs.")
-    if job is None and not (title.strip() or description.strip()):
+    if job is None and not has_words(f"{title}\n{description}"):
         raise _fields_error(
             "Pick a job or paste a job description.",
             job="Pick a job, or paste a description below.",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from config.celery import task_named
 from config.exceptions import ApplicationError
+from mlcore.embeddings.text import has_words
 from mlcore.jobtext import years_required_of
 from recruiting.models import AuditEvent, Category, Job, JobEmbedding, JobSource, user_team_id
 from recruiting.services.classification import documents_classify
@@ -42,6 +43,21 @@ def content_hash_of(
 ) -> str:
     payload = "\x1f".join([title, company, location, str(remote), text, url])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def job_text_check(*, title: str, description: str) -> None:
+    """Refuse a job (saved or typed in for one ranking) whose title and description hold no
+    letter or digit: the embedder has nothing to embed, so it could never be matched.
+
+    Raises ``ApplicationError`` (400) naming both fields: either one may supply the words.
+    """
+    if not has_words(f"{title}\n{description}"):
+        hint = "Write what the job is: letters or digits, not only symbols."
+        raise ApplicationError(
+            "Describe the job: its title or description needs at least one letter or digit.",
+            code="empty",
+            extra={"fields": {"title": [hint], "description": [hint]}},
+        )
 
 
 def job_upsert(
@@ -103,6 +119,7 @@ def job_create(
         )
     html = description_to_html(description)
     text = html_to_text(html)
+    job_text_check(title=title, description=text)
     job = Job(
         owner=owner,
         team_id=team.pk if team is not None else user_team_id(owner),
@@ -188,6 +205,7 @@ def job_update(
         job.description_html = description_to_html(description)
         job.description_text = html_to_text(job.description_html)
         job.years_required = years_required_of(job.description_text)
+    job_text_check(title=job.title, description=job.description_text)
     job.content_hash = content_hash_of(
         **{name: getattr(job, name) for name in EDITABLE}, text=job.description_text
     )

@@ -1,0 +1,117 @@
+"""Inputs the model cannot take are refused with a 400 that names the field, never a 500: a job
+text with no words."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.models import PileRun
+from matching.services.pile import pile_run_start
+from recruiting.models import Job, user_team_id
+from recruiting.services.jobs import job_create
+from recruiting.services.resumes import resume_create_from_text
+
+pytestmark = pytest.mark.django_db
+
+CV = """Ada Lovelace
+ada@example.com
+
+Summary
+Backend engineer building Python and Django services on PostgreSQL.
+
+Skills
+Python, Django, PostgreSQL
+"""
+NO_WORDS = ["---", "!!! ... ???", "<p>***</p>", "<p> </p>"]
+
+
+@pytest.fixture
+def pair(recruiter, skills, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        resume, _ = resume_create_from_text(owner=recruiter, text=CV)
+        job = job_create(
+            owner=recruiter, title="Python Engineer", description="Python, Django, PostgreSQL."
+        )
+    return {"resume": resume, "job": job}
+
+
+def assert_names_title_and_description(response) -> dict:
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert "letter or digit" in body["message"]
+    assert set(body["fields"]) == {"title", "description"}
+    return body
+
+
+# -- a job text with no letters or digits -----------------------------------------------------
+@pytest.mark.parametrize("title", ["---", "!!!", "  ---  "])
+def test_ranking_against_a_job_text_without_words_is_a_400_naming_the_fields(
+    api_client, pair, title
+):
+    response = api_client.post(
+        "/api/v1/rank/",
+        {"job": {"title": title}, "resume_ids": [pair["resume"].pk]},
+        format="json",
+    )
+    assert_names_title_and_description(response)
+
+
+def test_a_job_text_with_one_word_in_either_field_is_ranked(api_client, pair):
+    for job in ({"title": "---", "description": "Python"}, {"title": "Go", "description": "!!"}):
+        response = api_client.post(
+            "/api/v1/rank/", {"job": job, "resume_ids": [pair["resume"].pk]}, format="json"
+        )
+        assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("description", NO_WORDS)
+def test_creating_a_job_without_words_is_a_400_and_stores_nothing(api_client, skills, description):
+    response = api_client.post(
+        "/api/v1/jobs/", {"title": "!!!", "description": description}, format="json"
+    )
+    assert_names_title_and_description(response)
+    assert not Job.objects.exists()
+
+
+def test_editing_a_job_down_to_no_words_is_a_400_and_keeps_the_job(api_client, pair):
+    job = pair["job"]
+    response = api_client.patch(
+        f"/api/v1/jobs/{job.pk}/", {"title": "???", "description": "..."}, format="json"
+    )
+    assert_names_title_and_description(response)
+    job.refresh_from_db()
+    assert (job.title, job.description_text) == ("Python Engineer", "Python, Django, PostgreSQL.")
+
+
+def test_the_job_page_shows_the_error_next_to_the_fields(recruiter_client, skills):
+    response = recruiter_client.post("/jobs/new/", {"title": "!!!", "description": "!!!"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    for field in ("title", "description"):
+        assert "letters or digits" in body[body.index(f'id="id_{field}-error"') :][:200]
+    assert not Job.objects.exists()
+
+
+def test_rank_a_pile_refuses_a_pasted_description_without_words(recruiter, pair):
+    from config.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError) as refused:
+        pile_run_start(user=recruiter, title="---", description="***", resumes=[pair["resume"]])
+    assert set(refused.value.extra["fields"]) == {"job", "description"}
+    assert not PileRun.objects.exists()
+
+
+def test_explaining_a_stored_run_without_words_is_a_400_page(recruiter, recruiter_client, pair):
+    # A run stored before its text was checked for words.
+    run = PileRun.objects.create(
+        team_id=user_team_id(recruiter),
+        created_by=recruiter,
+        title="---",
+        resume_ids=[pair["resume"].pk],
+        total=1,
+    )
+    response = recruiter_client.get(
+        f"/rank/runs/{run.pk}/candidates/{pair['resume'].pk}/explanation/"
+    )
+    assert response.status_code == 400
+    assert "letter or digit" in response.content.decode()
