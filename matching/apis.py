@@ -26,7 +26,7 @@ from matching.services import blind as blind_services
 from matching.services import feedback as feedback_services
 from matching.services import matching as match_services
 from matching.services import pipeline
-from matching.services.classify import classify_texts
+from matching.services.classify import CLASSIFY_MAX_TOTAL_CHARS, classify_texts
 from matching.services.registry import model_version_activate
 from recruiting.filters import JobFilter
 from recruiting.models import Job, Resume
@@ -224,7 +224,12 @@ class RankView(MatchThrottleMixin, APIView):
 class ClassifySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["resume", "job"])
     texts = serializers.ListField(
-        child=serializers.CharField(max_length=200_000), min_length=1, max_length=100
+        child=serializers.CharField(max_length=CLASSIFY_MAX_TOTAL_CHARS),
+        min_length=1,
+        max_length=100,
+        help_text=f"1 to 100 texts of at most {CLASSIFY_MAX_TOTAL_CHARS:,} characters together "
+        "(CLASSIFY_MAX_TOTAL_CHARS); more is refused with a 400 (code `too_large`): send them in "
+        "several requests.",
     )
 
 
@@ -233,6 +238,8 @@ class ClassifyView(MatchThrottleMixin, APIView):
         request=ClassifySerializer,
         responses={200: ClassifyResponseSerializer},
         summary="Category and confidence per text",
+        description=f"Up to 100 texts, at most {CLASSIFY_MAX_TOTAL_CHARS:,} characters in all "
+        "(the model's work grows with them): a larger request is a 400 naming the limit.",
     )
     def post(self, request: Request) -> Response:
         data = ClassifySerializer(data=request.data)

@@ -1,11 +1,12 @@
-"""Inputs the model cannot take are refused with a 400 that names the field, never a 500: a job
-text with no words."""
+"""Inputs the model cannot or should not take in one request are refused with a 400 that names
+the field or the limit, never a 500: a job text with no words, too many characters to classify."""
 
 from __future__ import annotations
 
 import pytest
 
 from matching.models import PileRun
+from matching.services.classify import CLASSIFY_MAX_TOTAL_CHARS
 from matching.services.pile import pile_run_start
 from recruiting.models import Job, user_team_id
 from recruiting.services.jobs import job_create
@@ -115,3 +116,41 @@ def test_explaining_a_stored_run_without_words_is_a_400_page(recruiter, recruite
     )
     assert response.status_code == 400
     assert "letter or digit" in response.content.decode()
+
+
+# -- classify: the request's total work is capped ---------------------------------------------
+def test_classifying_more_characters_than_the_limit_is_a_400_naming_it(api_client):
+    share = CLASSIFY_MAX_TOTAL_CHARS // 4 + 1
+    response = api_client.post(
+        "/api/v1/classify/",
+        {"kind": "resume", "texts": ["Python " * (share // 7)] * 5},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "too_large"
+    assert f"{CLASSIFY_MAX_TOTAL_CHARS:,}" in body["message"]
+    assert "texts" in body["fields"]
+
+
+def test_one_text_longer_than_the_limit_is_refused_by_the_field(api_client):
+    response = api_client.post(
+        "/api/v1/classify/",
+        {"kind": "job", "texts": ["x" * (CLASSIFY_MAX_TOTAL_CHARS + 1)]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "texts" in response.json()["fields"]
+
+
+def test_texts_within_the_limit_reach_the_classifier(api_client):
+    # No model is active in the tests: the request gets past the limit to the 409.
+    texts = ["Python developer. " * 100] * 10
+    assert sum(map(len, texts)) <= CLASSIFY_MAX_TOTAL_CHARS
+    response = api_client.post("/api/v1/classify/", {"kind": "job", "texts": texts}, format="json")
+    assert response.status_code == 409, response.content
+
+
+def test_the_schema_documents_the_limit(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert f"{CLASSIFY_MAX_TOTAL_CHARS:,} characters" in schema
