@@ -33,15 +33,16 @@ class ScopeThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-def throttled(scope: str, *, methods: Iterable[str] = ("POST",)) -> Callable:
+def throttled(scope: str, *, methods: Iterable[str] | None = ("POST",)) -> Callable:
     """Refuse a page request past the scope's rate with a 429 (a fragment under htmx) and
-    Retry-After; requests of other methods are not counted."""
-    methods = frozenset(methods)
+    Retry-After; requests of other methods are not counted. ``methods=None`` counts every
+    request: for a page that does the work on any method (a GET, a HEAD, a POST alike)."""
+    counted = None if methods is None else frozenset(methods)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method in methods:
+            if counted is None or request.method in counted:
                 throttle = ScopeThrottle(scope)
                 if not throttle.allow_request(request, None):
                     return _refused(request, throttle)

@@ -1,10 +1,13 @@
 """Inputs the model cannot or should not take in one request are refused with a 400 that names
-the field or the limit, never a 500: a job text with no words, too many characters to classify."""
+the field or the limit, never a 500: a job text with no words, too many characters to classify;
+and the pages that do a match endpoint's work draw on its allowance."""
 
 from __future__ import annotations
 
 import pytest
+from rest_framework.throttling import SimpleRateThrottle
 
+from conftest import cache_clear
 from matching.models import PileRun
 from matching.services.classify import CLASSIFY_MAX_TOTAL_CHARS
 from matching.services.pile import pile_run_start
@@ -154,3 +157,63 @@ def test_texts_within_the_limit_reach_the_classifier(api_client):
 def test_the_schema_documents_the_limit(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert f"{CLASSIFY_MAX_TOTAL_CHARS:,} characters" in schema
+
+
+# -- the match pages draw on the match allowance ----------------------------------------------
+@pytest.fixture
+def match_rate(monkeypatch):
+    cache_clear()
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "match", "2/min")
+    yield
+    cache_clear()
+
+
+def match_pages(pair, recruiter) -> dict[str, str]:
+    job, resume = pair["job"], pair["resume"]
+    run = PileRun.objects.create(
+        team_id=user_team_id(recruiter),
+        created_by=recruiter,
+        job=job,
+        resume_ids=[resume.pk],
+        total=1,
+    )
+    return {
+        "resume_matches": f"/resumes/{resume.pk}/matches/",
+        "job_candidates": f"/jobs/{job.pk}/candidates/",
+        "explanation": f"/jobs/{job.pk}/candidates/{resume.pk}/explanation/",
+        "pile_run_explain": f"/rank/runs/{run.pk}/candidates/{resume.pk}/explanation/",
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["resume_matches", "job_candidates", "explanation", "pile_run_explain"]
+)
+def test_a_match_page_answers_429_once_the_match_allowance_is_spent(
+    recruiter, recruiter_client, pair, match_rate, page
+):
+    url = match_pages(pair, recruiter)[page]
+    assert [recruiter_client.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = recruiter_client.get(url)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert "Too many requests: the limit is 2 per min" in refused.content.decode()
+    fragment = recruiter_client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 429
+    assert "<html" not in fragment.content.decode()
+
+
+def test_a_head_or_a_post_is_counted_like_a_get(recruiter, recruiter_client, pair, match_rate):
+    url = match_pages(pair, recruiter)["job_candidates"]
+    assert recruiter_client.head(url).status_code == 200
+    assert recruiter_client.post(url).status_code == 200
+    assert recruiter_client.get(url).status_code == 429
+
+
+def test_the_pages_and_the_api_draw_on_one_match_allowance(
+    recruiter, recruiter_client, api_client, pair, match_rate
+):
+    job = pair["job"]
+    assert api_client.get(f"/api/v1/jobs/{job.pk}/candidates/").status_code == 200
+    assert recruiter_client.get(f"/jobs/{job.pk}/candidates/").status_code == 200
+    assert recruiter_client.get(f"/jobs/{job.pk}/candidates/").status_code == 429
+    assert api_client.get(f"/api/v1/jobs/{job.pk}/candidates/").status_code == 429

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
+from config.throttling import throttled
 from matching.forms import FeedbackForm, NoteForm, StageMoveForm, StageUndoForm
 from matching.models import Application, ApplicationEvent
 from matching.services import blind as blind_services
@@ -38,6 +39,7 @@ def _pair(request: HttpRequest, job_pk: int, resume_pk: int) -> tuple[Job, Resum
     return job, resume
 
 
+@throttled("match", methods=None)  # the work of GET /api/v1/jobs/{id}/candidates/
 def job_candidates(request: HttpRequest, pk: int) -> TemplateResponse:
     """The job page's candidates: ranked (rejected and hired ones left out unless
     ``?show=decided``), or the candidates in one pipeline stage (``?stage=``). A partial under
@@ -216,6 +218,7 @@ def feedback_submit(request: HttpRequest, job_pk: int, resume_pk: int) -> HttpRe
     )
 
 
+@throttled("match", methods=None)  # the work of GET /api/v1/explain/
 def explanation(request: HttpRequest, job_pk: int, resume_pk: int) -> TemplateResponse:
     job, resume = _pair(request, job_pk, resume_pk)
     result = blind_services.result_for_page(

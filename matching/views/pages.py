@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from config.accounts import PREVIOUS_LOGIN
 from config.exceptions import ApplicationError
+from config.throttling import throttled
 from matching.charts import line_chart_svg
 from matching.models import DriftReport
 from matching.selectors import models_overview, recruiter_dashboard
@@ -53,6 +54,7 @@ def safe_next(request: HttpRequest, *, referer: bool = False) -> str | None:
     return None
 
 
+@throttled("match", methods=None)  # the work of GET /api/v1/resumes/{id}/matches/
 def resume_matches(request: HttpRequest, pk: int) -> TemplateResponse:
     resume = get_object_or_404(
         Resume.objects.visible_to(request.user).select_related("category"), pk=pk

@@ -87,6 +87,7 @@ def pile_run(request: HttpRequest, pk: int) -> TemplateResponse:
     return TemplateResponse(request, "matching/pile_run.html", context)
 
 
+@throttled("match", methods=None)
 def pile_run_explain(request: HttpRequest, pk: int, resume_pk: int) -> TemplateResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     resume = get_object_or_404(
