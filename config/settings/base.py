@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+# torch loads with the model, on first use, not with this module.
+from mlcore.embeddings.sentence import PRECISIONS as _EMBEDDER_PRECISIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -250,7 +253,12 @@ STORAGES = {
 # --- ML ---------------------------------------------------------------------------------------
 
 EMBEDDER = env.str("EMBEDDER", default="minilm")  # "hashing" is for fast unit tests only
-EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")  # auto | fp32 | bf16
+EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")
+if EMBEDDER_PRECISION not in _EMBEDDER_PRECISIONS:
+    raise ImproperlyConfigured(
+        f"EMBEDDER_PRECISION is {EMBEDDER_PRECISION!r}; "
+        f"use one of {', '.join(_EMBEDDER_PRECISIONS)}."
+    )
 PARAMS_FILE = BASE_DIR / "params.yaml"
 # What classifies documents once recruiting has embedded them: the matching app's classifier.
 # Recruiting never imports matching, so it calls the function named here

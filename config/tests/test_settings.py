@@ -74,6 +74,30 @@ def test_a_malformed_number_variable_is_named():
     assert "UPLOAD_MAX_BYTES" in result.stderr
 
 
+def test_an_unknown_embedder_precision_stops_start_up_naming_the_choices():
+    result = run_manage("check", DJANGO_DEBUG="true", EMBEDDER_PRECISION="fp16")
+    assert result.returncode != 0
+    assert "EMBEDDER_PRECISION is 'fp16'; use one of auto, fp32, bf16." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_settings_check_the_precision_without_importing_torch():
+    code = (
+        "import sys, django; from django.conf import settings; "
+        "print(settings.EMBEDDER_PRECISION, 'torch' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "true",
+        "EMBEDDER_PRECISION": "fp32",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["fp32", "False"]
+
+
 def test_no_database_url_means_sqlite_and_no_broker_means_eager_tasks():
     conf = settings_with(DJANGO_DEBUG="true")
     assert conf["ENGINE"] == "django.db.backends.sqlite3"

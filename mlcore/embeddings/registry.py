@@ -6,12 +6,11 @@ import threading
 
 from mlcore.embeddings.base import Embedder
 from mlcore.embeddings.hashing import HashingEmbedder
-from mlcore.embeddings.sentence import SentenceTransformerEmbedder
+from mlcore.embeddings.sentence import PRECISIONS, SentenceTransformerEmbedder
 
 _lock = threading.Lock()
 _instances: dict[tuple[str, str], Embedder] = {}
 NAMES = ("minilm", "hashing")
-PRECISIONS = ("auto", "fp32", "bf16")
 
 
 def get_embedder(name: str = "minilm", *, precision: str = "auto") -> Embedder:
