@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from mlcore.embeddings.text import has_words
 from mlcore.text import html_to_text, strip_controls
 
 from .sanitize import clean_field
@@ -349,7 +350,8 @@ def build_posting(
 ) -> NormalizedPosting:
     """Normalise one posting. ``description_html`` must already be sanitised.
 
-    Raises PostingInvalid when the id or title is missing.
+    Raises PostingInvalid when the id or title is missing, or when the title and description
+    hold no letters or digits (a job that could never be embedded nor matched).
     """
     ext_id = normalise_external_id(external_id)
     if not ext_id:
@@ -357,13 +359,16 @@ def build_posting(
     title_s = clean_field(title, max_len=MAX_TITLE)
     if not title_s:
         raise PostingInvalid("missing title")
+    description_text = html_to_text(description_html)
+    if not has_words(f"{title_s}\n{description_text}"):
+        raise PostingInvalid("no letters or digits in the title and description")
     location_s = clean_field(location, max_len=MAX_LOCATION)
     matched: dict[str, Any] = {  # the fields that matter for matching, hashed
         "title": title_s,
         "company": clean_field(company, max_len=MAX_COMPANY),
         "location": location_s,
         "remote": detect_remote(remote, location_s, title_s),
-        "description_text": html_to_text(description_html),
+        "description_text": description_text,
         "url": safe_http_url(url),
     }
     return NormalizedPosting(

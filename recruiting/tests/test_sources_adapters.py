@@ -213,12 +213,16 @@ def test_greenhouse_malformed_posting_is_recorded_and_skipped():
     doc["jobs"][1]["title"] = ""  # missing title
     doc["jobs"][2]["location"] = {"name": ["not", "text"]}  # odd but survivable
     doc["jobs"].append(copy.deepcopy(doc["jobs"][0]))  # duplicate id
+    wordless = copy.deepcopy(doc["jobs"][0])  # nothing to embed: it could never be matched
+    wordless.update(id=4019999, title="!!!", content="<p>--- ***</p>")
+    doc["jobs"].append(wordless)
     cfg = SourceConfig(kind="greenhouse", board_token="northwind")
     result = get_adapter("greenhouse").parse(json.dumps(doc).encode(), cfg, policy())
     ids = {p.external_id for p in result.postings}
-    assert "4012002" not in ids and len(result.postings) == 5
+    assert "4012002" not in ids and "4019999" not in ids and len(result.postings) == 5
     messages = {e.external_id: e.message for e in result.errors}
     assert "missing title" in messages["4012002"]
+    assert "no letters or digits" in messages["4019999"]
     assert "duplicate" in messages["4012001"]
     assert by_id(result)["4012003"].location == ""  # type: ignore[arg-type]
 
