@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import (
@@ -22,6 +21,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from config.exceptions import ApplicationError
 from config.parsers import BoundedJSONParser
+from config.uploads import request_files
 from recruiting.filters import JobFilter
 from recruiting.models import Category, IngestionRun, Job, JobSkill, JobSource, Resume, Skill
 from recruiting.services import blind
@@ -236,7 +236,9 @@ class ResumeViewSet(
             400: OpenApiResponse(description="Every file refused"),
         },
         description="Upload one or many files (`file`, repeated) or JSON `{text, name}`. The same file twice "
-        "returns the existing resume. One bad file is reported and the others go in.",
+        "returns the existing resume. One bad file is reported and the others go in: a file over "
+        "UPLOAD_MAX_BYTES (`too_large`), and the files left once the request's "
+        "UPLOAD_REQUEST_PARSE_SECONDS is spent (`parse_budget`: send them again) among them.",
     )
     def create(self, request: Request) -> Response:
         if request.content_type and request.content_type.startswith("application/json"):
@@ -251,16 +253,14 @@ class ResumeViewSet(
                 resume_services.UploadOutcome(filename="pasted.txt", resume=resume, created=created)
             ]
         else:
-            files = request.FILES.getlist("file")
+            files = request_files(request).getlist("file")
             if not files:
                 raise ApplicationError(
                     "Send one or more files in the `file` field, or JSON with `text`.",
                     code="no_file",
                     extra={"fields": {"file": ["Required."]}},
                 )
-            outcomes = resume_services.resumes_upload(
-                owner=request.user, files=[(f.name, _read_capped(f)) for f in files]
-            )
+            outcomes = resume_services.resumes_upload(owner=request.user, files=files)
         results = [
             {
                 "filename": o.filename,
@@ -283,13 +283,6 @@ class ResumeViewSet(
 
     def perform_destroy(self, instance: Resume) -> None:
         resumes_erase(resumes=[instance], actor=self.request.user, via="api")
-
-
-def _read_capped(upload) -> bytes:
-    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-        # Report the limit without reading a huge file into memory.
-        return upload.read(settings.UPLOAD_MAX_BYTES + 1)
-    return upload.read()
 
 
 # --- Jobs ------------------------------------------------------------------------------------

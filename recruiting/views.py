@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
 from config.throttling import throttled
+from config.uploads import request_files
 from recruiting import selectors
 from recruiting.forms import (
     JobCategoryForm,
@@ -204,12 +205,13 @@ def resume_list(request: HttpRequest) -> TemplateResponse:
 @throttled("upload")
 def resume_upload(request: HttpRequest) -> TemplateResponse:
     """Upload one or many files, or paste text. JavaScript sends one request per file (progress)."""
-    form = ResumeUploadForm(request.POST or None, request.FILES or None)
+    form = ResumeUploadForm(request.POST or None, request_files(request) or None)
     outcomes = []
     status = 200
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-        outcomes = resume_services.resumes_upload(owner=request.user, files=files)
+        outcomes = resume_services.resumes_upload(
+            owner=request.user, files=form.cleaned_data["files"]
+        )
         if form.cleaned_data["text"]:
             try:
                 resume, created = resume_services.resume_create_from_text(

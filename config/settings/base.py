@@ -232,8 +232,19 @@ ARTIFACTS_DIR = Path(env.str("ARTIFACTS_DIR", default=str(BASE_DIR / "artifacts"
 FILE_DROP_DIR = Path(env.str("FILE_DROP_DIR", default=str(BASE_DIR / "data" / "drop")))
 UPLOAD_MAX_BYTES = _setting("UPLOAD_MAX_BYTES", int, 10 * 1024 * 1024)
 UPLOAD_MAX_FILES = _setting("UPLOAD_MAX_FILES", int, 100)
+# The wall time one request (the API, the upload page, rank a pile) may spend reading its files
+# (parsing, storing); the files left when it is spent are refused, each with a message asking
+# for it again, and the ones read are kept. A file's own parse stops at what is left of it.
+UPLOAD_REQUEST_PARSE_SECONDS = _setting("UPLOAD_REQUEST_PARSE_SECONDS", float, 60.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A file past UPLOAD_MAX_BYTES is dropped while it streams in (config.uploads), not spooled to a
+# temporary file first; the request's other files go on.
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 
 STATIC_URL = "/static/"

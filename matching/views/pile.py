@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from config.exceptions import ApplicationError
 from config.throttling import throttled
+from config.uploads import request_files
 from matching.forms import RankPileForm
 from matching.models import PileRun
 from matching.services import blind as blind_services
@@ -31,7 +32,7 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
     to their fields, so the form keeps everything (chosen files included); the run's progress
     comes back in place of the results."""
     form = RankPileForm(
-        request.POST or None, request.FILES or None, user=request.user, viewer=request
+        request.POST or None, request_files(request) or None, user=request.user, viewer=request
     )
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
@@ -44,7 +45,7 @@ def rank_pile(request: HttpRequest) -> HttpResponse:
                 must_have=cd["must_have"],
                 nice_to_have=cd["nice_to_have"],
                 exclude=cd["exclude"],
-                files=[(f.name, f.read()) for f in cd["files"]],
+                files=cd["files"],
                 resumes=cd["resumes"],
                 whole_pool=cd["whole_pool"],
             )

@@ -3,16 +3,24 @@ category (the classifier the settings name, see ``recruiting.services.classifica
 
 Parsing runs before anything is stored, so a bad file leaves no row and no file behind. The slow
 part (embedding) runs as a task after commit; each step records its status on the row.
+
+Uploads are bounded: each file is read at most to UPLOAD_MAX_BYTES (``upload_read``; the upload
+handler ``config.uploads`` already stops a larger one while it streams in), the files of one
+request are read one at a time, and one request spends at most UPLOAD_REQUEST_PARSE_SECONDS
+reading them (``resumes_upload``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,6 +32,7 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill, user_team_id
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
+from recruiting.parsing.errors import format_bytes
 from recruiting.services.blind import resume_blind_text
 from recruiting.services.classification import documents_classify
 from recruiting.services.embedding import embedder_get, embeddings_store
@@ -47,16 +56,55 @@ class UploadOutcome:
     code: str = ""
 
 
-def file_limits() -> FileLimits:
-    return FileLimits(max_bytes=settings.UPLOAD_MAX_BYTES)
+class UploadedFileLike(Protocol):
+    """An uploaded file as the services read it (Django's uploads, ``config.uploads``)."""
+
+    name: str
+    size: int | None
+
+    def read(self, size: int = -1) -> bytes: ...
+
+
+def file_limits(*, parse_seconds: float | None = None) -> FileLimits:
+    """The parser's limits for one uploaded file; ``parse_seconds`` shortens its deadline."""
+    limits = FileLimits(max_bytes=settings.UPLOAD_MAX_BYTES)
+    if parse_seconds is not None and parse_seconds < limits.timeout_s:
+        limits = dataclasses.replace(limits, timeout_s=max(parse_seconds, 0.0))
+    return limits
+
+
+def upload_read(upload) -> bytes:
+    """The bytes of one uploaded file (``name``, ``size``, ``read()``: a Django upload, or the
+    ``config.uploads.TooLargeUpload`` left of a file stopped while it streamed in), reading at
+    most one byte past UPLOAD_MAX_BYTES whatever size it claims.
+
+    Raises ApplicationError (400, ``too_large``) naming the file and the limit."""
+    limit = settings.UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is None or size <= limit:
+        data = upload.read(limit + 1)
+        if len(data) <= limit:
+            return data
+    raise ApplicationError(
+        f"The file {upload.name} is larger than the limit of {format_bytes(limit)} per file "
+        "(UPLOAD_MAX_BYTES).",
+        code="too_large",
+    )
 
 
 def resume_create(
-    *, owner, data: bytes, filename: str, team=None, process: bool = True
+    *,
+    owner,
+    data: bytes,
+    filename: str,
+    team=None,
+    process: bool = True,
+    parse_seconds: float | None = None,
 ) -> tuple[Resume, bool]:
     """Store one uploaded file as a resume in ``team``'s pool (default: the owner's team); the
     same bytes twice in one team, from any member, return the existing resume. Its processing
     task is queued unless ``process`` is off (a caller that processes it itself, with progress).
+    ``parse_seconds`` shortens the parser's deadline (what is left of a request's budget).
 
     The resume comes back as it is once the call's transaction hooks have run: with in-process
     tasks (or outside any transaction) processing has finished, and its status says so.
@@ -74,7 +122,7 @@ def resume_create(
             existing.refresh_from_db()
         return existing, False
     try:
-        parsed = parse_resume(data, filename, limits=file_limits())
+        parsed = parse_resume(data, filename, limits=file_limits(parse_seconds=parse_seconds))
     except ParseError as exc:
         raise ApplicationError(str(exc), code=exc.code) from exc
     if parsed.status != "needs_ocr" and not _WORD.search(parsed.text):
@@ -123,15 +171,47 @@ def resume_create_from_text(*, owner, text: str, name: str = "", team=None) -> t
 
 
 def resumes_upload(
-    *, owner, files: Iterable[tuple[str, bytes]], team=None, process: bool = True
+    *,
+    owner,
+    files: Iterable[tuple[str, bytes] | UploadedFileLike],
+    team=None,
+    process: bool = True,
+    request_budget: bool = True,
 ) -> list[UploadOutcome]:
-    """Many files at once: one bad file is reported and the others go in."""
+    """Many files at once: one bad file is reported and the others go in.
+
+    ``files`` holds (name, bytes) pairs or uploaded files, each read (``upload_read``) only when
+    its turn comes. With ``request_budget`` (a web request; a command turns it off) the files
+    share UPLOAD_REQUEST_PARSE_SECONDS: once it is spent, the files left are refused
+    (``parse_budget``, "upload it again") without being read, and nothing of them is stored;
+    the files read before are kept.
+    """
+    budget = settings.UPLOAD_REQUEST_PARSE_SECONDS if request_budget else None
+    started = time.monotonic()
     outcomes = []
-    for filename, data in files:
+    for item in files:
+        filename = item[0] if isinstance(item, tuple) else item.name
         try:
-            resume, created = resume_create(
-                owner=owner, data=data, filename=filename, team=team, process=process
-            )
+            left = None if budget is None else budget - (time.monotonic() - started)
+            if left is not None and left <= 0:
+                raise _budget_spent(filename, budget)
+            data = item[1] if isinstance(item, tuple) else upload_read(item)
+            try:
+                resume, created = resume_create(
+                    owner=owner,
+                    data=data,
+                    filename=filename,
+                    team=team,
+                    process=process,
+                    parse_seconds=left,
+                )
+            except ApplicationError as exc:
+                if exc.code == "timeout" and left is not None and left < file_limits().timeout_s:
+                    # Cut short by the request's budget, not by the file's own deadline.
+                    raise _budget_spent(filename, budget) from exc
+                raise
+            finally:
+                del data  # the next file is read once this one is gone
         except ApplicationError as exc:
             outcomes.append(
                 UploadOutcome(
@@ -141,6 +221,15 @@ def resumes_upload(
         else:
             outcomes.append(UploadOutcome(filename=filename, resume=resume, created=created))
     return outcomes
+
+
+def _budget_spent(filename: str, budget: float) -> ApplicationError:
+    return ApplicationError(
+        f"{filename} was not read: this request's parse-time budget ({budget:g} s, "
+        "UPLOAD_REQUEST_PARSE_SECONDS) is spent on the files before it. Upload it again, "
+        "on its own or with fewer files.",
+        code="parse_budget",
+    )
 
 
 def _resume_store(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import time
 import warnings
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler
 
 from recruiting.models import Resume, ResumeEmbedding
 
@@ -109,7 +112,10 @@ def test_a_file_over_the_size_limit_gets_a_400_naming_the_limit(api_client, skil
     settings.UPLOAD_MAX_BYTES = 1000
     response = upload(api_client, ("big.txt", b"x " * 2000))
     assert response.status_code == 400
-    assert "limit" in response.json()["message"]
+    assert response.json()["code"] == "too_large"
+    assert response.json()["message"] == (
+        "The file big.txt is larger than the limit of 1000 bytes per file (UPLOAD_MAX_BYTES)."
+    )
 
 
 def test_pasted_text_becomes_a_resume(api_client, skills):
@@ -313,3 +319,148 @@ def test_with_in_process_tasks_an_upload_answers_the_status_processing_ended_in(
         "/api/v1/resumes/", {"text": "Jane Example\nGo and Rust"}, format="json"
     )
     assert again.json()["results"][0]["status"] == "ready"
+
+
+# --- bounded uploads: a file's size, a request's parse time ------------------------------------
+
+BOB = RESUME.replace(b"Jane", b"Bob")
+CY = RESUME.replace(b"Jane", b"Cy")
+BIG = b"Jane Example\n" + b"word " * 400_000  # 2 MB
+TOO_LARGE = "The file big.txt is larger than the limit of 64 KB per file (UPLOAD_MAX_BYTES)."
+
+
+class CountingUploadHandler(FileUploadHandler):
+    """Stands between the capped handler and Django's own: counts the bytes each file hands on,
+    which is what would be held in memory or written to a temporary file."""
+
+    received: ClassVar[dict[str, int]] = {}
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.received[file_name] = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received[self.file_name] += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@pytest.fixture
+def small_limit(settings):
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # files go to temporary files, as large ones do
+    settings.FILE_UPLOAD_HANDLERS = [
+        "config.uploads.CappedUploadHandler",
+        f"{__name__}.CountingUploadHandler",
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    CountingUploadHandler.received.clear()
+    return settings.UPLOAD_MAX_BYTES
+
+
+def test_a_file_over_the_limit_is_dropped_while_it_streams_and_the_others_go_in(
+    api_client, skills, small_limit
+):
+    before = set(files_on_disk())
+    response = upload(api_client, ("jane.txt", RESUME), ("big.txt", BIG), ("bob.txt", BOB))
+    assert response.status_code == 201
+    results = response.json()["results"]
+    assert [r["filename"] for r in results] == ["jane.txt", "big.txt", "bob.txt"]
+    assert [bool(r["id"]) for r in results] == [True, False, True]
+    assert (results[1]["code"], results[1]["error"]) == ("too_large", TOO_LARGE)
+    # Past the limit, nothing more of the big file went on to memory or a temporary file.
+    assert CountingUploadHandler.received["big.txt"] <= small_limit < len(BIG)
+    assert CountingUploadHandler.received["bob.txt"] == len(BOB)
+    assert Resume.objects.count() == 2
+    assert len(set(files_on_disk()) - before) == 2
+
+
+def test_the_upload_page_names_a_file_over_the_limit_and_keeps_the_others(
+    recruiter_client, skills, small_limit
+):
+    response = recruiter_client.post(
+        "/resumes/upload/", {"files": [_named("jane.txt", RESUME), _named("big.txt", BIG)]}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert TOO_LARGE in body and "jane.txt" in body
+    assert Resume.objects.get().original_filename == "jane.txt"
+    assert CountingUploadHandler.received["big.txt"] <= small_limit
+
+
+def test_one_file_over_the_limit_sent_by_the_page_script_gets_a_400_naming_the_limit(
+    recruiter_client, skills, small_limit
+):
+    response = recruiter_client.post(
+        "/resumes/upload/", {"files": [_named("big.txt", BIG)]}, HTTP_X_UPLOAD_FRAGMENT="1"
+    )
+    assert response.status_code == 400
+    assert TOO_LARGE in response.content.decode()
+    assert not Resume.objects.exists()
+
+
+@pytest.fixture
+def slow_parse(monkeypatch):
+    """Each file takes 0.6 s more to read than it would; the real parser still reads it."""
+    from recruiting.services import resumes
+
+    real = resumes.parse_resume
+
+    def slow(*args, **kwargs):
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(resumes, "parse_resume", slow)
+
+
+def test_once_a_requests_parse_time_is_spent_the_files_left_are_refused_and_those_read_kept(
+    api_client, recruiter_client, skills, settings, slow_parse
+):
+    settings.UPLOAD_REQUEST_PARSE_SECONDS = 0.5
+    before = set(files_on_disk())
+    response = upload(api_client, ("jane.txt", RESUME), ("bob.txt", BOB), ("cy.txt", CY))
+    assert response.status_code == 201
+    results = response.json()["results"]
+    assert [bool(r["id"]) for r in results] == [True, False, False]
+    for r in results[1:]:
+        assert r["code"] == "parse_budget"
+        assert r["error"] == (
+            f"{r['filename']} was not read: this request's parse-time budget (0.5 s, "
+            "UPLOAD_REQUEST_PARSE_SECONDS) is spent on the files before it. Upload it again, "
+            "on its own or with fewer files."
+        )
+    assert Resume.objects.get().original_filename == "jane.txt"
+    assert len(set(files_on_disk()) - before) == 1
+    # The upload page's script sends one request per file: each has the whole budget.
+    for name, data in [("bob.txt", BOB), ("cy.txt", CY)]:
+        page = recruiter_client.post(
+            "/resumes/upload/", {"files": [_named(name, data)]}, HTTP_X_UPLOAD_FRAGMENT="1"
+        )
+        assert page.status_code == 200 and "added" in page.content.decode()
+    assert Resume.objects.count() == 3
+
+
+def test_a_parse_cut_short_by_the_requests_budget_asks_for_the_file_again(
+    api_client, skills, settings, monkeypatch
+):
+    """Not refused as a file too slow to read: the request ran out of time, the file may be
+    fine."""
+    import recruiting.parsing as parsing
+
+    real = parsing.clean_text
+
+    def slow_clean(text):
+        time.sleep(0.3)
+        return real(text)
+
+    monkeypatch.setattr(parsing, "clean_text", slow_clean)
+    settings.UPLOAD_REQUEST_PARSE_SECONDS = 0.2
+    before = set(files_on_disk())
+    response = upload(api_client, ("jane.txt", RESUME))
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_budget"
+    assert "UPLOAD_REQUEST_PARSE_SECONDS" in response.json()["message"]
+    assert not Resume.objects.exists() and set(files_on_disk()) == before

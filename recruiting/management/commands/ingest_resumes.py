@@ -35,7 +35,10 @@ class Command(BaseCommand):
         counts: Counter[str] = Counter()
         failures: list[str] = []
         for path in tqdm(files, desc="resumes", unit="file", disable=options["verbosity"] == 0):
-            (outcome,) = resumes_upload(owner=user, files=[(path.name, path.read_bytes())])
+            # Not a web request: each file gets the parser's own deadline, no request budget.
+            (outcome,) = resumes_upload(
+                owner=user, files=[(path.name, path.read_bytes())], request_budget=False
+            )
             if outcome.resume is None:
                 counts["failed"] += 1
                 failures.append(f"{path.relative_to(directory)}: {outcome.error}")
