@@ -24,7 +24,7 @@ from mlcore.embeddings.text import has_words
 from recruiting.models import Job, Resume, user_team_id
 from recruiting.services.blind import resume_for_page
 from recruiting.services.requirements import terms_resolve
-from recruiting.services.resumes import resume_process, resumes_upload
+from recruiting.services.resumes import UploadedFileLike, resume_process, resumes_upload
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ def _fields_error(message: str, **fields: str) -> ApplicationError:
     )
 
 
-@transaction.atomic
 def pile_run_start(
     *,
     user,
@@ -48,7 +47,7 @@ def pile_run_start(
     must_have: Sequence[str] = (),
     nice_to_have: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    files: Sequence[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, bytes] | UploadedFileLike] = (),
     resumes: Sequence[Resume] = (),
     whole_pool: bool = False,
 ) -> PileRun:
@@ -57,7 +56,13 @@ def pile_run_start(
     Raises ``ApplicationError`` naming the field (``job``, ``description``, ``must_have``,
     ``nice_to_have``, ``exclude``, ``files``) before anything is stored when an input is
     wrong, and when none of the files could be read and no candidate from the pool was chosen.
-    A file that cannot be read is reported on the run; the others are ranked.
+    A file that cannot be read (too large, or past the request's parse-time budget: see
+    ``resumes_upload``) is reported on the run; the others are ranked.
+
+    No transaction spans the whole call: the files are read and stored one by one, each in its
+    own short transaction, so parsing never holds a write lock (SQLite's IMMEDIATE transactions
+    lock the whole database). Every input is checked before the first file is read; should the
+    run still fail to save, the files stored stay in the pool as plain uploads.
     """
     team_id = user_team_id(user)
     if job is not None and job.team_id != team_id and not user.is_staff:
@@ -69,27 +74,23 @@ def pile_run_start(
             description="Paste a description, or pick a job above.",
         )
     terms_resolve(required=must_have, nice=nice_to_have, excluded=exclude)
-    pool = [r for r in resumes if r.team_id == team_id]
+    pool_ids = [r.pk for r in resumes if r.team_id == team_id]
     if whole_pool:
-        pool = list(Resume.objects.filter(team_id=team_id).ready().filter(anonymised_at=None))
-    if not files and not pool:
+        # Ids only, and one more than a pile holds: a pool of thousands is refused without
+        # loading its rows (text, sections).
+        ready = Resume.objects.filter(team_id=team_id).ready().filter(anonymised_at=None)
+        pool_ids = list(ready.values_list("pk", flat=True)[: MAX_PILE + 1])
+    if not files and not pool_ids:
         raise _fields_error(
             "Add resumes: upload files, or pick candidates from your pool.",
             files="Choose files, or pick candidates from the pool.",
         )
-    if len(files) + len(pool) > MAX_PILE:
+    total = len(files) + len(pool_ids)
+    if total > MAX_PILE:
+        count = f"more than {MAX_PILE}" if len(pool_ids) > MAX_PILE else str(total)
         raise _fields_error(
-            f"At most {MAX_PILE} resumes in one pile; this one has {len(files) + len(pool)}.",
+            f"At most {MAX_PILE} resumes in one pile; this one has {count}.",
             files=f"At most {MAX_PILE} resumes in one pile.",
-        )
-    outcomes = resumes_upload(owner=user, files=files, process=False)
-    refused = [{"filename": o.filename, "error": o.error} for o in outcomes if o.resume is None]
-    ids = list(dict.fromkeys([o.resume.pk for o in outcomes if o.resume] + [r.pk for r in pool]))
-    if not ids:
-        raise _fields_error(
-            "None of the files could be read: "
-            + "; ".join(f"{r['filename']}: {r['error']}" for r in refused),
-            files="None of these files could be read.",
         )
     run = PileRun(
         team_id=team_id,
@@ -100,14 +101,24 @@ def pile_run_start(
         must_have=list(must_have),
         nice_to_have=list(nice_to_have),
         exclude=list(exclude),
-        resume_ids=ids,
-        refused=refused,
-        total=len(ids),
         stage="Waiting to start",
     )
-    run.full_clean()
-    run.save()
-    task_named("matching.tasks.pile_run_task").delay_in_background(run.pk)
+    run.full_clean(exclude=["resume_ids", "refused", "total"])
+    outcomes = resumes_upload(owner=user, files=files, process=False)
+    refused = [{"filename": o.filename, "error": o.error} for o in outcomes if o.resume is None]
+    ids = list(dict.fromkeys([o.resume.pk for o in outcomes if o.resume] + pool_ids))
+    if not ids:
+        reasons = "; ".join(f"{r['filename']}: {r['error']}" for r in refused)
+        raise _fields_error(
+            "None of the files could be read: " + reasons,
+            files="None of these files could be read: " + reasons,
+        )
+    run.resume_ids = ids
+    run.refused = refused
+    run.total = len(ids)
+    with transaction.atomic():
+        run.save()
+        task_named("matching.tasks.pile_run_task").delay_in_background(run.pk)
     return run
 
 

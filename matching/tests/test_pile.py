@@ -3,6 +3,7 @@ background with progress, results for a saved job or a pasted description, CSV, 
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -13,13 +14,14 @@ from django.utils import timezone
 from config.exceptions import ApplicationError
 from matching.models import PileRun
 from matching.services.pile import (
+    MAX_PILE,
     pile_requeue_stale,
     pile_results,
     pile_results_csv,
     pile_run_execute,
     pile_run_start,
 )
-from recruiting.models import Job, JobSkill, Resume
+from recruiting.models import Job, JobSkill, Resume, user_team_id
 from recruiting.services.jobs import job_create
 from recruiting.services.resumes import resume_create_from_text
 
@@ -152,6 +154,64 @@ def test_with_a_job_the_lists_given_replace_the_jobs_for_this_ranking_only(
 def test_the_whole_pool_can_be_ranked(pool, recruiter, django_capture_on_commit_callbacks):
     run = start(recruiter, django_capture_on_commit_callbacks, job=pool["job"], whole_pool=True)
     assert ranked(run) == ["Ada Pool"]
+
+
+def test_ranking_a_pool_larger_than_a_pile_is_refused_without_loading_its_rows(
+    recruiter, skills, django_assert_max_num_queries
+):
+    team_id = user_team_id(recruiter)
+    Resume.objects.bulk_create(
+        Resume(
+            owner=recruiter,
+            team_id=team_id,
+            sha256=f"{i:064x}",
+            status=Resume.Status.READY,
+            text="Python and Django. " * 500,
+        )
+        for i in range(MAX_PILE + 1)
+    )
+    with (
+        django_assert_max_num_queries(4) as queries,
+        pytest.raises(ApplicationError) as refused,
+    ):
+        pile_run_start(user=recruiter, description=JD, whole_pool=True)
+    assert refused.value.message == (
+        f"At most {MAX_PILE} resumes in one pile; this one has more than {MAX_PILE}."
+    )
+    assert "files" in refused.value.extra["fields"]
+    (read,) = [q["sql"] for q in queries.captured_queries if '"recruiting_resume"' in q["sql"]]
+    selected = read.split(" FROM ", 1)[0]
+    assert '"recruiting_resume"."id"' in selected and "," not in selected  # ids, nothing else
+    assert f"LIMIT {MAX_PILE + 1}" in read
+    assert not PileRun.objects.exists()
+
+
+def test_files_are_read_outside_any_transaction_of_the_ranking(
+    recruiter, skills, monkeypatch, django_capture_on_commit_callbacks
+):
+    """On SQLite a transaction (BEGIN IMMEDIATE) locks every other writer out: reading the
+    files, up to UPLOAD_REQUEST_PARSE_SECONDS, must not hold one."""
+    from django.db import connection
+
+    from recruiting.services import resumes
+
+    real = resumes.parse_resume
+    depths = []
+
+    def spy(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(resumes, "parse_resume", spy)
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    run = start(
+        recruiter,
+        django_capture_on_commit_callbacks,
+        description=JD,
+        files=[("gus.txt", cv("Gus Pile", "Go"))],
+    )
+    assert depths == [depth]
+    assert run.status == PileRun.Status.SUCCEEDED and ranked(run) == ["Gus Pile"]
 
 
 def test_candidates_of_another_team_never_join_a_pile(
@@ -344,3 +404,69 @@ def test_the_form_offers_the_teams_jobs_and_candidates_only(pool, other_recruite
     assert response.status_code == 400
     assert not PileRun.objects.exists()
     assert Job.objects.count() == 1
+
+
+TOO_LARGE = "The file big.txt is larger than the limit of 64 KB per file (UPLOAD_MAX_BYTES)."
+
+
+def test_a_file_over_the_limit_is_named_on_the_run_and_the_others_are_ranked(
+    recruiter_client, skills, settings, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    files = [
+        SimpleUploadedFile("gus.txt", cv("Gus Pile", "Go")),
+        SimpleUploadedFile("big.txt", cv("Big File", "Python") + b"word " * 400_000),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(recruiter_client, {"description": JD, "files": files})
+    run = PileRun.objects.get()
+    assert response.status_code == 302
+    assert run.refused == [{"filename": "big.txt", "error": TOO_LARGE}]
+    assert ranked(run) == ["Gus Pile"]
+    page = recruiter_client.get(f"/rank/runs/{run.pk}/").content.decode()
+    assert f"big.txt was not added: {TOO_LARGE}" in page
+
+
+def test_a_pile_whose_only_file_is_over_the_limit_is_refused_naming_the_file_and_the_limit(
+    recruiter_client, skills, settings
+):
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    response = post(
+        recruiter_client,
+        {"description": JD, "files": [SimpleUploadedFile("big.txt", b"word " * 400_000)]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    error = body[body.index('id="id_files-error"') :][:400]
+    assert f"big.txt: {TOO_LARGE}" in error
+    assert not Resume.objects.exists() and not PileRun.objects.exists()
+
+
+def test_files_left_once_the_requests_parse_time_is_spent_are_named_on_the_run(
+    recruiter_client, skills, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from recruiting.services import resumes
+
+    real = resumes.parse_resume
+
+    def slow(*args, **kwargs):
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(resumes, "parse_resume", slow)
+    settings.UPLOAD_REQUEST_PARSE_SECONDS = 0.5
+    files = [
+        SimpleUploadedFile("gus.txt", cv("Gus Pile", "Go")),
+        SimpleUploadedFile("hal.txt", cv("Hal Pile", "Python")),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(recruiter_client, {"description": JD, "files": files})
+    run = PileRun.objects.get()
+    assert [r["filename"] for r in run.refused] == ["hal.txt"]
+    assert run.refused[0]["error"].startswith(
+        "hal.txt was not read: this request's parse-time budget (0.5 s, "
+        "UPLOAD_REQUEST_PARSE_SECONDS) is spent"
+    )
+    assert ranked(run) == ["Gus Pile"]
+    assert list(Resume.objects.values_list("candidate_name", flat=True)) == ["Gus Pile"]
