@@ -102,3 +102,21 @@ HTML_FUNCTIONS = {
 @example(unit="<ul><li>")
 def test_markup_of_any_shape_costs_time_in_proportion_to_its_length(name, unit):
     assert growth(HTML_FUNCTIONS[name], repeated(unit), n=N, bound=LINEAR_BOUND) <= LINEAR_BOUND
+
+
+def wrapped(prefix: str, unit: str, suffix: str):
+    return lambda n: prefix + unit * (n // len(unit) + 1) + suffix
+
+
+# A run between two other characters: a pattern that can end its match anywhere in the run
+# tries every end from every start (200,000 dots or spaces after a digit took minutes).
+@pytest.mark.parametrize("name", TEXT_FUNCTIONS)
+@pytest.mark.parametrize(
+    ("prefix", "unit", "suffix"),
+    [("x", ".", "x"), ("1", " ", "x"), ("1 - 2", " ", "x"), ("Jan", " ", "x"), ("a", "!?", "b")],
+)
+def test_a_long_run_between_two_other_characters_costs_time_in_proportion_to_its_length(
+    name, prefix, unit, suffix
+):
+    make = wrapped(prefix, unit, suffix)
+    assert growth(TEXT_FUNCTIONS[name], make, n=N, bound=LINEAR_BOUND) <= LINEAR_BOUND
