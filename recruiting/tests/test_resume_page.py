@@ -58,6 +58,30 @@ def test_under_blind_review_the_contact_card_and_the_lines_hide_personal_data(
     assert "[hidden]" in body and '<mark title="Django">Django</mark>' in body
 
 
+@pytest.mark.parametrize("page", ["", "matches/"])
+def test_a_blind_page_of_fifty_thousand_skill_and_phone_lines_is_answered_in_full(
+    recruiter, recruiter_client, skills, settings, page
+):
+    """Each line is a skill and a phone number to hide: the pages checked every skill span
+    against every hidden span (~2.5e9 steps, twice a view, and once more per section)."""
+    lines = 50_000
+    resume, _ = resume_create_from_text(owner=recruiter, text="Python 5551234567\n" * lines)
+    resume_process(resume_id=resume.pk)
+    (spans,) = Resume.objects.get(pk=resume.pk).resume_skills.values_list("spans", flat=True)
+    assert len(spans) == lines
+    settings.BLIND_REVIEW = True
+
+    response = recruiter_client.get(f"/resumes/{resume.pk}/{page}")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "5551234567" not in body
+    # The text twice (its one section, "Top of the resume", and the whole text) and the
+    # evidence line: every skill mention marked and every phone number hidden.
+    assert body.count('<mark title="Python">Python</mark> [hidden]') == 2 * lines + 1
+    assert "and 49999 more mentions" in body
+
+
 def test_another_team_cannot_see_a_resume_or_its_status(petra, other_client, client):
     assert other_client.get(f"/resumes/{petra.pk}/").status_code == 404
     assert other_client.get(f"/resumes/{petra.pk}/status/").status_code == 404
