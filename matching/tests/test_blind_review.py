@@ -4,10 +4,13 @@ links until a recruiter reveals them, and every reveal is one audit event."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from recruiting.models import AuditEvent, Resume
 from recruiting.services.blind import HIDDEN, text_masked
@@ -384,6 +387,80 @@ def test_masking_catches_contacts_cut_by_an_ellipsis_and_at_the_highlight_edges(
     assert not leaks(item["line_before"] + item["line_match"] + item["line_after"])
     assert item["line_before"] == "mail " and item["line_match"] == HIDDEN
     assert item["line_after"] == " about Go"
+
+
+def _cut_literals_before(text: str, literals: list[str]) -> list[tuple[int, int]]:
+    """_cut_literals as it was: each start of each literal compared at each ellipsis (quadratic
+    in a literal's length). The reference its masks must equal."""
+    spans = []
+    for cut in (m.start() for m in re.finditer("…", text)):
+        for literal in literals:
+            for k in range(len(literal) - 1, 2, -1):
+                if text[max(0, cut - k) : cut].lower() == literal[:k].lower():
+                    spans.append((cut - k, cut))
+                    break
+    return spans
+
+
+def _merged(spans):
+    """The spans as pii_spans merges them: what is masked."""
+    out: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return out
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    text=st.text(alphabet="aAb.@ …", max_size=40),
+    literals=st.lists(st.text(alphabet="aAb.@ ", max_size=8), max_size=4),
+)
+@example(text="write to janelle.quorra@mailbox.e…", literals=[EMAIL, "", PHONE])
+@example(text="aab…aaab…", literals=["aaaa", "aab.", "b…"])
+@example(text="…abab…", literals=["ababa", "bab@"])
+@example(text="baaa…", literals=["baaa", "abbbb"])  # a whole literal is no start of it
+@example(text="abaaba…", literals=["abaaaba"])  # the start "aba" after a failed "abaaa"
+def test_contacts_cut_by_an_ellipsis_are_masked_as_by_the_start_by_start_search(text, literals):
+    from recruiting.services.blind import _cut_literals
+
+    assert _merged(_cut_literals(text, literals)) == _merged(_cut_literals_before(text, literals))
+
+
+def test_a_quote_cutting_a_link_of_300000_characters_is_masked_in_one_pass(world):
+    """A link has no length of its own in the text (only 20 links a resume are kept): each
+    ellipsis compared every start of it, ~1e11 character steps an explained result."""
+    from matching.services.blind import explanation_masked
+
+    resume = world["resume"]
+    resume.links = ["https://quorra.example/" + "portfolio-" * 30_000]
+    # Without its scheme and on no known host, no pattern takes it for a link: only its start
+    # before the ellipsis tells it.
+    quoted = resume.links[0].removeprefix("https://")[:60]
+    explanation = {
+        "summary": f"Strongest overlap: 'Janelle keeps her work at {quoted}…' ↔ 'Python'.",
+        "matched": [],
+    }
+    masked = explanation_masked(explanation, resume)
+    assert masked["summary"] == (
+        f"Strongest overlap: '{HIDDEN} keeps her work at {HIDDEN}…' ↔ 'Python'."
+    )
+
+
+def test_a_text_of_600000_ellipses_is_masked_in_one_pass(world):
+    """Each ellipsis tried each start of each literal: a 1.8 MB resume of "ab…", minutes to
+    mask at upload and on each blind page view."""
+    resume = world["resume"]
+    text = f"call {PHONE[:8]}…" + "ab…" * 600_000 + f"mail {EMAIL[:18]}…"
+    masked = text_masked(text, resume)
+    assert masked == f"call {HIDDEN}…" + "ab…" * 600_000 + f"mail {HIDDEN}…"
 
 
 def test_a_hidden_candidate_exposes_no_personal_attribute_to_templates(world):
