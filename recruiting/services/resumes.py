@@ -45,6 +45,16 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,40}(?![^\W\d_])")
 
 
+# The longest link kept among a resume's contacts (20 of them at most). Every blind view masks
+# the stored links wherever the resume is quoted, at a cost in proportion to their length. A
+# longer link is left out, with a warning, rather than cut short: browsers, servers and
+# sitemaps stop near 2,000 characters, so no profile or portfolio link is longer, and a cut one
+# would be a wrong address on the contact card and in the API. The text keeps it as it was
+# (and under blind review the link pattern hides it there).
+MAX_LINK_CHARS = 2_048
+MAX_LINKS = 20
+
+
 @dataclass(frozen=True)
 class UploadOutcome:
     """One file of an upload: the resume (new or existing) or the reason it was refused."""
@@ -236,6 +246,13 @@ def _resume_store(
     *, owner, team_id: int, parsed: ParsedResume, data: bytes, filename: str, process: bool = True
 ) -> tuple[Resume, bool]:
     contacts = parsed.contacts
+    links = [link for link in contacts.links if len(link) <= MAX_LINK_CHARS]
+    warnings = list(parsed.warnings)
+    if dropped := len(contacts.links) - len(links):
+        warnings.append(
+            f"{dropped} link{'s' if dropped > 1 else ''} longer than {MAX_LINK_CHARS:,} "
+            f"characters {'were' if dropped > 1 else 'was'} left out of the contacts."
+        )
     resume = Resume(
         owner=owner,
         team_id=team_id,
@@ -246,12 +263,12 @@ def _resume_store(
         candidate_name=(contacts.name or "")[:200],
         email=(contacts.emails[0] if contacts.emails else "")[:254],
         phone=(contacts.phones[0] if contacts.phones else "")[:64],
-        links=list(contacts.links)[:20],
+        links=links[:MAX_LINKS],
         text=parsed.text,
         content_hash=hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
         sections=[{"name": s.name, "start": s.start, "end": s.end} for s in parsed.sections],
         years_experience=parsed.years_experience,
-        warnings=list(parsed.warnings),
+        warnings=warnings,
         steps={"parse": "ok"},
     )
     resume.blind_text = resume_blind_text(resume)

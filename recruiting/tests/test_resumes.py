@@ -126,6 +126,27 @@ def test_pasted_text_becomes_a_resume(api_client, skills):
     assert Resume.objects.get().candidate_name == "Jane E."
 
 
+def test_a_link_longer_than_2048_characters_is_left_out_of_the_contacts_with_a_warning(
+    recruiter, skills
+):
+    """Blind views mask the stored links wherever the resume is quoted, at a cost in proportion
+    to their length: a link of 300,000 characters cost minutes a page. Cut short, it would be a
+    wrong address; the text keeps it, masked by the link pattern."""
+    from recruiting.services.resumes import MAX_LINK_CHARS, resume_create_from_text
+
+    site = "https://jane.example/"
+    longest = site + "p" * (MAX_LINK_CHARS - len(site))
+    text = f"{RESUME.decode()}\nPortfolio: {longest} and {site}{'portfolio-' * 30_000}\n"
+
+    resume, _ = resume_create_from_text(owner=recruiter, text=text)
+
+    resume = Resume.objects.get(pk=resume.pk)
+    assert resume.links == ["https://linkedin.com/in/jane-example", longest]
+    assert "1 link longer than 2,048 characters was left out of the contacts." in resume.warnings
+    assert "portfolio-" in resume.text
+    assert "portfolio-" not in resume.blind_text and "ppp" not in resume.blind_text
+
+
 def test_the_resume_list_page_is_newest_first_and_pages_in_a_fixed_order(
     api_client, recruiter_client, skills
 ):
