@@ -221,3 +221,59 @@ def test_fifty_thousand_sections_each_with_a_skill_and_a_phone_are_cut_in_one_pa
     )
     (evidence,) = parts["evidence"]
     assert (evidence.name, evidence.more) == ("Python", LINES - 1)
+
+
+def _parts_of(monkeypatch, text, skill_spans, hidden=()):
+    from recruiting.models import ResumeSkill, Skill
+
+    rows = [
+        ResumeSkill(skill=Skill(name=name, kind="technical"), spans=spans)
+        for name, spans in skill_spans.items()
+    ]
+    monkeypatch.setattr(Resume, "resume_skills", _Skills(rows))
+    return resume_page_parts(Resume(text=text, team_id=0), hidden=hidden, hidden_label="[hidden]")
+
+
+def test_an_evidence_line_is_shown_whole_when_it_is_short(monkeypatch):
+    text = "Summary\nBuilt Django APIs on PostgreSQL for a booking platform.\nMore"
+    a = text.index("Django")
+    (evidence,) = _parts_of(monkeypatch, text, {"Django": [[a, a + 6]]})["evidence"]
+    assert evidence.line == [
+        TextPiece("Built "),
+        TextPiece("Django", skill="Django"),
+        TextPiece(" APIs on PostgreSQL for a booking platform."),
+    ]
+
+
+def test_a_long_evidence_line_is_cut_at_words_around_the_evidence(monkeypatch):
+    from recruiting.selectors import EVIDENCE_CONTEXT_CHARS
+
+    words = " ".join(f"word{i}" for i in range(400))
+    text = f"Top\n{words} Django {words}\nEnd"
+    a = text.index("Django")
+    (evidence,) = _parts_of(monkeypatch, text, {"Django": [[a, a + 6]]})["evidence"]
+    first, before, mark, after, last = evidence.line
+    assert (first, mark, last) == (TextPiece("…"), TextPiece("Django", skill="Django"), first)
+    assert text[a - len(before.text) - 1] == " " and text[a + 6 + len(after.text)] == " "
+    assert before.text.endswith("word399 ") and after.text.startswith(" word0 word1")
+    assert EVIDENCE_CONTEXT_CHARS - 8 <= len(before.text) <= EVIDENCE_CONTEXT_CHARS
+    assert EVIDENCE_CONTEXT_CHARS - 8 <= len(after.text) <= EVIDENCE_CONTEXT_CHARS
+
+
+def test_five_thousand_skills_on_one_line_of_phone_numbers_show_short_evidence_lines(monkeypatch):
+    """Every skill showed its whole line, and each line every hidden span on it: skills x line
+    length (the taxonomy holds 12,889 skills: minutes and gigabytes a page)."""
+    unit = "sk00000 5551234567 "
+    count = 5_000
+    text = "".join(f"sk{i:05d} 5551234567 " for i in range(count))
+    spans = {f"sk{i:05d}": [[i * len(unit), i * len(unit) + 7]] for i in range(count)}
+    hidden = [(i * len(unit) + 8, i * len(unit) + 18) for i in range(count)]
+
+    evidence = _parts_of(monkeypatch, text, spans, hidden)["evidence"]
+
+    assert len(evidence) == count
+    for item in evidence:
+        shown = "".join(piece.text for piece in item.line)
+        assert f"{item.name} [hidden]" in shown and "1234567" not in shown
+        assert len(shown) < 2 * 240 + 20
+        assert [p for p in item.line if p.skill] == [TextPiece(item.name, skill=item.name)]
