@@ -434,24 +434,33 @@ def test_contacts_cut_by_an_ellipsis_are_masked_as_by_the_start_by_start_search(
     assert _merged(_cut_literals(text, literals)) == _merged(_cut_literals_before(text, literals))
 
 
-def test_a_quote_cutting_a_link_of_300000_characters_is_masked_in_one_pass(world):
-    """A link has no length of its own in the text (only 20 links a resume are kept): each
-    ellipsis compared every start of it, ~1e11 character steps an explained result."""
+def test_quotes_cutting_a_literal_of_300000_characters_are_found_in_one_pass():
+    """Each ellipsis compared every start of every literal: ~1e11 character steps a quote for a
+    link this long (links are kept up to 2,048 characters now; the search holds for any)."""
+    from recruiting.services.blind import _cut_literals
+
+    link = "quorra.example/" + "portfolio-" * 30_000
+    first = "Janelle keeps her work at " + link[:60] + "…"
+    text = first + " and at " + link[:100_000].upper() + "…"
+    assert _cut_literals(text, ["", link, "PHONE"]) == [
+        (len(first) - 61, len(first) - 1),
+        (len(text) - 100_001, len(text) - 1),
+    ]
+
+
+def test_a_link_of_300000_characters_stored_before_the_limit_is_masked_by_the_link_pattern(world):
+    """Links are kept up to 2,048 characters; one stored before cost every masked string its
+    length (escaped for the pattern, lowered for the ellipses), minutes an explained page."""
     from matching.services.blind import explanation_masked
 
     resume = world["resume"]
-    resume.links = ["https://quorra.example/" + "portfolio-" * 30_000]
-    # Without its scheme and on no known host, no pattern takes it for a link: only its start
-    # before the ellipsis tells it.
-    quoted = resume.links[0].removeprefix("https://")[:60]
+    resume.links = ["https://quorra.example/" + "portfolio-" * 30_000, *resume.links]
     explanation = {
-        "summary": f"Strongest overlap: 'Janelle keeps her work at {quoted}…' ↔ 'Python'.",
+        "summary": f"Strongest overlap: 'Janelle keeps her work at {resume.links[0][:60]}…' ↔ 'Go'.",
         "matched": [],
     }
     masked = explanation_masked(explanation, resume)
-    assert masked["summary"] == (
-        f"Strongest overlap: '{HIDDEN} keeps her work at {HIDDEN}…' ↔ 'Python'."
-    )
+    assert masked["summary"] == f"Strongest overlap: '{HIDDEN} keeps her work at {HIDDEN}' ↔ 'Go'."
 
 
 def test_a_text_of_600000_ellipses_is_masked_in_one_pass(world):

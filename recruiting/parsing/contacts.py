@@ -8,6 +8,7 @@ from .model import Contacts
 from .sections import classify_heading
 
 __all__ = [
+    "MAX_LINK_CHARS",
     "contact_spans",
     "extract_contacts",
     "find_emails",
@@ -15,6 +16,14 @@ __all__ = [
     "find_phones",
     "guess_name",
 ]
+
+# The longest link kept among a resume's contacts. Every blind view masks the stored links
+# wherever the resume is quoted, at a cost in proportion to their length. A longer link is left
+# out (with a warning) rather than cut short: browsers, servers and sitemaps stop near 2,000
+# characters, a real profile or portfolio link is far shorter, and a cut one would be a wrong
+# address on the contact card and in the API. The text keeps it as it was, and under blind
+# review the link pattern hides it there.
+MAX_LINK_CHARS = 2_048
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"

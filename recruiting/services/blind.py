@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from recruiting.models import AuditEvent, Resume, UserPreference
-from recruiting.parsing.contacts import contact_spans
+from recruiting.parsing.contacts import MAX_LINK_CHARS, contact_spans
 from recruiting.selectors import TextPiece, resume_highlighted_text, resume_page_parts
 
 HIDDEN = "[hidden]"
@@ -95,7 +95,10 @@ def pii_spans(text: str, resume: Resume) -> list[tuple[int, int]]:
     if not text:
         return []
     spans = contact_spans(text)
-    literals = [resume.email, resume.phone, *(str(link) for link in resume.links or ())]
+    # Longer links are no longer stored; one stored before is left to the link pattern (as a
+    # literal, escaped and lowered, it cost every call its length: minutes an explained page).
+    links = [link for link in map(str, resume.links or ()) if len(link) <= MAX_LINK_CHARS]
+    literals = [resume.email, resume.phone, *links]
     literals += [re.sub(r"^https?://(www\.)?", "", lit, flags=re.I) for lit in literals]
     patterns = [re.escape(lit.strip()) for lit in literals if len(lit.strip()) >= 3]
     name = resume.candidate_name.strip()

@@ -32,6 +32,7 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from recruiting.models import Resume, ResumeEmbedding, ResumeSkill, user_team_id
 from recruiting.parsing import FileLimits, ParsedResume, ParseError, parse_resume
+from recruiting.parsing.contacts import MAX_LINK_CHARS
 from recruiting.parsing.errors import format_bytes
 from recruiting.services.blind import resume_blind_text
 from recruiting.services.classification import documents_classify
@@ -45,14 +46,7 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,40}(?![^\W\d_])")
 
 
-# The longest link kept among a resume's contacts (20 of them at most). Every blind view masks
-# the stored links wherever the resume is quoted, at a cost in proportion to their length. A
-# longer link is left out, with a warning, rather than cut short: browsers, servers and
-# sitemaps stop near 2,000 characters, so no profile or portfolio link is longer, and a cut one
-# would be a wrong address on the contact card and in the API. The text keeps it as it was
-# (and under blind review the link pattern hides it there).
-MAX_LINK_CHARS = 2_048
-MAX_LINKS = 20
+MAX_LINKS = 20  # a resume's links kept among its contacts, each of MAX_LINK_CHARS at most
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def test_a_link_longer_than_2048_characters_is_left_out_of_the_contacts_with_a_w
     """Blind views mask the stored links wherever the resume is quoted, at a cost in proportion
     to their length: a link of 300,000 characters cost minutes a page. Cut short, it would be a
     wrong address; the text keeps it, masked by the link pattern."""
-    from recruiting.services.resumes import MAX_LINK_CHARS, resume_create_from_text
+    from recruiting.parsing.contacts import MAX_LINK_CHARS
+    from recruiting.services.resumes import resume_create_from_text
 
     site = "https://jane.example/"
     longest = site + "p" * (MAX_LINK_CHARS - len(site))
