@@ -66,6 +66,16 @@ class PoolField(forms.ModelMultipleChoiceField):
         self.viewer = viewer
         super().__init__(*args, **kwargs)
 
+    def clean(self, value):
+        """The ticked candidates with their ids and teams only (all the ranking reads): up to
+        a form's 1,000 fields of resumes of up to 2,000,000 characters are not loaded whole."""
+        offered = self.queryset
+        self.queryset = offered.select_related(None).only("id", "team_id")
+        try:
+            return super().clean(value)
+        finally:
+            self.queryset = offered  # the form shown again offers names and categories
+
     def label_from_instance(self, obj) -> str:
         shown = resume_for_page(obj, self.viewer)
         category = f" · {obj.category}" if obj.category_id else ""

@@ -186,6 +186,24 @@ def test_ranking_a_pool_larger_than_a_pile_is_refused_without_loading_its_rows(
     assert not PileRun.objects.exists()
 
 
+def test_ticked_pool_candidates_are_checked_by_id_without_loading_their_texts(
+    pool, recruiter_client, django_assert_max_num_queries
+):
+    with (
+        mock.patch("matching.tasks.pile_run_task.delay_in_background"),
+        django_assert_max_num_queries(40) as queries,
+    ):
+        response = post(recruiter_client, {"description": JD, "resumes": [pool["ada"].pk]})
+    assert response.status_code in (200, 302)
+    assert PileRun.objects.get().resume_ids == [pool["ada"].pk]
+    reads = [
+        q["sql"].split(" FROM ", 1)[0]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and ' FROM "recruiting_resume"' in q["sql"]
+    ]
+    assert reads and not any('"recruiting_resume"."text"' in sql for sql in reads)
+
+
 def test_files_are_read_outside_any_transaction_of_the_ranking(
     recruiter, skills, monkeypatch, django_capture_on_commit_callbacks
 ):
