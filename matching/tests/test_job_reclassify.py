@@ -112,3 +112,20 @@ def test_after_an_activation_predicted_jobs_follow_the_new_model_and_chosen_ones
     }
     assert slugs[jobs[0].pk] == slugs[jobs[1].pk] == "sales"
     assert slugs[jobs[2].pk] == "healthcare"
+
+
+def test_a_job_with_no_words_is_left_unmatched_and_the_rest_of_its_batch_is_embedded(
+    jobs, recruiter, caplog
+):
+    """Stored before the services refused such texts (or edited in the admin)."""
+    from recruiting.models import JobEmbedding
+
+    wordless = jobs[0]
+    Job.objects.filter(pk=wordless.pk).update(
+        title="!!!", description_text="--- ***", content_hash="0" * 64
+    )
+    wordless.refresh_from_db()
+    fresh = job_create(owner=recruiter, title="Accountant", description="<p>Ledgers.</p>")
+    jobs_embed([wordless, fresh])
+    assert JobEmbedding.objects.filter(job=fresh).exists()
+    assert f"jobs [{wordless.pk}] have no letters or digits" in caplog.text

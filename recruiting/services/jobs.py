@@ -4,6 +4,7 @@ recruiters' jobs: create, edit, close, reopen, and requirement edits recorded wi
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Sequence
 
@@ -36,6 +37,8 @@ from recruiting.sources.sanitize import description_to_html, html_to_text
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # A job's fields that ``job_update`` takes as they are; with its text they make its content hash.
 EDITABLE = ("title", "company", "location", "remote", "url")
+
+logger = logging.getLogger(__name__)
 
 
 def content_hash_of(
@@ -307,6 +310,12 @@ def jobs_embed(jobs: list[Job]) -> None:
         )
     )
     todo = [j for j in jobs if (j.pk, j.content_hash) not in have]
+    # A job with no letters or digits (stored before the services refused them, or edited in
+    # the admin) cannot be embedded: it stays unmatched, and the rest of the batch goes on.
+    wordless = [j.pk for j in todo if not has_words(f"{j.title}\n{j.description_text}")]
+    if wordless:
+        logger.warning("jobs %s have no letters or digits to embed; left unmatched", wordless)
+        todo = [j for j in todo if j.pk not in wordless]
     if todo:
         embeddings_store(
             model=JobEmbedding,
