@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 # torch loads with the model, on first use, not with this module.
+from mlcore.embeddings.registry import NAMES as _EMBEDDERS
 from mlcore.embeddings.sentence import PRECISIONS as _EMBEDDER_PRECISIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -263,13 +264,17 @@ STORAGES = {
 
 # --- ML ---------------------------------------------------------------------------------------
 
-EMBEDDER = env.str("EMBEDDER", default="minilm")  # "hashing" is for fast unit tests only
-EMBEDDER_PRECISION = env.str("EMBEDDER_PRECISION", default="auto")
-if EMBEDDER_PRECISION not in _EMBEDDER_PRECISIONS:
-    raise ImproperlyConfigured(
-        f"EMBEDDER_PRECISION is {EMBEDDER_PRECISION!r}; "
-        f"use one of {', '.join(_EMBEDDER_PRECISIONS)}."
-    )
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A setting that must be one of ``choices``: a typo stops start-up, not the first match."""
+    value = env.str(name, default=default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} is {value!r}; use one of {', '.join(choices)}.")
+    return value
+
+
+EMBEDDER = _choice("EMBEDDER", "minilm", _EMBEDDERS)  # "hashing" is for fast unit tests only
+EMBEDDER_PRECISION = _choice("EMBEDDER_PRECISION", "auto", _EMBEDDER_PRECISIONS)
 PARAMS_FILE = BASE_DIR / "params.yaml"
 # What classifies documents once recruiting has embedded them: the matching app's classifier.
 # Recruiting never imports matching, so it calls the function named here

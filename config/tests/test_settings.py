@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_DB = (
     "import json, django; from django.conf import settings; "
@@ -74,10 +76,21 @@ def test_a_malformed_number_variable_is_named():
     assert "UPLOAD_MAX_BYTES" in result.stderr
 
 
-def test_an_unknown_embedder_precision_stops_start_up_naming_the_choices():
-    result = run_manage("check", DJANGO_DEBUG="true", EMBEDDER_PRECISION="fp16")
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "EMBEDDER_PRECISION",
+            "fp16",
+            "EMBEDDER_PRECISION is 'fp16'; use one of auto, fp32, bf16.",
+        ),
+        ("EMBEDDER", "mini-lm", "EMBEDDER is 'mini-lm'; use one of minilm, hashing."),
+    ],
+)
+def test_an_unknown_embedder_or_precision_stops_start_up_naming_the_choices(name, value, message):
+    result = run_manage("check", DJANGO_DEBUG="true", **{name: value})
     assert result.returncode != 0
-    assert "EMBEDDER_PRECISION is 'fp16'; use one of auto, fp32, bf16." in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
