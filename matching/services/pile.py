@@ -20,9 +20,9 @@ from config.celery import task_named
 from config.exceptions import ApplicationError
 from matching.models import PileRun
 from matching.services import matching as match_services
-from mlcore.embeddings.text import has_words
 from recruiting.models import Job, Resume, user_team_id
 from recruiting.services.blind import resume_for_page
+from recruiting.services.jobs import job_text_has_words
 from recruiting.services.requirements import terms_resolve
 from recruiting.services.resumes import UploadedFileLike, resume_process, resumes_upload
 from recruiting.services.runs import run_claim, run_finish, run_lease, runs_recover
@@ -67,7 +67,7 @@ def pile_run_start(
     team_id = user_team_id(user)
     if job is not None and job.team_id != team_id and not user.is_staff:
         raise _fields_error("Pick one of your team's jobs.", job="Not one of your team's jobs.")
-    if job is None and not has_words(f"{title}\n{description}"):
+    if job is None and not job_text_has_words(title=title, description=description):
         raise _fields_error(
             "Pick a job or paste a job description.",
             job="Pick a job, or paste a description below.",

@@ -48,13 +48,19 @@ def content_hash_of(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def job_text_has_words(*, title: str, description: str) -> bool:
+    """Whether a job's title and description hold a letter or digit: without one the embedder
+    has nothing to embed, so the job could never be matched."""
+    return has_words(f"{title}\n{description}")
+
+
 def job_text_check(*, title: str, description: str) -> None:
     """Refuse a job (saved or typed in for one ranking) whose title and description hold no
-    letter or digit: the embedder has nothing to embed, so it could never be matched.
+    letter or digit (``job_text_has_words``).
 
     Raises ``ApplicationError`` (400) naming both fields: either one may supply the words.
     """
-    if not has_words(f"{title}\n{description}"):
+    if not job_text_has_words(title=title, description=description):
         hint = "Write what the job is: letters or digits, not only symbols."
         raise ApplicationError(
             "Describe the job: its title or description needs at least one letter or digit.",
@@ -312,7 +318,9 @@ def jobs_embed(jobs: list[Job]) -> None:
     todo = [j for j in jobs if (j.pk, j.content_hash) not in have]
     # A job with no letters or digits (stored before the services refused them, or edited in
     # the admin) cannot be embedded: it stays unmatched, and the rest of the batch goes on.
-    wordless = [j.pk for j in todo if not has_words(f"{j.title}\n{j.description_text}")]
+    wordless = [
+        j.pk for j in todo if not job_text_has_words(title=j.title, description=j.description_text)
+    ]
     if wordless:
         logger.warning("jobs %s have no letters or digits to embed; left unmatched", wordless)
         todo = [j for j in todo if j.pk not in wordless]
